@@ -1,0 +1,3 @@
+from clausewright.cli.main import main
+
+main()

@@ -1,0 +1,378 @@
+"""Compose the agreement as data: select clauses, render their fragments, build the definitions
+list, number every paragraph, and resolve every cross-reference and defined term.
+
+Nothing here knows about XML; the result is an ``Agreement`` (see model.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import UndefinedError
+
+from clausewright import jinja
+from clausewright.assembly import markup
+from clausewright.assembly.context import base_context, position_for
+from clausewright.assembly.model import (
+    Agreement,
+    Comment,
+    Definition,
+    Paragraph,
+    Placeholder,
+    Ref,
+    Section,
+    TermDef,
+    TermUse,
+    Text,
+)
+from clausewright.errors import ClausewrightError, LibraryError
+from clausewright.inputs.deal import Deal
+from clausewright.inputs.jurisdictions import Jurisdictions
+from clausewright.inputs.library import Clause, Library
+
+
+class AssemblyError(ClausewrightError):
+    """The selected clauses do not make a consistent agreement (a dangling reference, a term
+    used but never defined, a term defined twice)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        lines = [f"the assembled agreement is inconsistent ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"]
+        super().__init__("\n".join(lines + [f"  - {p}" for p in problems]))
+
+
+@dataclass
+class Decision:
+    """Why a clause is in or out: its condition and the outcome."""
+
+    clause_id: str
+    included: bool
+    when: str | None
+    position: str | None = None
+
+
+@dataclass
+class Composition:
+    agreement: Agreement
+    decisions: list[Decision] = field(default_factory=list)
+
+
+def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comments: bool = True) -> Composition:
+    context = base_context(deal, jurisdictions)
+    decisions = select(library, context, deal)
+    chosen = [library.clauses[d.clause_id] for d in decisions if d.included]
+    included_ids = {c.id for c in chosen}
+    context["included"] = lambda cid: cid in included_ids
+
+    sections = [_render_section(clause, context, deal) for clause in chosen]
+    definitions = _render_definitions(chosen, context, deal)
+    agreement = Agreement(
+        title=library.title,
+        front=[s for s in sections if s.part == "front"],
+        body=[s for s in sections if s.part == "body"],
+        schedules=[s for s in sections if s.part == "schedule"],
+        definitions=definitions,
+    )
+    problems: list[str] = []
+    _resolve_terms(agreement, problems)
+    _number(agreement)
+    _resolve_refs(agreement, library, problems)
+    if problems:
+        raise AssemblyError(problems)
+    if comments:
+        _attach_notes(agreement, deal, jurisdictions)
+    return Composition(agreement=agreement, decisions=decisions)
+
+
+def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:
+    decisions = []
+    for part in ("front", "body", "schedule"):
+        for clause in library.ordered(part):
+            included = _condition(clause.when, context, f"clause {clause.id} ({clause.path})")
+            decisions.append(Decision(clause.id, included, clause.when, position_for(clause.position, deal)))
+    return decisions
+
+
+def _condition(expression: str | None, context: dict[str, Any], where: str) -> bool:
+    if expression is None:
+        return True
+    try:
+        return bool(jinja.evaluate(expression, context))
+    except UndefinedError as exc:
+        raise LibraryError(where, f"condition {expression!r} uses something that is not defined: {exc.message}") from None
+    except jinja.FragmentError as exc:
+        raise LibraryError(where, str(exc)) from None
+
+
+def _clause_context(clause: Clause, context: dict[str, Any], deal: Deal) -> dict[str, Any]:
+    return dict(context, position=position_for(clause.position, deal), clause={"id": clause.id, "title": clause.title})
+
+
+def _render_section(clause: Clause, context: dict[str, Any], deal: Deal) -> Section:
+    literals: list[str] = []
+    where = f"clause {clause.id} ({clause.path})"
+    try:
+        text = jinja.render_fragment(clause.body, _clause_context(clause, context, deal), literals)
+        paragraphs = markup.parse(text, clause.id, literals)
+    except jinja.FragmentError as exc:
+        raise LibraryError(where, str(exc)) from None
+    except markup.MarkupError as exc:
+        raise LibraryError(where, f"rendered text {exc}") from None
+    if clause.part == "front" and any(p.kind == "numbered" and p.level > 1 for p in paragraphs):
+        raise LibraryError(where, "front matter takes one level of '+' only")
+    return Section(
+        clause_id=clause.id,
+        version=clause.version,
+        sha256=clause.sha256,
+        part=clause.part,
+        title=clause.title,
+        paragraphs=paragraphs,
+        style=clause.style,
+        position=position_for(clause.position, deal),
+        toc=clause.toc,
+    )
+
+
+def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Deal) -> list[Definition]:
+    out = []
+    for clause in chosen:
+        ctx = _clause_context(clause, context, deal)
+        for d in clause.defines:
+            where = f"clause {clause.id} ({clause.path}), definition {d.term!r}"
+            if not _condition(d.when, ctx, where):
+                continue
+            literals: list[str] = []
+            try:
+                text = jinja.render_fragment(d.text, ctx, literals)
+                inlines = markup.inlines(" ".join(text.split()), clause.id, literals)
+            except (jinja.FragmentError, markup.MarkupError) as exc:
+                raise LibraryError(where, str(exc)) from None
+            out.append(Definition(term=d.term, inlines=inlines, clause_id=clause.id))
+    return out
+
+
+# --- defined terms -------------------------------------------------------------------------------
+
+
+def _inlines_of(paragraph: Paragraph):
+    yield from paragraph.inlines
+    for row in paragraph.rows:
+        for cell in row:
+            yield from cell
+
+
+def _resolve_terms(agreement: Agreement, problems: list[str]) -> None:
+    where_defined: dict[str, list[str]] = {}
+    for section in agreement.sections():
+        for p in section.paragraphs:
+            for item in _inlines_of(p):
+                if isinstance(item, TermDef):
+                    where_defined.setdefault(item.term, []).append(f"clause {section.clause_id}")
+    listed = {}
+    for d in agreement.definitions:
+        where_defined.setdefault(d.term, []).append(f"definitions list (from clause {d.clause_id})")
+        listed[d.term] = d
+    for term, places in sorted(where_defined.items()):
+        if len(places) > 1:
+            problems.append(f"the term {term!r} is defined more than once: {'; '.join(places)}")
+
+    used: dict[str, str] = {}
+    for section in agreement.sections():
+        for p in section.paragraphs:
+            for item in _inlines_of(p):
+                if isinstance(item, TermUse):
+                    used.setdefault(item.term, f"clause {section.clause_id}, line {p.line}")
+    # A definition kept in the list can use further terms: follow them to a fixed point.
+    keep: set[str] = set()
+    frontier = [t for t in used if t in listed]
+    while frontier:
+        term = frontier.pop()
+        if term in keep:
+            continue
+        keep.add(term)
+        for item in listed[term].inlines:
+            if isinstance(item, TermUse):
+                used.setdefault(item.term, f"the definition of {term!r}")
+                if item.term in listed:
+                    frontier.append(item.term)
+    for term, where in sorted(used.items()):
+        if term not in where_defined:
+            problems.append(f"the term {term!r} is used ({where}) but never defined")
+    agreement.pruned_definitions = sorted(t for t in listed if t not in keep)
+    agreement.definitions = sorted((d for d in agreement.definitions if d.term in keep), key=lambda d: _sort_key(d.term))
+    _expand_definitions(agreement)
+
+
+def _sort_key(term: str) -> tuple[str, str]:
+    return (re.sub(r"[^0-9a-z ]", "", term.lower()), term)
+
+
+def _expand_definitions(agreement: Agreement) -> None:
+    for section in agreement.sections():
+        expanded = []
+        for p in section.paragraphs:
+            if p.kind != "directive":
+                expanded.append(p)
+                continue
+            for d in agreement.definitions:
+                expanded.append(Paragraph(kind="definition", level=p.level, inlines=[TermDef(d.term), Text(" "), *d.inlines], line=p.line))
+        section.paragraphs = expanded
+
+
+# --- numbering ------------------------------------------------------------------------------------
+
+
+def lower_letter(n: int) -> str:
+    """Word's lowerLetter: a..z, then aa..zz, aaa..."""
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def lower_roman(n: int) -> str:
+    numerals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
+    out = ""
+    for value, numeral in numerals:
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+# Per level below the heading: how the label is shown and how it joins a reference.
+_BODY_LEVELS = {1: ("decimal", "{parent}.{n}", "{parent}.{n}"), 2: ("lowerLetter", "({n})", "{parent}({n})"), 3: ("lowerRoman", "({n})", "{parent}({n})"), 4: ("upperLetter", "({n})", "{parent}({n})")}
+_SCHEDULE_LEVELS = {1: ("decimal", "{n}", "{n}"), 2: ("decimal", "{parent}.{n}", "{parent}.{n}"), 3: ("lowerLetter", "({n})", "{parent}({n})"), 4: ("lowerRoman", "({n})", "{parent}({n})")}
+
+
+def _fmt(kind: str, n: int) -> str:
+    if kind == "lowerLetter":
+        return lower_letter(n)
+    if kind == "upperLetter":
+        return lower_letter(n).upper()
+    if kind == "lowerRoman":
+        return lower_roman(n)
+    return str(n)
+
+
+def _number_paragraphs(paragraphs: list[Paragraph], levels: dict, top: str) -> None:
+    counters = [0] * 6
+    refs = [top] + [""] * 5
+    for p in paragraphs:
+        if p.kind != "numbered":
+            continue
+        counters[p.level] += 1
+        for deeper in range(p.level + 1, len(counters)):
+            counters[deeper] = 0
+        kind, label, ref = levels[p.level]
+        n = _fmt(kind, counters[p.level])
+        parent = refs[p.level - 1]
+        p.label = label.format(parent=parent, n=n)
+        p.ref_text = ref.format(parent=parent, n=n)
+        refs[p.level] = p.ref_text
+
+
+def _number(agreement: Agreement) -> None:
+    for section in agreement.front:
+        fmt = (lambda n: f"({n})") if section.style == "parties" else (lambda n: f"({lower_letter(n).upper()})")
+        count = 0
+        for p in section.paragraphs:
+            if p.kind == "numbered":
+                count += 1
+                p.label = p.ref_text = fmt(count)
+    for i, section in enumerate(agreement.body, start=1):
+        section.number = str(i)
+        heading = Paragraph(kind="heading", inlines=[Text(section.title)], anchor=section.clause_id, label=str(i), ref_text=str(i))
+        _number_paragraphs(section.paragraphs, _BODY_LEVELS, str(i))
+        section.paragraphs.insert(0, heading)
+    for i, section in enumerate(agreement.schedules, start=1):
+        section.number = str(i)
+        heading = Paragraph(kind="heading", inlines=[Text(section.title)], anchor=section.clause_id, label=f"Schedule {i}", ref_text=f"Schedule {i}")
+        _number_paragraphs(section.paragraphs, _SCHEDULE_LEVELS, "")
+        section.paragraphs.insert(0, heading)
+    for section in agreement.front:
+        section.paragraphs.insert(0, Paragraph(kind="title", inlines=[Text(section.title)]))
+
+
+# --- cross-references ---------------------------------------------------------------------------------
+
+
+def bookmark_name(anchor: str) -> str:
+    """A Word bookmark name: at most 40 characters, letters, digits and underscores, unique."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", anchor)[:22].strip("_")
+    digest = hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:8]
+    return f"_Ref_{slug}_{digest}"
+
+
+def _resolve_refs(agreement: Agreement, library: Library, problems: list[str]) -> None:
+    targets: dict[str, Paragraph] = {}
+    for section in agreement.sections():
+        for p in section.paragraphs:
+            if p.anchor:
+                if p.anchor in targets:
+                    problems.append(f"the anchor {p.anchor!r} is used twice")
+                p.bookmark = bookmark_name(p.anchor)
+                targets[p.anchor] = p
+
+    def resolve(ref: Ref, where: str) -> None:
+        target = targets.get(ref.target)
+        if target is None:
+            clause_id = ref.target.split(".")[0]
+            if clause_id not in library.clauses:
+                problems.append(f"{where} refers to {ref.target!r}, which is not in the library")
+            elif not any(s.clause_id == clause_id for s in agreement.sections()):
+                problems.append(f"{where} refers to {ref.target!r}, but clause {clause_id!r} is not in this agreement (its condition is false)")
+            else:
+                problems.append(f"{where} refers to {ref.target!r}, which has no such anchor")
+            return
+        ref.text = target.ref_text
+        ref.bookmark = target.bookmark
+
+    for section in agreement.sections():
+        for p in section.paragraphs:
+            for item in _inlines_of(p):
+                if isinstance(item, Ref):
+                    resolve(item, f"clause {section.clause_id} (line {p.line})")
+    for d in agreement.definitions:
+        for item in d.inlines:
+            if isinstance(item, Ref):
+                resolve(item, f"the definition of {d.term!r}")
+
+
+# --- counsel notes ----------------------------------------------------------------------------
+
+
+def _attach_notes(agreement: Agreement, deal: Deal, jurisdictions: Jurisdictions) -> None:
+    headings = {}
+    for section in agreement.sections():
+        if section.paragraphs:
+            headings[section.clause_id] = section.paragraphs[0]
+    seen = set()
+    for role in ("supplier.country", "law.governing_law", "disputes.arbitration_agreement_law"):
+        pid = deal.get(role)
+        if pid not in jurisdictions.profiles or pid in seen:
+            continue
+        seen.add(pid)
+        profile = jurisdictions.profiles[pid]
+        for note in profile.data.get("notes") or []:
+            target = headings.get(str(note["clause"]))
+            if target is None:
+                continue
+            target.comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note)))
+
+
+def note_text(profile_name: str, note: dict[str, Any]) -> str:
+    text = f"[{profile_name}] {str(note['text']).strip()}"
+    if note.get("citation"):
+        text += f" Source: {note['citation']}."
+    text += f" Last reviewed {note['last_reviewed']}."
+    if note.get("verify"):
+        text += " VERIFY with local counsel before relying on this."
+    return text
+
+
+def placeholders(agreement: Agreement) -> list[str]:
+    found = []
+    for p in agreement.paragraphs():
+        found += [i.text for i in _inlines_of(p) if isinstance(i, Placeholder)]
+    return found

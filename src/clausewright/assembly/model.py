@@ -1,0 +1,122 @@
+"""The assembled agreement as plain data: no XML here.
+
+Inline pieces make up paragraphs; paragraphs make up clauses; the agreement lists its front
+matter, numbered articles and schedules. The OOXML writer turns this into Word XML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass
+class Text:
+    text: str
+    bold: bool = False
+
+
+@dataclass
+class TermUse:
+    term: str
+    display: str
+    bold: bool = False
+
+
+@dataclass
+class TermDef:
+    """A term defined in place: prints as “**Term**”."""
+
+    term: str
+
+
+@dataclass
+class Ref:
+    target: str  # global anchor id: clause id or clause-id.anchor
+    text: str = ""  # the number, filled in when the agreement is numbered
+    bookmark: str = ""
+    bold: bool = False
+
+
+@dataclass
+class Placeholder:
+    text: str
+
+
+Inline = Union[Text, TermUse, TermDef, Ref, Placeholder]
+
+
+@dataclass
+class Paragraph:
+    """One paragraph. ``kind`` says what it is:
+
+    - ``heading``: an article heading (numbered "1") or a schedule heading ("Schedule 1")
+    - ``numbered``: a numbered paragraph at ``level`` (1 = 1.1, 2 = (a), 3 = (i), 4 = (A))
+    - ``text``: unnumbered text indented to ``level`` (0 = article level)
+    - ``definition``: an entry of the definitions list
+    - ``title``: a schedule's title line, or a front-matter heading
+    - ``table``: a table; ``rows`` holds its cells
+    """
+
+    kind: str
+    level: int = 0
+    inlines: list[Inline] = field(default_factory=list)
+    anchor: str | None = None  # global id when the paragraph can be referenced
+    label: str = ""  # the number shown in the margin: "7.2", "(a)"
+    ref_text: str = ""  # what a cross-reference to it prints: "7.2(a)"
+    bookmark: str = ""
+    rows: list[list[list[Inline]]] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    line: int = 0  # line in the rendered fragment, for error messages
+
+
+@dataclass
+class Comment:
+    """A note anchored on a paragraph (a Word comment)."""
+
+    author: str
+    initials: str
+    text: str
+
+
+@dataclass
+class Definition:
+    term: str
+    inlines: list[Inline]
+    clause_id: str
+
+
+@dataclass
+class Section:
+    """One assembled clause of the library: a front block, an article or a schedule."""
+
+    clause_id: str
+    version: str
+    sha256: str
+    part: str  # front | body | schedule
+    title: str
+    paragraphs: list[Paragraph]
+    number: str = ""  # "7" for an article, "2" for Schedule 2, "" for front matter
+    style: str | None = None  # front: parties | recitals
+    position: str | None = None
+    toc: bool = True
+
+
+@dataclass
+class Agreement:
+    title: str
+    front: list[Section]
+    body: list[Section]
+    schedules: list[Section]
+    definitions: list[Definition]
+    pruned_definitions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def sections(self):
+        yield from self.front
+        yield from self.body
+        yield from self.schedules
+
+    def paragraphs(self):
+        for section in self.sections():
+            yield from section.paragraphs

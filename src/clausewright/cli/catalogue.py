@@ -1,0 +1,87 @@
+"""``clausewright clauses ...`` and ``clausewright jurisdictions ...``: what the library holds."""
+
+from __future__ import annotations
+
+import click
+
+from clausewright import yamlio
+from clausewright.cli.common import jurisdictions_option, library_option, reports_errors
+from clausewright.errors import ClausewrightError
+from clausewright.inputs.jurisdictions import load_jurisdictions
+from clausewright.inputs.library import load_library
+from clausewright import resources
+
+
+def _library(library_dir):
+    return load_library(library_dir or resources.library_dir())
+
+
+def _jurisdictions(jurisdictions_dir):
+    return load_jurisdictions(jurisdictions_dir or resources.jurisdictions_dir())
+
+
+@click.group()
+def clauses():
+    """List and show the clauses of the library."""
+
+
+@clauses.command("list")
+@library_option
+@reports_errors
+def clauses_list(library_dir):
+    """List every clause: id, version, part, condition."""
+    lib = _library(library_dir)
+    click.echo(f"{lib.title} (library {lib.id} {lib.version})")
+    for part in ("front", "body", "schedule"):
+        for c in lib.ordered(part):
+            cond = f"  when: {c.when}" if c.when else ""
+            topic = f"  position: {c.position}" if c.position else ""
+            click.echo(f"  {c.id:<34} {c.version:<8} {part:<9}{c.title}{cond}{topic}")
+
+
+@clauses.command("show")
+@click.argument("clause_id")
+@library_option
+@reports_errors
+def clauses_show(clause_id, library_dir):
+    """Show one clause: its metadata, positions, definitions and source."""
+    c = _library(library_dir).clause(clause_id)
+    click.echo(f"{c.id}: {c.title}\n  version {c.version}, part {c.part}, order {c.order}\n  file {c.path}")
+    click.echo(f"  when: {c.when or 'always'}")
+    if c.uses:
+        click.echo(f"  uses: {', '.join(c.uses)}")
+    if c.position:
+        click.echo(f"  negotiated topic: {c.position}")
+        for pos, note in c.positions.items():
+            click.echo(f"    {pos}: {note}")
+    if c.defines:
+        click.echo(f"  defines: {', '.join(d.term for d in c.defines)}")
+    click.echo("\n" + c.body.rstrip())
+
+
+@click.group()
+def jurisdictions():
+    """List and show jurisdiction profiles."""
+
+
+@jurisdictions.command("list")
+@jurisdictions_option
+@reports_errors
+def jurisdictions_list(jurisdictions_dir):
+    """List the profiles with their version and default forum."""
+    j = _jurisdictions(jurisdictions_dir)
+    for pid, p in sorted(j.profiles.items()):
+        d = p.data["defaults"]
+        click.echo(f"  {pid:<15} {p.version:<7} {p.name:<22} reviewed {p.data['last_reviewed']}  default: {d['governing_law']} law, {d['institution']} seated in {d['seat']}")
+
+
+@jurisdictions.command("show")
+@click.argument("profile_id")
+@jurisdictions_option
+@reports_errors
+def jurisdictions_show(profile_id, jurisdictions_dir):
+    """Show a profile in full, including its local counsel notes."""
+    j = _jurisdictions(jurisdictions_dir)
+    if profile_id not in j.profiles:
+        raise ClausewrightError(f"no jurisdiction {profile_id!r}; known: {', '.join(sorted(j.profiles))}")
+    click.echo(yamlio.dump(j.profiles[profile_id].data))

@@ -1,0 +1,49 @@
+"""Options and error handling shared by every command."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from clausewright.errors import ClausewrightError
+
+library_option = click.option(
+    "--library", "library_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Clause library folder (default: the bundled library)."
+)
+jurisdictions_option = click.option(
+    "--jurisdictions", "jurisdictions_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Jurisdictions folder (default: the bundled profiles)."
+)
+template_option = click.option(
+    "--template", "template", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="House-style master DOCX (default: the bundled template)."
+)
+
+
+def sources_options(func):
+    for option in (template_option, jurisdictions_option, library_option):
+        func = option(func)
+    return func
+
+
+def reports_errors(func):
+    """Print a ClausewrightError as one message and exit non-zero; never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ClausewrightError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: say so plainly
+            if os.environ.get("CLAUSEWRIGHT_DEBUG"):
+                raise
+            click.echo(f"Error: internal error ({type(exc).__name__}: {exc}). Set CLAUSEWRIGHT_DEBUG=1 for details.", err=True)
+            sys.exit(70)
+
+    return wrapper

@@ -1,0 +1,25 @@
+"""The ``clausewright`` command."""
+
+from __future__ import annotations
+
+import click
+
+from clausewright import __version__
+from clausewright.cli.catalogue import clauses, jurisdictions
+from clausewright.cli.generate import generate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="clausewright")
+def cli():
+    """Assemble international supplier agreements that protect the buyer's IP and trade
+    secrets, as Word documents, from a clause library, jurisdiction profiles and a deal file."""
+
+
+cli.add_command(generate)
+cli.add_command(clauses)
+cli.add_command(jurisdictions)
+
+
+def main() -> None:
+    cli(prog_name="clausewright")

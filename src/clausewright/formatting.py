@@ -1,0 +1,86 @@
+"""Dates, money and numbers as a contract prints them, for the deal's locale (Babel, num2words)."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_decimal, get_currency_name, get_currency_precision
+from num2words import num2words
+
+DEFAULT_LOCALE = "en_GB"
+
+
+def check_locale(code: str) -> str:
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{code!r} is not a locale Babel knows (e.g. en_GB, vi_VN)") from None
+    return code
+
+
+def date(value: _dt.date, locale: str = DEFAULT_LOCALE) -> str:
+    """``1 December 2026`` (en_GB), ``December 1, 2026`` (en_US), ``1 tháng 12, 2026`` (vi_VN)."""
+    return format_date(value, format="long", locale=locale)
+
+
+def number(value, locale: str = DEFAULT_LOCALE, places: int | None = None) -> str:
+    value = Decimal(str(value))
+    if places is None:
+        return format_decimal(value, locale=locale, decimal_quantization=False)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
+
+
+def money(value, currency: str, locale: str = DEFAULT_LOCALE) -> str:
+    """The ISO code then the amount with the currency's usual decimals:
+    ``USD 1,250,000.00``; ``VND 25.000.000.000`` in a Vietnamese locale."""
+    value = Decimal(str(value))
+    own = max(-value.normalize().as_tuple().exponent, 0)
+    # The currency's usual decimals, or more when the amount has them: digits are never dropped.
+    return f"{currency} {number(value, locale, max(get_currency_precision(currency), own))}"
+
+
+def words(value, locale: str = DEFAULT_LOCALE) -> str:
+    return _spell(Decimal(str(value)), _words_lang(locale))
+
+
+def money_words(value, currency: str, locale: str = DEFAULT_LOCALE) -> str:
+    """``one million two hundred and fifty thousand US dollars``: the amount in words followed by
+    the currency's name; a fractional part is given as ``and 50/100``."""
+    value = Decimal(str(value))
+    whole = int(value)
+    fraction = value - whole
+    lang = _words_lang(locale)
+    name = get_currency_name(currency, count=whole, locale="en" if lang.startswith("en") else locale)
+    text = f"{_spell(whole, lang)} {name}"
+    precision = get_currency_precision(currency)
+    if fraction and precision:
+        cents = int((fraction * (10**precision)).quantize(Decimal(1)))
+        text += f" and {cents}/{10**precision}"
+    return text
+
+
+def percent(value, locale: str = DEFAULT_LOCALE) -> str:
+    return f"{number(value, locale)} per cent"
+
+
+def join(items, last: str) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def _spell(value, lang: str) -> str:
+    # Contracts write "one million two hundred and fifty thousand", without commas.
+    return num2words(value, lang=lang).replace(",", "")
+
+
+def _words_lang(locale: str) -> str:
+    lang = locale.split("_")[0]
+    if lang == "en":
+        return "en_IN" if locale == "en_IN" else "en"
+    return lang if lang in ("vi", "de", "es", "ja", "ko", "th", "fr") else "en"

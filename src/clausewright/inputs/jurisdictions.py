@@ -1,0 +1,109 @@
+"""Jurisdiction profiles, arbitration institutions and seats (docs/library-format.md §6-7)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from clausewright import yamlio
+from clausewright.errors import LibraryError
+
+# Keys every profile must have; rule checks, clauses and signature blocks read them.
+PROFILE_KEYS = (
+    "id", "name", "version", "last_reviewed", "country", "locale", "currency", "governing_law",
+    "penalty", "non_compete", "arbitration", "courts", "formalities", "defaults", "notes",
+)
+DEFAULT_KEYS = ("governing_law", "institution", "seat", "language", "arbitrators")
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    version: str
+    data: dict[str, Any]
+    sha256: str
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+
+@dataclass
+class Jurisdictions:
+    profiles: dict[str, Profile]
+    institutions: dict[str, dict[str, Any]]
+    seats: dict[str, dict[str, Any]]
+    directory: Path
+
+    def catalogues(self) -> dict[str, dict[str, str]]:
+        """Choices for the schema's jurisdiction, institution and seat types (id -> label)."""
+        return {
+            "jurisdiction": {pid: p.name for pid, p in sorted(self.profiles.items())},
+            "institution": {iid: str(i.get("name", iid)) for iid, i in self.institutions.items()},
+            "seat": {sid: str(s.get("name", sid)) for sid, s in self.seats.items()},
+        }
+
+    def profile(self, pid: str) -> Profile:
+        try:
+            return self.profiles[pid]
+        except KeyError:
+            raise LibraryError(str(self.directory), f"no jurisdiction profile {pid!r}") from None
+
+
+def load_jurisdictions(directory: Path) -> Jurisdictions:
+    directory = Path(directory)
+    profiles_dir = directory / "profiles"
+    if not profiles_dir.is_dir():
+        raise LibraryError(str(directory), "expected a 'profiles' folder of <id>.yaml files")
+    institutions = _mapping(directory / "institutions.yaml")
+    seats = _mapping(directory / "seats.yaml")
+    profiles = {}
+    for path in sorted(profiles_dir.glob("*.yaml")):
+        raw = path.read_bytes()
+        data = yamlio.load_file(path)
+        profile = _check_profile(data, path, institutions, seats)
+        profiles[profile.id] = Profile(
+            id=profile.id, version=str(data["version"]), data=data, sha256=hashlib.sha256(raw).hexdigest(), path=path
+        )
+    if not profiles:
+        raise LibraryError(str(profiles_dir), "no jurisdiction profiles found")
+    for pid, profile in profiles.items():
+        law = profile.data["defaults"]["governing_law"]
+        if law not in profiles:
+            raise LibraryError(str(profile.path), f"defaults.governing_law {law!r} is not a profile")
+    return Jurisdictions(profiles=profiles, institutions=institutions, seats=seats, directory=directory)
+
+
+def _mapping(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.exists():
+        raise LibraryError(str(path), "missing")
+    data = yamlio.load_file(path)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise LibraryError(str(path), "expected a mapping of id -> entry")
+    return {str(k): v for k, v in data.items()}
+
+
+def _check_profile(data: Any, path: Path, institutions: dict, seats: dict) -> Profile:
+    where = str(path)
+    if not isinstance(data, dict):
+        raise LibraryError(where, "a profile is a mapping")
+    missing = [k for k in PROFILE_KEYS if k not in data]
+    if missing:
+        raise LibraryError(where, f"missing key(s): {', '.join(missing)}")
+    if str(data["id"]) != path.stem:
+        raise LibraryError(where, f"id {data['id']!r} does not match the file name {path.stem!r}")
+    defaults = data["defaults"]
+    if not isinstance(defaults, dict) or any(k not in defaults for k in DEFAULT_KEYS):
+        raise LibraryError(where, f"defaults needs {', '.join(DEFAULT_KEYS)}")
+    if defaults["institution"] not in institutions:
+        raise LibraryError(where, f"defaults.institution {defaults['institution']!r} is not in institutions.yaml")
+    if defaults["seat"] not in seats:
+        raise LibraryError(where, f"defaults.seat {defaults['seat']!r} is not in seats.yaml")
+    for i, note in enumerate(data.get("notes") or []):
+        for key in ("id", "clause", "text", "last_reviewed"):
+            if key not in note:
+                raise LibraryError(where, f"notes[{i}] needs '{key}'")
+    return Profile(id=str(data["id"]), version=str(data["version"]), data=data, sha256="", path=path)

@@ -1,0 +1,166 @@
+"""The clause library: ``library.yaml``, the parameter schema and the clause files."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clausewright import yamlio
+from clausewright.errors import LibraryError
+from clausewright.inputs.schema import Schema, load_schema
+
+PARTS = ("front", "body", "schedule")
+POSITIONS = ("buyer", "balanced", "supplier")
+_CLAUSE_ID = re.compile(r"[a-z][a-z0-9-]*")
+_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc"}
+
+
+@dataclass(frozen=True)
+class Definition:
+    term: str
+    text: str  # Jinja + markup, e.g. "means ..."
+    when: str | None
+    clause_id: str
+
+
+@dataclass
+class Clause:
+    id: str
+    title: str
+    version: str
+    part: str
+    order: int
+    body: str
+    path: Path
+    sha256: str
+    when: str | None = None
+    uses: list[str] = field(default_factory=list)
+    position: str | None = None
+    positions: dict[str, str] = field(default_factory=dict)
+    defines: list[Definition] = field(default_factory=list)
+    style: str | None = None  # front clauses: "parties" or "recitals" numbering
+    toc: bool = True
+    body_line: int = 1  # line of the body in the file, for error messages
+
+
+@dataclass
+class Library:
+    id: str
+    title: str
+    version: str
+    schema: Schema
+    clauses: dict[str, Clause]
+    directory: Path
+
+    def ordered(self, part: str) -> list[Clause]:
+        return sorted((c for c in self.clauses.values() if c.part == part), key=lambda c: (c.order, c.id))
+
+    def clause(self, cid: str) -> Clause:
+        try:
+            return self.clauses[cid]
+        except KeyError:
+            raise LibraryError(str(self.directory), f"no clause {cid!r}") from None
+
+    def topics(self) -> list[str]:
+        return sorted({c.position for c in self.clauses.values() if c.position})
+
+
+def load_library(directory: Path) -> Library:
+    directory = Path(directory)
+    meta_path = directory / "library.yaml"
+    if not meta_path.exists():
+        raise LibraryError(str(directory), "not a clause library (no library.yaml)")
+    meta = yamlio.load_file(meta_path)
+    if not isinstance(meta, dict) or not all(k in meta for k in ("id", "title", "version")):
+        raise LibraryError(str(meta_path), "needs id, title and version")
+    schema = load_schema(directory / "parameters")
+    clauses: dict[str, Clause] = {}
+    for path in sorted((directory / "clauses").glob("*.clause")):
+        clause = read_clause(path)
+        clauses[clause.id] = clause
+    if not clauses:
+        raise LibraryError(str(directory / "clauses"), "no clause files (*.clause) found")
+    terms: dict[str, str] = {}
+    for clause in clauses.values():
+        for d in clause.defines:
+            if d.term in terms and d.when is None and _unconditional(clauses[terms[d.term]], d.term):
+                raise LibraryError(str(clause.path), f"term {d.term!r} is also defined in clause {terms[d.term]!r}")
+            terms.setdefault(d.term, clause.id)
+    return Library(
+        id=str(meta["id"]), title=str(meta["title"]), version=str(meta["version"]), schema=schema, clauses=clauses, directory=directory
+    )
+
+
+def _unconditional(clause: Clause, term: str) -> bool:
+    return any(d.term == term and d.when is None for d in clause.defines) and clause.when in (None, "true", "True")
+
+
+def read_clause(path: Path) -> Clause:
+    raw = path.read_bytes()
+    where = str(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LibraryError(where, "not UTF-8 text") from None
+    text = text.replace("\r\n", "\n")
+    match = re.match(r"---\n(.*?)\n---\n?", text, re.S)
+    if not match:
+        raise LibraryError(where, "a clause file starts with a YAML header between '---' lines")
+    header = yamlio.load_text(match.group(1), where)
+    body = text[match.end():]
+    body_line = text[: match.end()].count("\n") + 1
+    if not isinstance(header, dict):
+        raise LibraryError(where, "the header must be a mapping")
+    unknown = set(header) - _HEADER_KEYS
+    if unknown:
+        raise LibraryError(where, f"unknown header key(s): {', '.join(sorted(unknown))}")
+    for key in ("id", "title", "version", "part", "order"):
+        if key not in header:
+            raise LibraryError(where, f"the header needs '{key}'")
+    cid = str(header["id"])
+    if cid != path.stem or not _CLAUSE_ID.fullmatch(cid):
+        raise LibraryError(where, f"id {cid!r} must equal the file name and use lower-case letters, digits and '-'")
+    if header["part"] not in PARTS:
+        raise LibraryError(where, f"part must be one of {', '.join(PARTS)}")
+    positions = header.get("positions") or {}
+    if positions and set(positions) != set(POSITIONS):
+        raise LibraryError(where, f"positions needs a note for each of {', '.join(POSITIONS)}")
+    if header.get("position") and not positions:
+        raise LibraryError(where, "a clause with a 'position' topic needs 'positions' notes")
+    defines = []
+    for term, value in (header.get("defines") or {}).items():
+        if isinstance(value, dict):
+            if "text" not in value:
+                raise LibraryError(where, f"definition {term!r} needs 'text'")
+            defines.append(Definition(str(term), str(value["text"]).strip(), _expr(value.get("when")), cid))
+        else:
+            defines.append(Definition(str(term), str(value).strip(), None, cid))
+    return Clause(
+        id=cid,
+        title=str(header["title"]),
+        version=str(header["version"]),
+        part=str(header["part"]),
+        order=int(header["order"]),
+        body=body,
+        path=path,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        when=_expr(header.get("when")),
+        uses=[str(u) for u in header.get("uses") or []],
+        position=header.get("position"),
+        positions={str(k): str(v) for k, v in positions.items()},
+        defines=defines,
+        style=header.get("style"),
+        toc=bool(header.get("toc", True)),
+        body_line=body_line,
+    )
+
+
+def _expr(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

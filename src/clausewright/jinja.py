@@ -1,0 +1,183 @@
+"""The sandboxed Jinja environments for clause fragments and for schema expressions.
+
+Library content is treated as untrusted: the sandbox blocks attribute tricks
+(``__class__``, ``__globals__``), undefined names are errors, and rendering is bounded in
+output size. Every ``{{ }}`` output in a fragment is replaced by a literal token, so a deal value
+can never be read as markup: the token is turned back into exactly the value's text when the
+document is built.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, pass_context
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from clausewright import formatting
+
+LITERAL_OPEN, LITERAL_CLOSE = "\ufdd0", "\ufdd1"
+LITERAL = re.compile(f"{LITERAL_OPEN}(\\d+){LITERAL_CLOSE}")
+MAX_OUTPUT = 2_000_000  # characters one fragment may produce
+MAX_RANGE = 10_000
+
+
+class FragmentError(Exception):
+    """A fragment failed to compile or render; the message says why in a lawyer's terms."""
+
+
+def _text(value: Any, ctx) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, _dt.date):
+        return formatting.date(value, ctx.get("_locale", formatting.DEFAULT_LOCALE))
+    if isinstance(value, Decimal):
+        return formatting.number(value, ctx.get("_locale", formatting.DEFAULT_LOCALE))
+    return "" if value is None else str(value)
+
+
+@pass_context
+def _protect(ctx, value: Any) -> str:
+    literals = ctx.get("_literals")
+    text = _text(value, ctx)
+    if literals is None:  # expression environment: plain text
+        return text
+    literals.append(text)
+    return f"{LITERAL_OPEN}{len(literals) - 1}{LITERAL_CLOSE}"
+
+
+def _locale(ctx) -> str:
+    return ctx.get("_locale", formatting.DEFAULT_LOCALE)
+
+
+def _currency(ctx, currency):
+    if currency:
+        return currency
+    deal = ctx.get("deal") or {}
+    return (deal.get("commercial") or {}).get("currency") or "USD"
+
+
+@pass_context
+def _f_date(ctx, value, locale=None):
+    return formatting.date(value, locale or _locale(ctx))
+
+
+@pass_context
+def _f_money(ctx, value, currency=None, locale=None):
+    return formatting.money(value, _currency(ctx, currency), locale or _locale(ctx))
+
+
+@pass_context
+def _f_money_words(ctx, value, currency=None, locale=None):
+    return formatting.money_words(value, _currency(ctx, currency), locale or _locale(ctx))
+
+
+@pass_context
+def _f_number(ctx, value, places=None, locale=None):
+    return formatting.number(value, locale or _locale(ctx), places)
+
+
+@pass_context
+def _f_words(ctx, value, locale=None):
+    return formatting.words(value, locale or _locale(ctx))
+
+
+@pass_context
+def _f_percent(ctx, value, locale=None):
+    return formatting.percent(value, locale or _locale(ctx))
+
+
+class _Sandbox(SandboxedEnvironment):
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
+        if __obj is range and args and max(int(a) for a in args if isinstance(a, int)) > MAX_RANGE:
+            raise SecurityError(f"range() larger than {MAX_RANGE} is not allowed in a fragment")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+def _make(protect: bool) -> SandboxedEnvironment:
+    env = _Sandbox(
+        undefined=StrictUndefined,
+        comment_start_string="{##",  # "{#anchor}" is markup, so Jinja comments are {## ... ##}
+        comment_end_string="##}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+        finalize=_protect if protect else None,
+    )
+    env.filters.update(
+        date=_f_date,
+        money=_f_money,
+        money_words=_f_money_words,
+        number=_f_number,
+        words=_f_words,
+        percent=_f_percent,
+        join_and=lambda items: formatting.join(items, "and"),
+        join_or=lambda items: formatting.join(items, "or"),
+    )
+    env.globals["range"] = range
+    return env
+
+
+FRAGMENTS = _make(protect=True)
+EXPRESSIONS = _make(protect=False)
+
+_compiled: dict[tuple[int, str], Any] = {}
+
+
+def compile_fragment(source: str, env: SandboxedEnvironment = FRAGMENTS):
+    """Compile once, then reuse: fragments are cached by their source text."""
+    key = (id(env), source)
+    template = _compiled.get(key)
+    if template is None:
+        try:
+            template = env.from_string(source)
+        except TemplateSyntaxError as exc:
+            raise FragmentError(f"line {exc.lineno}: {exc.message}") from None
+        _compiled[key] = template
+    return template
+
+
+def render_fragment(source: str, context: dict[str, Any], literals: list[str]) -> str:
+    template = compile_fragment(source)
+    ctx = dict(context, _literals=literals)
+    try:
+        out, size = [], 0
+        for chunk in template.generate(ctx):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise FragmentError(f"produced more than {MAX_OUTPUT:,} characters; a fragment this long is refused")
+            out.append(chunk)
+        return "".join(out)
+    except UndefinedError as exc:
+        raise FragmentError(f"uses something that is not defined: {exc.message}") from None
+    except SecurityError as exc:
+        raise FragmentError(f"tried something a clause may not do: {exc}") from None
+    except RecursionError:
+        raise FragmentError("recursed too deeply (a macro that calls itself?)") from None
+    except TemplateError as exc:
+        raise FragmentError(str(exc)) from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+        raise FragmentError(f"{type(exc).__name__}: {exc}") from None
+
+
+def evaluate(expression: str, context: dict[str, Any]) -> Any:
+    """Evaluate a ``when`` expression (no braces); undefined names raise ``UndefinedError``."""
+    try:
+        return EXPRESSIONS.compile_expression(expression, undefined_to_none=False)(**context)
+    except TemplateSyntaxError as exc:
+        raise FragmentError(f"bad expression {expression!r}: {exc.message}") from None
+    except SecurityError as exc:
+        raise FragmentError(f"expression {expression!r} tried something not allowed: {exc}") from None
+
+
+def render_text(source: str, context: dict[str, Any]) -> str:
+    """Render a schema default such as ``{{ supplier_country.currency }}``."""
+    try:
+        return compile_fragment(source, EXPRESSIONS).render(context)
+    except SecurityError as exc:
+        raise FragmentError(f"{source!r} tried something not allowed: {exc}") from None

@@ -1,0 +1,1 @@
+"""Stage 3: everything that touches Office Open XML lives in this package, and only here."""

@@ -1,0 +1,306 @@
+"""Build the bundled master template (``templates/master.docx``) from first principles.
+
+The template is data: a firm restyles it in Word or supplies its own with ``--template``. This
+module only exists so the bundled one is reproducible (``python scripts/build_master_template.py``).
+Its body holds the docxtpl tags the writer fills: cover, contents, ``{{p front }}``,
+``{{p body }}``, the signature blocks, ``{{p schedules }}``.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from clausewright.ooxml import styles as S
+from clausewright.ooxml.package import FIXED_TIME
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS = f'xmlns:w="{W}" xmlns:r="{R}"'
+FONT = "Arial"
+TEXT_WIDTH = 9026  # A4 less 2 x 1440 twips margins
+
+
+def _ppr(*parts: str) -> str:
+    return "<w:pPr>" + "".join(parts) + "</w:pPr>"
+
+
+def _para_style(sid, name, *, based="Normal", ppr="", rpr="", next_style=None, outline=None, num=None):
+    numpr = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
+    # CT_PPrBase order: keepNext, keepLines, pageBreakBefore, ..., numPr, ..., spacing, ind, ..., jc, ..., outlineLvl
+    ppr = ppr.replace("{numPr}", numpr)
+    outline_xml = f'<w:outlineLvl w:val="{outline}"/>' if outline is not None else ""
+    nxt = f'<w:next w:val="{next_style}"/>' if next_style else ""
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{sid}"><w:name w:val="{name}"/>'
+        f'<w:basedOn w:val="{based}"/>{nxt}<w:qFormat/>'
+        f"<w:pPr>{ppr}{outline_xml}</w:pPr>" + (f"<w:rPr>{rpr}</w:rPr>" if rpr else "") + "</w:style>"
+    )
+
+
+def _indent(left, hanging=0):
+    return f'<w:ind w:left="{left}" w:hanging="{hanging}"/>' if hanging else f'<w:ind w:left="{left}"/>'
+
+
+def styles_xml() -> str:
+    justify = '<w:jc w:val="both"/>'
+    out = [
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {NS}>',
+        "<w:docDefaults><w:rPrDefault><w:rPr>"
+        f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
+        '<w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-GB" w:eastAsia="en-US" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        '<w:spacing w:after="160" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>',
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>',
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>',
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:semiHidden/>'
+        '<w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
+        '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/><w:semiHidden/></w:style>',
+        _para_style("CoverTitle", "Cover Title", ppr='<w:spacing w:before="2400" w:after="480"/><w:jc w:val="center"/>', rpr='<w:b/><w:caps/><w:sz w:val="32"/><w:szCs w:val="32"/>'),
+        _para_style("CoverText", "Cover Text", ppr='<w:spacing w:after="240"/><w:jc w:val="center"/>', rpr='<w:sz w:val="22"/>'),
+        _para_style("CoverParty", "Cover Party", ppr='<w:spacing w:after="240"/><w:jc w:val="center"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/>'),
+        _para_style("CoverNote", "Cover Note", ppr='<w:spacing w:before="1440"/><w:jc w:val="center"/>', rpr='<w:i/><w:sz w:val="18"/>'),
+        _para_style("TOCHeading", "TOC Heading", ppr='<w:keepNext/><w:spacing w:after="240"/>', rpr='<w:b/><w:caps/><w:sz w:val="22"/>'),
+        _para_style(S.TOC1, "toc 1", ppr=f'<w:tabs><w:tab w:val="left" w:pos="720"/><w:tab w:val="left" w:pos="1440"/><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="60"/>{_indent(720, 720)}'),
+        _para_style(S.HEADING, "heading 1", ppr='<w:keepNext/>{numPr}<w:spacing w:before="240" w:after="160"/>' + _indent(720, 720), rpr='<w:b/><w:caps/>', outline=0, next_style=S.CLAUSE[1], num=(S.NUM_CLAUSES, 0)),
+    ]
+    for level, sid in S.CLAUSE.items():
+        left = 720 * max(level, 1)
+        out.append(_para_style(sid, f"Clause {level + 1}", ppr="{numPr}" + _indent(left, 720) + justify, num=(S.NUM_CLAUSES, level)))
+    for level, sid in S.BODY.items():
+        out.append(_para_style(sid, f"Body {level + 1}", ppr=_indent(720 * max(level, 1)) + justify))
+    out += [
+        _para_style(S.DEFINITION, "Definition", ppr=_indent(720) + justify),
+        _para_style(S.FRONT_TEXT, "Front Text", ppr=justify),
+        _para_style(S.FRONT_TITLE, "Front Title", ppr='<w:keepNext/><w:spacing w:before="240" w:after="160"/>', rpr="<w:b/><w:caps/>"),
+        _para_style("AgreementTitle", "Agreement Title", ppr='<w:spacing w:after="360"/><w:jc w:val="center"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/>'),
+        _para_style(S.PARTIES, "Parties", ppr="{numPr}" + _indent(720, 720) + justify, num=(S.NUM_PARTIES, 0)),
+        _para_style(S.RECITAL, "Recital", ppr="{numPr}" + _indent(720, 720) + justify, num=(S.NUM_RECITALS, 0)),
+        _para_style(S.SCHEDULE_HEADING, "Schedule Heading", ppr='<w:keepNext/><w:pageBreakBefore/>{numPr}<w:spacing w:after="360"/>' + _indent(1440, 1440), rpr='<w:b/><w:caps/><w:sz w:val="22"/>', outline=0, num=(S.NUM_SCHEDULES, 0)),
+    ]
+    for level, sid in S.SCHEDULE.items():
+        left = 720 * max(level - 1, 1)
+        out.append(_para_style(sid, f"Schedule {level}", ppr="{numPr}" + _indent(left, 720) + justify, num=(S.NUM_SCHEDULE_PARAGRAPHS, level - 1)))
+    out += [
+        _para_style(S.TABLE_TEXT, "Table Text", ppr='<w:spacing w:before="40" w:after="40"/>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
+        _para_style("SignatureParty", "Signature Party", ppr='<w:keepNext/><w:spacing w:before="480" w:after="120"/>', rpr="<w:b/>"),
+        _para_style("SignatureText", "Signature Text", ppr='<w:keepNext/><w:spacing w:before="120" w:after="120"/>'),
+        _para_style(S.COMMENT_TEXT, "annotation text", rpr='<w:sz w:val="18"/>'),
+        _para_style("Header", "header", ppr='<w:tabs><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/><w:jc w:val="right"/>', rpr='<w:b/><w:sz w:val="16"/>'),
+        _para_style("Footer", "footer", ppr='<w:tabs><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/>', rpr='<w:sz w:val="16"/>'),
+        f'<w:style w:type="character" w:customStyle="1" w:styleId="{S.DEFINED_TERM}"><w:name w:val="Defined Term"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/><w:rPr><w:b/></w:rPr></w:style>',
+        f'<w:style w:type="character" w:styleId="{S.COMMENT_REFERENCE}"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:sz w:val="16"/></w:rPr></w:style>',
+        '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>',
+        f'<w:style w:type="table" w:customStyle="1" w:styleId="{S.TABLE}"><w:name w:val="Clause Table"/><w:basedOn w:val="TableNormal"/>'
+        '<w:pPr><w:spacing w:after="0"/></w:pPr>'
+        '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="808080"/><w:left w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
+        '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="808080"/><w:right w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
+        '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="808080"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="808080"/></w:tblBorders></w:tblPr>'
+        '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/></w:tcPr></w:tblStylePr></w:style>',
+        '<w:style w:type="table" w:customStyle="1" w:styleId="SignatureTable"><w:name w:val="Signature Table"/><w:basedOn w:val="TableNormal"/>'
+        '<w:tblPr><w:tblBorders><w:insideH w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/></w:tblBorders></w:tblPr></w:style>',
+        "</w:styles>",
+    ]
+    return "".join(out)
+
+
+def _lvl(ilvl, fmt, text, style, left, hanging=720, suffix="tab"):
+    pstyle = f'<w:pStyle w:val="{style}"/>' if style else ""
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{pstyle}'
+        f'<w:suff w:val="{suffix}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:ind w:left="{left}" w:hanging="{hanging}"/></w:pPr></w:lvl>'
+    )
+
+
+def numbering_xml() -> str:
+    abstract = {
+        S.NUM_CLAUSES: [
+            _lvl(0, "decimal", "%1", S.HEADING, 720),
+            _lvl(1, "decimal", "%1.%2", S.CLAUSE[1], 720),
+            _lvl(2, "lowerLetter", "(%3)", S.CLAUSE[2], 1440),
+            _lvl(3, "lowerRoman", "(%4)", S.CLAUSE[3], 2160),
+            _lvl(4, "upperLetter", "(%5)", S.CLAUSE[4], 2880),
+        ],
+        S.NUM_PARTIES: [_lvl(0, "decimal", "(%1)", S.PARTIES, 720)],
+        S.NUM_RECITALS: [_lvl(0, "upperLetter", "(%1)", S.RECITAL, 720)],
+        S.NUM_SCHEDULES: [_lvl(0, "decimal", "Schedule %1", S.SCHEDULE_HEADING, 1440, 1440)],
+        S.ABSTRACT_SCHEDULE_PARAGRAPHS: [
+            _lvl(0, "decimal", "%1", S.SCHEDULE[1], 720),
+            _lvl(1, "decimal", "%1.%2", S.SCHEDULE[2], 720),
+            _lvl(2, "lowerLetter", "(%3)", S.SCHEDULE[3], 1440),
+            _lvl(3, "lowerRoman", "(%4)", S.SCHEDULE[4], 2160),
+        ],
+    }
+    parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {NS}>']
+    for aid, levels in abstract.items():
+        parts.append(f'<w:abstractNum w:abstractNumId="{aid}"><w:multiLevelType w:val="multilevel"/>{"".join(levels)}</w:abstractNum>')
+    for aid in abstract:
+        parts.append(f'<w:num w:numId="{aid}"><w:abstractNumId w:val="{aid}"/></w:num>')
+    parts.append("</w:numbering>")
+    return "".join(parts)
+
+
+def _p(style: str, content: str = "", extra_ppr: str = "") -> str:
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_ppr}</w:pPr>{content}</w:p>'
+
+
+def _r(text: str, rpr: str = "") -> str:
+    rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _tag(tag: str) -> str:
+    """A paragraph holding only a docxtpl paragraph tag."""
+    return f"<w:p>{_r(tag)}</w:p>"
+
+
+def _cell(width: int, paragraphs: str) -> str:
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{paragraphs}</w:tc>'
+
+
+def _row(label: str, value: str) -> str:
+    return f"<w:tr>{_cell(2600, _p('SignatureText', _r(label)))}{_cell(6426, _p('SignatureText', value))}</w:tr>"
+
+
+def document_xml() -> str:
+    page_break = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
+    signature_table = (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="SignatureTable"/><w:tblW w:w="9026" w:type="dxa"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        '<w:tblGrid><w:gridCol w:w="2600"/><w:gridCol w:w="6426"/></w:tblGrid>'
+        + _row("Signature", _r(""))
+        + _row("Name", _r("{{ s.name }}"))
+        + _row("Title", _r("{{ s.title }}"))
+        + _row("Date", _r(""))
+        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr if s.seal %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
+        + _row("{{ s.seal_label }}", _r("{{ s.seal_note }}"))
+        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr endif %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
+        + "</w:tbl>"
+    )
+    body = "".join(
+        [
+            _p("CoverTitle", _r("{{ title }}")),
+            _p("CoverText", _r("{{ date_line }}")),
+            _p("CoverText", _r("between")),
+            _p("CoverParty", _r("{{ buyer_name }}")),
+            _p("CoverText", _r("and")),
+            _p("CoverParty", _r("{{ supplier_name }}")),
+            _p("CoverNote", _r("{{ cover_note }}")),
+            page_break,
+            _p("TOCHeading", _r("Contents")),
+            _tag("{{p toc }}"),
+            page_break,
+            _tag("{{p front }}"),
+            _tag("{{p body }}"),
+            _p(S.FRONT_TITLE, _r("Signatures"), "<w:pageBreakBefore/>"),
+            _p(S.FRONT_TEXT, _r("This Agreement has been signed by the duly authorised representatives of the parties on the date stated at the beginning of it.")),
+            _tag("{%p for s in signatories %}"),
+            _p("SignatureParty", _r("Signed for and on behalf of {{ s.party }}")),
+            signature_table,
+            _tag("{%p endfor %}"),
+            _tag("{{p schedules }}"),
+            '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader1"/><w:footerReference w:type="default" r:id="rIdFooter1"/>'
+            '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/>'
+            "</w:sectPr>",
+        ]
+    )
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{body}</w:body></w:document>'
+
+
+def _field(instr: str, cached: str) -> str:
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {instr} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r><w:t>{cached}</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def header_xml() -> str:
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {NS}>{_p("Header", _r("{{ header_text }}"))}</w:hdr>'
+
+
+def footer_xml() -> str:
+    content = _r("{{ footer_text }}") + '<w:r><w:tab/></w:r>' + _r("Page ") + _field("PAGE", "1") + _r(" of ") + _field("NUMPAGES", "1")
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {NS}>{_p("Footer", content)}</w:ftr>'
+
+
+def settings_xml() -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings {NS}>'
+        '<w:zoom w:percent="100"/><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
+        '<w:updateFields w:val="true"/>'
+        '<w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+        "</w:settings>"
+    )
+
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+    '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+    '<Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+DOC_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    '<Relationship Id="rIdNumbering" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>'
+    '<Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>'
+    '<Relationship Id="rIdHeader1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/>'
+    '<Relationship Id="rIdFooter1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/>'
+    "</Relationships>"
+)
+CORE = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:creator>clausewright</dc:creator></cp:coreProperties>"
+)
+APP = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>clausewright</Application></Properties>'
+)
+
+
+def build_master() -> bytes:
+    parts = {
+        "[Content_Types].xml": CONTENT_TYPES,
+        "_rels/.rels": ROOT_RELS,
+        "docProps/core.xml": CORE,
+        "docProps/app.xml": APP,
+        "word/document.xml": document_xml(),
+        "word/styles.xml": styles_xml(),
+        "word/numbering.xml": numbering_xml(),
+        "word/settings.xml": settings_xml(),
+        "word/header1.xml": header_xml(),
+        "word/footer1.xml": footer_xml(),
+        "word/_rels/document.xml.rels": DOC_RELS,
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, xml in parts.items():
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, xml.encode("utf-8"))
+    return buf.getvalue()

@@ -1,0 +1,131 @@
+"""Turn an assembled ``Agreement`` into the WordprocessingML the master template receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clausewright.assembly.model import Agreement, Inline, Paragraph, Placeholder, Ref, Section, TermDef, TermUse, Text
+from clausewright.ooxml import styles as S
+from clausewright.ooxml import xml
+
+FIRST_BOOKMARK_ID = 1000
+TEXT_WIDTH = 9026
+OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"
+
+
+@dataclass
+class Parts:
+    toc: str
+    front: str
+    body: str
+    schedules: str
+    comments: list[tuple[int, str, str, str]] = field(default_factory=list)
+    schedule_count: int = 0
+
+
+class _Writer:
+    def __init__(self, comments: bool):
+        self.bookmark_id = FIRST_BOOKMARK_ID
+        self.with_comments = comments
+        self.comments: list[tuple[int, str, str, str]] = []
+
+    def inlines(self, items: list[Inline]) -> str:
+        out = []
+        for item in items:
+            if isinstance(item, Text):
+                out.append(xml.run(item.text, bold=item.bold))
+            elif isinstance(item, TermUse):
+                out.append(xml.run(item.display, bold=item.bold))
+            elif isinstance(item, TermDef):
+                out.append(xml.run(OPEN_QUOTE) + xml.run(item.term, style=S.DEFINED_TERM) + xml.run(CLOSE_QUOTE))
+            elif isinstance(item, Ref):
+                out.append(xml.field(f"REF {item.bookmark} \\w \\h", item.text, bold=item.bold))
+            elif isinstance(item, Placeholder):
+                out.append(xml.run(f"[{item.text}]", highlight="yellow"))
+        return "".join(out)
+
+    def content(self, p: Paragraph) -> str:
+        runs = self.inlines(p.inlines)
+        if p.bookmark:
+            runs = xml.bookmark(self.bookmark_id, p.bookmark, runs)
+            self.bookmark_id += 1
+        if self.with_comments:
+            for comment in p.comments:
+                cid = len(self.comments)
+                self.comments.append((cid, comment.author, comment.initials, comment.text))
+                runs = xml.comment_anchor(cid, runs, S.COMMENT_REFERENCE)
+        return runs
+
+    def table(self, p: Paragraph, indent: int) -> str:
+        rows = [[self.inlines(cell) for cell in row] for row in p.rows]
+        return xml.table(S.TABLE, S.TABLE_TEXT, rows, indent=indent, width=TEXT_WIDTH - indent)
+
+    def front(self, section: Section) -> str:
+        out = []
+        numbered_style = S.PARTIES if section.style == "parties" else S.RECITAL
+        for p in section.paragraphs:
+            if p.kind == "title":
+                out.append(xml.paragraph(S.FRONT_TITLE, self.content(p)))
+            elif p.kind == "numbered":
+                out.append(xml.paragraph(numbered_style, self.content(p)))
+            elif p.kind == "table":
+                out.append(self.table(p, 0))
+            else:
+                out.append(xml.paragraph(S.FRONT_TEXT if p.level == 0 else S.BODY[p.level], self.content(p)))
+        return "".join(out)
+
+    def article(self, section: Section) -> str:
+        out = []
+        for p in section.paragraphs:
+            if p.kind == "heading":
+                out.append(xml.paragraph(S.HEADING, self.content(p)))
+            elif p.kind == "numbered":
+                out.append(xml.paragraph(S.CLAUSE[p.level], self.content(p)))
+            elif p.kind == "definition":
+                out.append(xml.paragraph(S.DEFINITION, self.content(p)))
+            elif p.kind == "table":
+                out.append(self.table(p, 720 * max(p.level, 1)))
+            else:
+                out.append(xml.paragraph(S.BODY[p.level], self.content(p)))
+        return "".join(out)
+
+    def schedule(self, section: Section, index: int) -> str:
+        num_id = S.FIRST_SCHEDULE_NUM_ID + index
+        out = []
+        for p in section.paragraphs:
+            if p.kind == "heading":
+                out.append(xml.paragraph(S.SCHEDULE_HEADING, self.content(p)))
+            elif p.kind == "numbered":
+                out.append(xml.paragraph(S.SCHEDULE[p.level], self.content(p), num=(num_id, p.level - 1)))
+            elif p.kind == "definition":
+                out.append(xml.paragraph(S.DEFINITION, self.content(p)))
+            elif p.kind == "table":
+                out.append(self.table(p, 720 * max(p.level - 1, 0)))
+            else:
+                out.append(xml.paragraph(S.BODY[max(p.level - 1, 0)], self.content(p)))
+        return "".join(out)
+
+
+def toc(agreement: Agreement) -> str:
+    """The contents: a TOC field marked dirty, so Word rebuilds it with page numbers when the
+    document is opened; its cached entries already list every article and schedule (without page
+    numbers, which only a layout engine knows)."""
+    entries = []
+    for section in [*agreement.body, *agreement.schedules]:
+        if not section.toc:
+            continue
+        heading = section.paragraphs[0]
+        entries.append(xml.run(heading.label) + xml.TAB + xml.run(section.title))
+    if not entries:
+        entries = [xml.run("")]
+    entries[0] = xml.field_begin('TOC \\o "1-1" \\h \\z \\u', dirty=True) + entries[0]
+    entries[-1] += xml.FIELD_END
+    return "".join(xml.paragraph(S.TOC1, e) for e in entries)
+
+
+def write(agreement: Agreement, *, comments: bool = True) -> Parts:
+    w = _Writer(comments)
+    front = "".join(w.front(s) for s in agreement.front)
+    body = "".join(w.article(s) for s in agreement.body)
+    schedules = "".join(w.schedule(s, i) for i, s in enumerate(agreement.schedules))
+    return Parts(toc=toc(agreement), front=front, body=body, schedules=schedules, comments=w.comments, schedule_count=len(agreement.schedules))

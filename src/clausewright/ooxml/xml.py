@@ -1,0 +1,139 @@
+"""OOXML primitives: escaped text, runs, paragraphs, fields, bookmarks, comments and tables.
+
+Every function returns a string of WordprocessingML. Text is escaped here and nowhere else:
+``&``, ``<`` and ``>`` as entities, and ``{`` / ``}`` as character references, so no value can
+ever be read as a docxtpl or Jinja tag after rendering. Tabs and line feeds become ``<w:tab/>``
+and ``<w:br/>`` elements, so docxtpl's own handling of them never applies.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", '"': "&quot;"}
+_SPECIAL = re.compile(r"[&<>{}\"]")
+_BREAKS = re.compile(r"(\n|\t)")
+
+
+def esc(text: str) -> str:
+    return _SPECIAL.sub(lambda m: _ESCAPES[m.group()], text)
+
+
+def text_content(text: str) -> str:
+    """The inside of a run for ``text``: ``<w:t>`` pieces with ``<w:br/>`` and ``<w:tab/>``."""
+    out = []
+    for piece in _BREAKS.split(text):
+        if piece == "\n":
+            out.append("<w:br/>")
+        elif piece == "\t":
+            out.append("<w:tab/>")
+        elif piece:
+            out.append(f'<w:t xml:space="preserve">{esc(piece)}</w:t>')
+    return "".join(out)
+
+
+def inline_text(text: str) -> str:
+    """Text to drop inside an existing ``<w:t>`` of the template (cover, header, signatures)."""
+    out = []
+    for piece in _BREAKS.split(text):
+        if piece == "\n":
+            out.append('</w:t><w:br/><w:t xml:space="preserve">')
+        elif piece == "\t":
+            out.append('</w:t><w:tab/><w:t xml:space="preserve">')
+        else:
+            out.append(esc(piece))
+    return "".join(out)
+
+
+def rpr(*, style: str | None = None, bold: bool = False, highlight: str | None = None) -> str:
+    # Children in schema order (CT_RPr): rStyle, b, ..., highlight.
+    parts = []
+    if style:
+        parts.append(f'<w:rStyle w:val="{style}"/>')
+    if bold:
+        parts.append("<w:b/>")
+    if highlight:
+        parts.append(f'<w:highlight w:val="{highlight}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def run(text: str, **props) -> str:
+    return f"<w:r>{rpr(**props)}{text_content(text)}</w:r>" if text else ""
+
+
+def field(instruction: str, cached: str, *, dirty: bool = False, **props) -> str:
+    """A complex field whose cached result is ``cached`` (shown until fields are updated)."""
+    props_xml = rpr(**props)
+    dirty_attr = ' w:dirty="true"' if dirty else ""
+    return (
+        f'<w:r>{props_xml}<w:fldChar w:fldCharType="begin"{dirty_attr}/></w:r>'
+        f'<w:r>{props_xml}<w:instrText xml:space="preserve"> {esc(instruction)} </w:instrText></w:r>'
+        f'<w:r>{props_xml}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r>{props_xml}{text_content(cached)}</w:r>"
+        f'<w:r>{props_xml}<w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def field_begin(instruction: str, *, dirty: bool = False) -> str:
+    dirty_attr = ' w:dirty="true"' if dirty else ""
+    return (
+        f'<w:r><w:fldChar w:fldCharType="begin"{dirty_attr}/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {esc(instruction)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    )
+
+
+FIELD_END = '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+TAB = "<w:r><w:tab/></w:r>"
+
+
+def bookmark(bid: int, name: str, content: str) -> str:
+    return f'<w:bookmarkStart w:id="{bid}" w:name="{esc(name)}"/>{content}<w:bookmarkEnd w:id="{bid}"/>'
+
+
+def comment_anchor(cid: int, content: str, reference_style: str) -> str:
+    return (
+        f'<w:commentRangeStart w:id="{cid}"/>{content}<w:commentRangeEnd w:id="{cid}"/>'
+        f'<w:r>{rpr(style=reference_style)}<w:commentReference w:id="{cid}"/></w:r>'
+    )
+
+
+def paragraph(style: str, content: str, *, num: tuple[int, int] | None = None) -> str:
+    """``num`` is (numId, ilvl) for a paragraph that overrides its style's numbering."""
+    numpr = f'<w:numPr><w:ilvl w:val="{num[1]}"/><w:numId w:val="{num[0]}"/></w:numPr>' if num else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{numpr}</w:pPr>{content}</w:p>'
+
+
+def table(style: str, cell_style: str, rows: list[list[str]], *, indent: int, width: int) -> str:
+    """A table whose first row is a repeating header; ``rows`` holds each cell's run XML."""
+    columns = len(rows[0])
+    col = max(width // columns, 400)
+    grid = "".join(f'<w:gridCol w:w="{col}"/>' for _ in range(columns))
+    body = []
+    for index, row in enumerate(rows):
+        trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if index == 0 else "<w:trPr><w:cantSplit/></w:trPr>"
+        cells = "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="{col}" w:type="dxa"/></w:tcPr>{paragraph(cell_style, content)}</w:tc>' for content in row
+        )
+        body.append(f"<w:tr>{trpr}{cells}</w:tr>")
+    return (
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{col * columns}" w:type="dxa"/>'
+        f'<w:tblInd w:w="{indent}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
+    )
+
+
+def comments_part(comments: list[tuple[int, str, str, str]], text_style: str, reference_style: str) -> str:
+    """``word/comments.xml`` for (id, author, initials, text) entries."""
+    items = []
+    for cid, author, initials, text in comments:
+        items.append(
+            f'<w:comment w:id="{cid}" w:author="{esc(author)}" w:initials="{esc(initials)}">'
+            f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>'
+            f'<w:r>{rpr(style=reference_style)}<w:annotationRef/></w:r>{run(text)}</w:p></w:comment>'
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + "".join(items) + "</w:comments>"
+    )
