@@ -38,7 +38,7 @@ def money(value, currency: str, locale: str = DEFAULT_LOCALE) -> str:
     """The ISO code then the amount with the currency's usual decimals:
     ``USD 1,250,000.00``; ``VND 25.000.000.000`` in a Vietnamese locale."""
     value = Decimal(str(value))
-    own = max(-value.normalize().as_tuple().exponent, 0)
+    own = max(-value.as_tuple().exponent, 0)
     # The currency's usual decimals, or more when the amount has them: digits are never dropped.
     return f"{currency} {number(value, locale, max(get_currency_precision(currency), own))}"
 

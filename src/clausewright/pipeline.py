@@ -170,6 +170,14 @@ def signatories(deal: Deal, jurisdictions: Jurisdictions) -> list[dict[str, Any]
     return out
 
 
+PROFILE_ROLES = {
+    "supplier_country": "supplier.country",
+    "governing_law": "law.governing_law",
+    "arbitration_agreement_law": "disputes.arbitration_agreement_law",
+    "buyer_country": "buyer.country",
+}
+
+
 def provenance(composition: Composition, deal: Deal, sources: Sources) -> dict[str, str]:
     """What the document was made from, stamped into its custom properties."""
     lib = sources.library
@@ -179,11 +187,11 @@ def provenance(composition: Composition, deal: Deal, sources: Sources) -> dict[s
         "clausewright.template_sha256": hashlib.sha256(sources.template.blob).hexdigest(),
         "clausewright.deal_sha256": deal.fingerprint(),
     }
-    for role in ("supplier.country", "law.governing_law", "disputes.arbitration_agreement_law", "buyer.country"):
-        pid = deal.get(role)
+    for role, pid_key in PROFILE_ROLES.items():
+        pid = deal.get(pid_key)
         if pid in sources.jurisdictions.profiles:
             p = sources.jurisdictions.profiles[pid]
-            props[f"clausewright.profile.{role.split('.')[-1]}"] = f"{p.id} {p.version} sha256:{p.sha256[:16]}"
+            props[f"clausewright.profile.{role}"] = f"{p.id} {p.version} sha256:{p.sha256[:16]}"
     for section in composition.agreement.sections():
         props[f"clausewright.clause.{section.clause_id}"] = f"{section.version} sha256:{section.sha256[:16]}" + (
             f" position:{section.position}" if section.position else ""
