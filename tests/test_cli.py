@@ -1,0 +1,60 @@
+"""The command line: help, version, catalogue commands, and running as a module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from clausewright import __version__
+from clausewright.cli.main import cli
+
+
+def _commands(group, prefix=()):
+    import click
+
+    for name, cmd in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", list(_commands(cli)))
+def test_every_command_has_help(path):
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output and len(result.output.splitlines()) > 3
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_jurisdictions_list_and_show():
+    result = CliRunner().invoke(cli, ["jurisdictions", "list"])
+    assert result.exit_code == 0
+    for pid in ("vietnam", "singapore", "hong-kong", "china", "england-wales", "new-york", "germany", "india", "thailand", "mexico", "japan", "south-korea"):
+        assert pid in result.output
+    shown = CliRunner().invoke(cli, ["jurisdictions", "show", "vietnam"])
+    assert shown.exit_code == 0 and "capped_penalty" in shown.output
+    missing = CliRunner().invoke(cli, ["jurisdictions", "show", "atlantis"])
+    assert missing.exit_code == 1 and "no jurisdiction 'atlantis'" in missing.stderr
+
+
+def test_clauses_list_and_show():
+    from conftest import MINI
+
+    result = CliRunner().invoke(cli, ["clauses", "list", "--library", str(MINI / "library")])
+    assert result.exit_code == 0 and "confidentiality" in result.output and "position: confidentiality_duration" in result.output
+    shown = CliRunner().invoke(cli, ["clauses", "show", "confidentiality", "--library", str(MINI / "library")])
+    assert shown.exit_code == 0 and "balanced: Fixed years" in shown.output and "+ {#obligation}" in shown.output
+    missing = CliRunner().invoke(cli, ["clauses", "show", "nope", "--library", str(MINI / "library")])
+    assert missing.exit_code == 1 and "no clause 'nope'" in missing.stderr
+
+
+def test_runs_as_a_module():
+    out = subprocess.run([sys.executable, "-m", "clausewright", "--version"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and __version__ in out.stdout
