@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +27,8 @@ LITERAL_OPEN, LITERAL_CLOSE = "\ufdd0", "\ufdd1"
 LITERAL = re.compile(f"{LITERAL_OPEN}(\\d+){LITERAL_CLOSE}")
 MAX_OUTPUT = 2_000_000  # characters one fragment may produce
 MAX_RANGE = 10_000
+MAX_SIZE = 1_000_000  # largest number a fragment may pass to a call or repeat a string by
+TIME_LIMIT = 5.0  # seconds one fragment may take to render
 
 
 class FragmentError(Exception):
@@ -92,10 +97,49 @@ def _f_percent(ctx, value, locale=None):
 
 
 class _Sandbox(SandboxedEnvironment):
+    """The sandbox, with bounds on sizes so a fragment cannot exhaust memory."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
-        if __obj is range and args and max(int(a) for a in args if isinstance(a, int)) > MAX_RANGE:
+        numbers = [a for a in (*args, *kwargs.values()) if isinstance(a, int) and not isinstance(a, bool)]
+        if __obj is range and numbers and max(abs(n) for n in numbers) > MAX_RANGE:
             raise SecurityError(f"range() larger than {MAX_RANGE} is not allowed in a fragment")
+        if numbers and max(abs(n) for n in numbers) > MAX_SIZE:
+            raise SecurityError(f"a call with a number above {MAX_SIZE:,} is not allowed in a fragment")
         return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
+            raise SecurityError("exponents above 64 are not allowed in a fragment")
+        if operator == "*":
+            for seq, count in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_SIZE:
+                    raise SecurityError(f"repeating text or a list beyond {MAX_SIZE:,} items is not allowed in a fragment")
+        return super().call_binop(context, operator, left, right)
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Bound the wall-clock time of a render (main thread only, where signals can be used)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _make(protect: bool) -> SandboxedEnvironment:
@@ -147,12 +191,15 @@ def render_fragment(source: str, context: dict[str, Any], literals: list[str]) -
     ctx = dict(context, _literals=literals)
     try:
         out, size = [], 0
-        for chunk in template.generate(ctx):
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise FragmentError(f"produced more than {MAX_OUTPUT:,} characters; a fragment this long is refused")
-            out.append(chunk)
+        with time_limit(TIME_LIMIT):
+            for chunk in template.generate(ctx):
+                size += len(chunk)
+                if size > MAX_OUTPUT:
+                    raise FragmentError(f"produced more than {MAX_OUTPUT:,} characters; a fragment this long is refused")
+                out.append(chunk)
         return "".join(out)
+    except _Timeout:
+        raise FragmentError(f"took longer than {TIME_LIMIT:g} seconds to render; refused") from None
     except UndefinedError as exc:
         raise FragmentError(f"uses something that is not defined: {exc.message}") from None
     except SecurityError as exc:
