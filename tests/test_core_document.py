@@ -112,6 +112,8 @@ def test_signature_blocks_follow_formalities(mini_docx):
     assert "Signed for and on behalf of Smith & Jones <UK> Ltd (the Buyer)" in text
     # the Vietnamese profile says a company seal is customary; the buyer has no profile
     assert text.count("Company seal") == 1
+    assert "Affix the company seal (chop) here" in text
+    assert "Affix the seal." not in text  # the profile's note is a comment, not execution text
     assert "Giám đốc" in text and "Authorised Signatory" in text
 
 
