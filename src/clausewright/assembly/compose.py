@@ -32,14 +32,17 @@ from clausewright.errors import ClausewrightError, LibraryError
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
+from clausewright.qa import drafting as Q
+from clausewright.qa.findings import Finding, make
 
 
 class AssemblyError(ClausewrightError):
     """The selected clauses do not make a consistent agreement (a dangling reference, a term
     used but never defined, a term defined twice)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], findings: list[Finding] | None = None):
         self.problems = problems
+        self.findings = findings or []
         lines = [f"the assembled agreement is inconsistent ({len(problems)} problem{'s' if len(problems) != 1 else ''}):"]
         super().__init__("\n".join(lines + [f"  - {p}" for p in problems]))
 
@@ -58,9 +61,15 @@ class Decision:
 class Composition:
     agreement: Agreement
     decisions: list[Decision] = field(default_factory=list)
+    # What resolving terms and references found (docs/qa.md): errors, and the pruned definitions.
+    findings: list[Finding] = field(default_factory=list)
 
 
-def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comments: bool = True) -> Composition:
+def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comments: bool = True, strict: bool = True) -> Composition:
+    """Assemble the agreement. With ``strict`` (the default) an error-level finding raises
+    ``AssemblyError``; otherwise the findings are returned with the composition, unresolved
+    references print as highlighted placeholders, and the caller decides (``pipeline.generate``
+    stops unless the finding is allowed)."""
     context = base_context(deal, jurisdictions)
     decisions = select(library, context, deal)
     chosen = [library.clauses[d.clause_id] for d in decisions if d.included]
@@ -76,15 +85,16 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
         schedules=[s for s in sections if s.part == "schedule"],
         definitions=definitions,
     )
-    problems: list[str] = []
-    _resolve_terms(agreement, problems)
+    findings: list[Finding] = []
+    _resolve_terms(agreement, findings)
     _number(agreement)
-    _resolve_refs(agreement, library, problems)
-    if problems:
-        raise AssemblyError(problems)
+    _resolve_refs(agreement, library, findings)
+    errors = [f for f in findings if f.severity == "error"]
+    if strict and errors:
+        raise AssemblyError([f.message for f in errors], findings)
     if comments:
         _attach_notes(agreement, deal, jurisdictions)
-    return Composition(agreement=agreement, decisions=decisions)
+    return Composition(agreement=agreement, decisions=decisions, findings=findings)
 
 
 def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:
@@ -164,27 +174,32 @@ def _inlines_of(paragraph: Paragraph):
             yield from cell
 
 
-def _resolve_terms(agreement: Agreement, problems: list[str]) -> None:
+def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
     where_defined: dict[str, list[str]] = {}
+    owner: dict[str, str] = {}
     for section in agreement.sections():
         for p in section.paragraphs:
             for item in _inlines_of(p):
                 if isinstance(item, TermDef):
                     where_defined.setdefault(item.term, []).append(f"clause {section.clause_id}")
+                    owner.setdefault(item.term, section.clause_id)
     listed = {}
     for d in agreement.definitions:
         where_defined.setdefault(d.term, []).append(f"definitions list (from clause {d.clause_id})")
+        owner.setdefault(d.term, d.clause_id)
         listed[d.term] = d
     for term, places in sorted(where_defined.items()):
         if len(places) > 1:
-            problems.append(f"the term {term!r} is defined more than once: {'; '.join(places)}")
+            findings.append(make(Q.TERM_TWICE, f"the term {term!r} is defined more than once: {'; '.join(places)}", clause=owner[term], subject=term))
 
     used: dict[str, str] = {}
+    user: dict[str, str | None] = {}
     for section in agreement.sections():
         for p in section.paragraphs:
             for item in _inlines_of(p):
                 if isinstance(item, TermUse):
                     used.setdefault(item.term, f"clause {section.clause_id}, line {p.line}")
+                    user.setdefault(item.term, section.clause_id)
     # A definition kept in the list can use further terms: follow them to a fixed point.
     keep: set[str] = set()
     frontier = [t for t in used if t in listed]
@@ -196,12 +211,15 @@ def _resolve_terms(agreement: Agreement, problems: list[str]) -> None:
         for item in listed[term].inlines:
             if isinstance(item, TermUse):
                 used.setdefault(item.term, f"the definition of {term!r}")
+                user.setdefault(item.term, listed[term].clause_id)
                 if item.term in listed:
                     frontier.append(item.term)
     for term, where in sorted(used.items()):
         if term not in where_defined:
-            problems.append(f"the term {term!r} is used ({where}) but never defined")
+            findings.append(make(Q.TERM_UNDEFINED, f"the term {term!r} is used ({where}) but never defined", clause=user.get(term), subject=term))
     agreement.pruned_definitions = sorted(t for t in listed if t not in keep)
+    for term in agreement.pruned_definitions:
+        findings.append(make(Q.DEFINITION_UNUSED, f"the definition of {term!r} is not used in this agreement and was left out", clause=listed[term].clause_id, subject=term))
     agreement.definitions = sorted((d for d in agreement.definitions if d.term in keep), key=lambda d: _sort_key(d.term))
     _expand_definitions(agreement)
 
@@ -291,7 +309,9 @@ def _number(agreement: Agreement) -> None:
         _number_paragraphs(section.paragraphs, _SCHEDULE_LEVELS, "")
         section.paragraphs.insert(0, heading)
     for section in agreement.front:
-        section.paragraphs.insert(0, Paragraph(kind="title", inlines=[Text(section.title)]))
+        # The bookmark (no anchor: nothing can refer to it) marks where the clause starts, so a
+        # generated document can be read back clause by clause (``clausewright diff``).
+        section.paragraphs.insert(0, Paragraph(kind="title", inlines=[Text(section.title)], bookmark=bookmark_name(section.clause_id)))
 
 
 # --- cross-references ---------------------------------------------------------------------------------
@@ -304,26 +324,34 @@ def bookmark_name(anchor: str) -> str:
     return f"_Ref_{slug}_{digest}"
 
 
-def _resolve_refs(agreement: Agreement, library: Library, problems: list[str]) -> None:
+def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding]) -> None:
     targets: dict[str, Paragraph] = {}
     for section in agreement.sections():
         for p in section.paragraphs:
             if p.anchor:
                 if p.anchor in targets:
-                    problems.append(f"the anchor {p.anchor!r} is used twice")
+                    findings.append(make(Q.ANCHOR_TWICE, f"the anchor {p.anchor!r} is used twice", clause=section.clause_id, subject=p.anchor))
                 p.bookmark = bookmark_name(p.anchor)
                 targets[p.anchor] = p
 
-    def resolve(ref: Ref, where: str) -> None:
+    seen: set[int] = set()  # a definition's inlines also appear in the expanded definitions list
+
+    def resolve(ref: Ref, where: str, clause: str) -> None:
+        if id(ref) in seen:
+            return
+        seen.add(id(ref))
         target = targets.get(ref.target)
         if target is None:
             clause_id = ref.target.split(".")[0]
             if clause_id not in library.clauses:
-                problems.append(f"{where} refers to {ref.target!r}, which is not in the library")
+                findings.append(make(Q.REF_MISSING, f"{where} refers to {ref.target!r}, which is not in the library", clause=clause, subject=ref.target))
             elif not any(s.clause_id == clause_id for s in agreement.sections()):
-                problems.append(f"{where} refers to {ref.target!r}, but clause {clause_id!r} is not in this agreement (its condition is false)")
+                findings.append(
+                    make(Q.REF_EXCLUDED, f"{where} refers to {ref.target!r}, but clause {clause_id!r} is not in this agreement (its condition is false)", clause=clause, subject=ref.target)
+                )
             else:
-                problems.append(f"{where} refers to {ref.target!r}, which has no such anchor")
+                findings.append(make(Q.REF_MISSING, f"{where} refers to {ref.target!r}, which has no such anchor", clause=clause, subject=ref.target))
+            ref.text = f"[{ref.target}]"  # printed highlighted, with no field (see ooxml.writer)
             return
         ref.text = target.ref_text
         ref.bookmark = target.bookmark
@@ -332,11 +360,11 @@ def _resolve_refs(agreement: Agreement, library: Library, problems: list[str]) -
         for p in section.paragraphs:
             for item in _inlines_of(p):
                 if isinstance(item, Ref):
-                    resolve(item, f"clause {section.clause_id} (line {p.line})")
+                    resolve(item, f"clause {section.clause_id} (line {p.line})", section.clause_id)
     for d in agreement.definitions:
         for item in d.inlines:
             if isinstance(item, Ref):
-                resolve(item, f"the definition of {d.term!r}")
+                resolve(item, f"the definition of {d.term!r}", d.clause_id)
 
 
 # --- counsel notes ----------------------------------------------------------------------------

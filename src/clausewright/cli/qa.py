@@ -1,0 +1,147 @@
+"""``clausewright check``, ``explain``, ``library check`` and ``diff`` (see docs/qa.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from clausewright import pipeline
+from clausewright.cli.common import jurisdictions_option, library_option, reports_errors, sources_options
+from clausewright.errors import InputError
+from clausewright.qa import diff as D
+from clausewright.qa import explain as X
+from clausewright.qa import findings as F
+from clausewright.qa import library_check as L
+from clausewright.qa.review import review
+
+DEAL_INVALID = F.kind("deal-invalid", "error", "the deal itself is invalid (a missing or wrong answer); reported by check --format json", "deal")
+
+_deal_argument = click.argument("deal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a deal value (buyer.name=...). Repeatable.")
+_format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+
+
+def print_findings(findings: list[F.Finding], *, min_severity: str = "warning") -> None:
+    """Warnings (and allowed errors) of a generated agreement, on standard error."""
+    for f in F.sort(findings):
+        if F._RANK[f.severity] <= F._RANK[min_severity]:
+            label = "Allowed error" if f.allowed else f.severity.capitalize()
+            click.echo(f"{label}: {f.line()}", err=True)
+
+
+@click.command()
+@_deal_argument
+@_set_option
+@click.option("--allow", multiple=True, metavar="ID", help="Accept an error-level finding by its id (as generate does). Repeatable.")
+@_format_option
+@sources_options
+@reports_errors
+def check(deal, overrides, allow, fmt, library_dir, jurisdictions_dir, template):
+    """Check the agreement DEAL would produce, without writing anything.
+
+    Prints the drafting QA and jurisdiction rule findings grouped by severity; exits 1 when there
+    is an error-level finding that --allow does not name."""
+    sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+    raw = pipeline.read_answers(deal, overrides)
+    try:
+        answers = pipeline.validate_deal(raw, sources, source=str(deal))
+    except InputError as exc:
+        if fmt != "json":
+            raise
+        findings = [F.make(DEAL_INVALID, p.message, subject=p.field) for p in exc.problems]
+        click.echo(F.to_json(findings, deal=str(deal)))
+        sys.exit(1)
+    composition = pipeline.assemble(answers, sources, strict=False)
+    findings = review(composition, answers, sources.jurisdictions, allow=allow, answers=raw)
+    if fmt == "json":
+        click.echo(F.to_json(findings, deal=str(deal)))
+    else:
+        click.echo(F.format_text(findings, title=f"Checked {deal}: {len(composition.agreement.body)} clauses, {len(composition.agreement.schedules)} schedules"))
+    sys.exit(1 if F.blocking(findings) else 0)
+
+
+@click.command()
+@_deal_argument
+@_set_option
+@_format_option
+@sources_options
+@reports_errors
+def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
+    """Explain, for every clause of the library, why it is in or out of DEAL's agreement.
+
+    Shows each clause's condition and the values that decided it, the negotiation position used
+    and its drafting note, the counsel notes attached, and the profile each jurisdiction-specific
+    part came from."""
+    sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+    answers = pipeline.validate_deal(pipeline.read_answers(deal, overrides), sources, source=str(deal))
+    composition = pipeline.assemble(answers, sources, strict=False)
+    explanations = X.explain(sources.library, answers, sources.jurisdictions, composition)
+    lib = sources.library
+    if fmt == "json":
+        click.echo(X.to_json(explanations, deal=str(deal), library=f"{lib.id} {lib.version}", choices=X.summary(answers, sources.jurisdictions)))
+    else:
+        header = [f"{lib.title} (library {lib.id} {lib.version}) for {deal}", *X.summary(answers, sources.jurisdictions)]
+        click.echo(X.format_text(explanations, header))
+
+
+@click.group("library")
+def library():
+    """Tools for the people who maintain a clause library."""
+
+
+@library.command("check")
+@library_option
+@jurisdictions_option
+@_format_option
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes for the combination matrix (default: one per CPU).")
+@reports_errors
+def library_check(library_dir, jurisdictions_dir, fmt, jobs):
+    """Check a clause library and its jurisdiction profiles.
+
+    Every fragment compiles; every parameter used is declared and every declared parameter is
+    used; every clause renders, with consistent terms and cross-references, under every
+    governing law x supplier country x position; profile files are complete. Exits 1 on any
+    error or warning."""
+    report = L.check(library_dir, jurisdictions_dir, jobs=jobs)
+    click.echo(L.to_json(report) if fmt == "json" else L.format_text(report))
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command()
+@click.argument("documents", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--against-library", "deal", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="DEAL.yaml",
+              help="Compare one edited DOCX with what the library produces for DEAL.yaml.")
+@_set_option
+@_format_option
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the documents differ.")
+@sources_options
+@reports_errors
+def diff(documents, deal, overrides, fmt, exit_code, library_dir, jurisdictions_dir, template):
+    """Compare agreements clause by clause: OLD.docx NEW.docx, or --against-library DEAL.yaml EDITED.docx.
+
+    Clauses are matched by their id (recorded in each generated document), not their position;
+    added, removed and changed clauses are listed with a word-level diff."""
+    if deal is not None:
+        if len(documents) != 1:
+            raise click.UsageError("with --against-library, give exactly one document: the edited DOCX")
+        sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+        answers = pipeline.validate_deal(pipeline.read_answers(deal, overrides), sources, source=str(deal))
+        composition = pipeline.assemble(answers, sources, strict=False)
+        old_bytes = pipeline.build_docx(composition, answers, sources)
+        old_name, new_path = f"library ({deal})", documents[0]
+    else:
+        if len(documents) != 2:
+            raise click.UsageError("give two documents, OLD.docx NEW.docx (or --against-library DEAL.yaml EDITED.docx)")
+        if overrides:
+            raise click.UsageError("--set applies only with --against-library")
+        old_bytes, old_name, new_path = documents[0].read_bytes(), str(documents[0]), documents[1]
+    old = D.read(old_bytes, name=old_name)
+    new = D.read(new_path.read_bytes(), name=str(new_path))
+    notes = D.provenance_notes(old, new, old_label="library" if deal else "old", new_label="edited" if deal else "new")
+    diffs = D.compare(old, new)
+    click.echo(D.to_json(diffs, old_name, str(new_path), notes) if fmt == "json" else D.format_text(diffs, old_name, str(new_path), notes))
+    if exit_code and any(d.status != "unchanged" for d in diffs):
+        sys.exit(1)
+

@@ -1,0 +1,337 @@
+"""Drafting QA of an assembled agreement, before anything is written.
+
+The assembly engine itself reports what it meets while resolving terms and references (a term
+used but never defined, a term defined twice, an unused definition it pruned, a reference to a
+clause that is not in the agreement); those kinds are declared here and raised in
+``assembly.compose``. This module adds the checks that read the finished text: defined terms
+written without their markup, unfilled placeholders, amounts in another currency, party names
+that differ from the deal, and answers that were given but do not apply.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterator
+
+from babel.numbers import get_currency_name, list_currencies
+
+from clausewright.assembly.model import Agreement, Paragraph, Placeholder, Ref, Section, TermDef, TermUse, Text
+from clausewright.qa.findings import Finding, kind, make
+
+# Raised by the assembly engine (assembly/compose.py).
+TERM_UNDEFINED = kind("term-undefined", "error", "a defined term is used ([[Term]]) but no clause in the agreement defines it", "drafting")
+TERM_TWICE = kind("term-defined-twice", "error", "a term is defined more than once in the agreement", "drafting")
+DEFINITION_UNUSED = kind("definition-unused", "info", "a definition is never used in this agreement, so it was left out of the definitions list", "drafting")
+ANCHOR_TWICE = kind("anchor-duplicate", "error", "two paragraphs carry the same cross-reference anchor", "drafting")
+REF_EXCLUDED = kind("ref-excluded", "error", "a cross-reference points to a clause whose condition left it out of this agreement", "drafting")
+REF_MISSING = kind("ref-missing", "error", "a cross-reference points to a clause or anchor that does not exist in the library", "drafting")
+# Checked here, on the assembled text.
+TERM_NOT_MARKED = kind("term-not-marked-up", "warning", "a defined term appears as plain capitalised text, without [[ ]] markup", "drafting")
+PLACEHOLDER = kind("placeholder-unfilled", "warning", "the draft still holds a [? ... ?] placeholder for the lawyer to complete", "drafting")
+PLACEHOLDER_FINAL = kind("placeholder-in-final", "error", "a placeholder remains in a document marked as final (agreement.draft is false)", "drafting")
+CURRENCY = kind("currency-mismatch", "warning", "an amount or currency name differs from the deal currency (commercial.currency)", "drafting")
+PARTY_NAME = kind("party-name-inconsistent", "warning", "a party's name is written differently from the deal, or is missing from the parties block", "drafting")
+PARTY_SAME = kind("party-names-identical", "warning", "the buyer and the supplier have the same name", "drafting")
+ANSWER_IGNORED = kind("answer-ignored", "info", "the deal answers a question whose condition is false, so the answer is not used", "deal")
+
+
+def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Finding]:
+    """Every drafting check that reads the assembled text. Text that comes from the deal or from
+    the profiles and catalogues in play (a statute's name, a seat) is data, not drafting: the
+    term and currency checks leave it alone."""
+    literals = _deal_texts(deal)
+    if jurisdictions is not None:
+        literals = sorted(set(literals) | set(_profile_texts(deal, jurisdictions)), key=len, reverse=True)
+    out: list[Finding] = []
+    out += unmarked_terms(agreement, literals)
+    out += placeholders(agreement, final=deal.get("agreement.draft", True) is False)
+    out += currencies(agreement, deal.get("commercial.currency"), literals)
+    out += party_names(agreement, deal, literals)
+    out += [make(ANSWER_IGNORED, f"{pid} is given but does not apply to this deal (its condition is false)", subject=pid) for pid in deal.ignored]
+    return out
+
+
+# --- walking the text ---------------------------------------------------------------------------
+
+
+def inlines_of(paragraph: Paragraph):
+    yield from paragraph.inlines
+    for row in paragraph.rows:
+        for cell in row:
+            yield from cell
+
+
+def paragraphs(agreement: Agreement) -> Iterator[tuple[Section, Paragraph]]:
+    for section in agreement.sections():
+        for p in section.paragraphs:
+            yield section, p
+
+
+def plain_text(paragraph: Paragraph) -> str:
+    """What a reader sees in a paragraph (cells joined by ' | ')."""
+
+    def one(items) -> str:
+        out = []
+        for item in items:
+            if isinstance(item, Text):
+                out.append(item.text)
+            elif isinstance(item, TermUse):
+                out.append(item.display)
+            elif isinstance(item, TermDef):
+                out.append(f"“{item.term}”")
+            elif isinstance(item, Ref):
+                out.append(item.text)
+            elif isinstance(item, Placeholder):
+                out.append(f"[{item.text}]")
+        return "".join(out)
+
+    if paragraph.rows:
+        return "\n".join(" | ".join(one(cell) for cell in row) for row in paragraph.rows)
+    return one(paragraph.inlines)
+
+
+def section_text(section: Section) -> str:
+    return "\n".join(plain_text(p) for p in section.paragraphs)
+
+
+def _deal_texts(deal: Any) -> list[str]:
+    """Text the user typed: never judged as drafting (it is printed exactly as given)."""
+    out: list[str] = []
+
+    def add(value: Any) -> None:
+        if isinstance(value, str) and len(value.strip()) >= 2:
+            out.append(value)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    for v in item.values():
+                        add(v)
+                else:
+                    add(item)
+
+    for value in deal.flat.values():
+        add(value)
+    return sorted(set(out), key=len, reverse=True)
+
+
+def _profile_texts(deal: Any, jurisdictions: Any) -> list[str]:
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, str):
+            if len(node.strip()) >= 4:
+                out.append(node)
+        elif isinstance(node, dict):
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for pid in {deal.get(k) for k in ("supplier.country", "buyer.country", "law.governing_law", "disputes.arbitration_agreement_law", "disputes.courts")}:
+        if pid in jurisdictions.profiles:
+            walk({k: v for k, v in jurisdictions.profiles[pid].data.items() if k != "notes"})
+    for key, catalogue in (("disputes.institution", jurisdictions.institutions), ("disputes.seat", jurisdictions.seats)):
+        if deal.get(key) in catalogue:
+            walk(catalogue[deal.get(key)])
+    return out
+
+
+def _strip(text: str, literals: list[str], keep: tuple[str, ...] = ()) -> str:
+    for value in literals:
+        if value not in keep and value in text:
+            text = text.replace(value, " \u2022 ")
+    return text
+
+
+# --- defined terms written as plain text --------------------------------------------------------
+
+
+def _forms(term: str) -> list[str]:
+    forms = [term, term + "s", term + "es", term + "'s", term + "’s"]
+    if term.endswith("y"):
+        forms.append(term[:-1] + "ies")
+    return forms
+
+
+# Capitalised words that start a sentence or a heading rather than a longer proper name.
+_LEADING_WORDS = {
+    "A", "All", "An", "Any", "As", "At", "Both", "By", "Each", "Either", "Every", "For", "From", "If", "In", "Its", "Neither",
+    "No", "Nothing", "Of", "On", "Once", "Other", "Such", "That", "The", "Their", "This", "To", "Unless", "Until", "Upon",
+    "When", "Where", "Whether", "While", "With", "Without",
+}
+
+
+def unmarked_terms(agreement: Agreement, literals: list[str]) -> list[Finding]:
+    terms = {d.term for d in agreement.definitions}
+    for _, p in paragraphs(agreement):
+        terms |= {i.term for i in inlines_of(p) if isinstance(i, TermDef)}
+    if not terms:
+        return []
+    pattern = re.compile(
+        r"(?<![\w“\"'‘])(" + "|".join(re.escape(f) for t in sorted(terms, key=len, reverse=True) for f in _forms(t)) + r")(?![\w”\"’])"
+    )
+    base = {f: t for t in terms for f in _forms(t)}
+    hits: dict[tuple[str, str], int] = {}
+    for section, p in paragraphs(agreement):
+        if p.kind in ("heading", "title"):
+            continue
+        # a table's first row holds column labels, which are headings rather than drafting
+        cells = [i for row in p.rows[1:] for cell in row for i in cell] if p.rows else p.inlines
+        for item in cells:
+            if not isinstance(item, Text) or item.bold:
+                continue
+            text = _strip(item.text, literals)
+            for m in pattern.finditer(text):
+                before = text[: m.start()]
+                after = text[m.end():]
+                # "Third Party", "Product Liability": part of a longer capitalised phrase
+                prev = re.search(r"([A-Z][\w-]*)\s$", before)
+                nxt = re.match(r"\s([A-Z][\w-]*)", after)
+                if prev and prev.group(1) not in _LEADING_WORDS and f"{prev.group(1)} {m.group(1)}" not in base:
+                    continue
+                if nxt and f"{m.group(1)} {nxt.group(1)}" not in base:
+                    continue
+                key = (section.clause_id, base[m.group(1)])
+                hits[key] = hits.get(key, 0) + 1
+    return [
+        make(TERM_NOT_MARKED, f"“{term}” appears {n} time{'s' if n != 1 else ''} as plain text; write [[{term}]] so it reads as the defined term", clause=cid, subject=term)
+        for (cid, term), n in sorted(hits.items())
+    ]
+
+
+# --- placeholders ----------------------------------------------------------------------------------
+
+
+def placeholders(agreement: Agreement, *, final: bool = False) -> list[Finding]:
+    found: dict[str, list[str]] = {}
+    for section, p in paragraphs(agreement):
+        for item in inlines_of(p):
+            if isinstance(item, Placeholder):
+                found.setdefault(section.clause_id, []).append(item.text)
+    for d in agreement.definitions:
+        for item in d.inlines:
+            if isinstance(item, Placeholder):
+                found.setdefault(d.clause_id, []).append(item.text)
+    out = []
+    for cid, items in found.items():
+        shown = "; ".join(f"[{t}]" for t in items[:5]) + ("; ..." if len(items) > 5 else "")
+        n = len(items)
+        if final:
+            out.append(make(PLACEHOLDER_FINAL, f"{n} placeholder{'s' if n != 1 else ''} left in a document marked final: {shown}", clause=cid))
+        else:
+            out.append(make(PLACEHOLDER, f"{n} placeholder{'s' if n != 1 else ''} to complete before signature: {shown}", clause=cid))
+    return out
+
+
+# --- currency ----------------------------------------------------------------------------------------
+
+_SYMBOLS = {"€": {"EUR"}, "£": {"GBP"}, "₫": {"VND"}, "₹": {"INR"}, "₩": {"KRW"}, "฿": {"THB"}, "¥": {"JPY", "CNY"},
+            "$": {"USD", "SGD", "HKD", "MXN", "AUD", "CAD", "NZD", "TWD"}}
+
+
+@lru_cache(maxsize=1)
+def _codes() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    """English currency names (singular and plural) -> ISO code, for names of 5+ characters."""
+    out: dict[str, str] = {}
+    for code in sorted(_codes()):
+        for count in (1, 2):
+            try:
+                name = get_currency_name(code, count=count, locale="en")
+            except Exception:  # pragma: no cover - Babel data gaps
+                continue
+            if name and name != code and len(name) >= 5:
+                out.setdefault(name, code)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> re.Pattern:
+    names = sorted(_names(), key=len, reverse=True)
+    return re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+
+
+_CODE_AMOUNT = re.compile(r"(?<![A-Za-z])([A-Z]{3})\s?(?=\d)")
+_SYMBOL_AMOUNT = re.compile(r"([€£₫₹₩฿¥$])\s?(?=\d)")
+
+
+def currencies(agreement: Agreement, currency: str | None, literals: list[str]) -> list[Finding]:
+    if not currency:
+        return []
+    own_names = {n for n, c in _names().items() if c == currency}
+    hits: dict[tuple[str, str], list[str]] = {}
+    for section, p in paragraphs(agreement):
+        text = _strip(plain_text(p), literals)
+        for m in _CODE_AMOUNT.finditer(text):
+            if m.group(1) in _codes() and m.group(1) != currency:
+                hits.setdefault((section.clause_id, m.group(1)), []).append(text[m.start(): m.start() + 24].split("\n")[0].strip())
+        for m in _SYMBOL_AMOUNT.finditer(text):
+            if currency not in _SYMBOLS[m.group(1)]:
+                hits.setdefault((section.clause_id, m.group(1)), []).append(text[m.start(): m.start() + 16].split("\n")[0].strip())
+        for m in _name_pattern().finditer(text):
+            name = m.group(1)
+            code = _names()[name]
+            if code != currency and not any(name in own for own in own_names):
+                hits.setdefault((section.clause_id, code), []).append(name)
+    return [
+        make(CURRENCY, f"mentions {other} ({', '.join(dict.fromkeys(samples))}) but the deal currency (commercial.currency) is {currency}", clause=cid, subject=other)
+        for (cid, other), samples in sorted(hits.items())
+    ]
+
+
+# --- party names ---------------------------------------------------------------------------------------
+
+_SUFFIX = re.compile(
+    r"[\s,]*\b(?:co\.?,?\s*ltd\.?|company\s+limited|limited|ltd\.?|llc|l\.l\.c\.|inc\.?|incorporated|corp\.?|corporation|gmbh"
+    r"|ag|s\.a\.(?:\s*de\s*c\.v\.)?|sa\s+de\s+cv|pte\.?\s*ltd\.?|pvt\.?\s*ltd\.?|private\s+limited|jsc|joint\s+stock\s+company|plc"
+    r"|k\.k\.|kk|b\.v\.|bv|n\.v\.|s\.r\.l\.|sas|sdn\.?\s*bhd\.?|llp|lp|co\.)\s*$",
+    re.I,
+)
+
+
+def name_stem(name: str) -> str:
+    """The distinctive part of a company name: without its legal-form suffix(es)."""
+    stem = name.strip()
+    while True:
+        shorter = _SUFFIX.sub("", stem).strip(" ,")
+        if shorter == stem or len(shorter) < 3:
+            return stem
+        stem = shorter
+
+
+def party_names(agreement: Agreement, deal: Any, literals: list[str]) -> list[Finding]:
+    out: list[Finding] = []
+    names = {role: deal.get(f"{role}.name") for role in ("buyer", "supplier")}
+    names = {r: n for r, n in names.items() if isinstance(n, str) and n.strip()}
+    if len(names) == 2 and names["buyer"].strip().casefold() == names["supplier"].strip().casefold():
+        out.append(make(PARTY_SAME, f"the buyer and the supplier are both named {names['buyer']!r}; check buyer.name and supplier.name", subject="buyer.name"))
+    party_blocks = [s for s in agreement.front if s.style == "parties"]
+    block_text = "\n".join(section_text(s) for s in party_blocks)
+    others = [v for v in literals if v not in names.values()]
+    for role, name in names.items():
+        if party_blocks and name not in block_text:
+            out.append(make(PARTY_NAME, f"the {role}'s name {name!r} (from {role}.name) does not appear in the parties block", clause=party_blocks[0].clause_id, subject=f"{role}.name"))
+        stem = name_stem(name)
+        if stem == name:
+            continue
+        pattern = re.compile(r"(?<!\w)" + re.escape(stem) + r"(?!\w)", re.I)
+        variants: dict[str, set[str]] = {}
+        for section, p in paragraphs(agreement):
+            text = _strip(plain_text(p), others)
+            for m in pattern.finditer(text):
+                if text.startswith(name, m.start()):
+                    continue
+                shown = (m.group(0) + re.match(r"[\w.,&' -]{0,20}", text[m.end():]).group(0)).strip(" ,")
+                variants.setdefault(section.clause_id, set()).add(shown)
+        for cid, shown in sorted(variants.items()):
+            out.append(
+                make(PARTY_NAME, f"the {role} is written as {', '.join(repr(s) for s in sorted(shown))}, but {role}.name is {name!r}", clause=cid, subject=f"{role}.name")
+            )
+    return out
+

@@ -1,0 +1,582 @@
+"""``clausewright library check``: is a clause library (and its profiles) sound in every combination?
+
+1. Every fragment compiles: clause bodies, conditions, definitions, parameter conditions and
+   defaults.
+2. Every parameter a fragment, condition or default reads is declared in the schema (the syntax
+   trees are walked for ``deal.*`` chains, loop variables over lists included), and every declared
+   parameter (and list field) is read somewhere: by a fragment, a condition, a default, the
+   assembly engine itself (docs/library-format.md §8) or a rule check.
+3. Every clause renders, and the terms and cross-references are consistent, in every combination
+   of governing-law profile x supplier profile x position, with synthetic deals built from the
+   schema's examples and defaults; answer variants (defaults / every option on / the alternative
+   options) are spread over the matrix so each law, supplier and position meets each of them, and
+   every value of every choice is tried once more.
+4. Profile, institution and seat files are complete; schema examples are valid values.
+
+Problems are findings (``library-*`` ids, docs/qa.md); any error or warning makes the check fail.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import list_currencies
+
+from clausewright import jinja, resources
+from clausewright.assembly.compose import compose
+from clausewright.errors import ClausewrightError, InputError, LibraryError
+from clausewright.inputs.deal import _put, convert, validate
+from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
+from clausewright.inputs.library import POSITIONS, Library, load_library
+from clausewright.inputs.schema import Parameter, Schema
+from clausewright.inputs.types import Invalid
+from clausewright.qa import rules
+from clausewright.qa.findings import Finding, counts, kind, make, sort
+from clausewright.qa.reads import Read, expression_reads, template_reads, text_reads
+
+LOAD = kind("library-load", "error", "the library or the jurisdictions folder cannot be loaded at all", "library")
+SYNTAX = kind("library-syntax", "error", "a fragment, condition or default does not compile", "library")
+UNDECLARED = kind("library-undeclared-parameter", "error", "a fragment, condition or default reads a deal parameter the schema does not declare", "library")
+UNUSED = kind("library-unused-parameter", "warning", "a declared parameter (or list field) is read by no fragment, condition, default, engine or rule", "library")
+USES = kind("library-uses-undeclared", "warning", "a clause's 'uses' header names a parameter the schema does not declare", "library")
+EXAMPLE = kind("library-example", "warning", "a parameter's example is not a valid value for it", "library")
+SYNTHETIC = kind("library-deal", "error", "the schema's defaults give an invalid deal under some profile combination", "library")
+RENDER = kind("library-render", "error", "a clause fails to render in some combination", "library")
+INCONSISTENT = kind("library-inconsistent", "error", "terms or cross-references are inconsistent in some combination (term-undefined, ref-excluded, ...)", "library")
+NEVER = kind("library-never-included", "warning", "a clause is left out in every combination tried, so it was never rendered", "library")
+DEFINITION_NEVER = kind("library-definition-never-used", "warning", "a definition is pruned in every combination tried", "library")
+PROFILE = kind("library-profile", "error", "a profile lacks data that the engine, the templates or the rule checks read, or has a bad value", "library")
+PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
+
+# Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
+ENGINE_PARAMETERS = (
+    "agreement.date", "agreement.locale", "agreement.draft", "agreement.reference",
+    "buyer.name", "supplier.name", "buyer.country", "supplier.country",
+    "buyer.signatory.name", "buyer.signatory.title", "supplier.signatory.name", "supplier.signatory.title",
+    "law.governing_law", "disputes.method", "disputes.institution", "disputes.seat",
+    "disputes.arbitration_agreement_law", "disputes.courts", "commercial.currency", "positions.overall",
+)
+_METHODS = {"items", "keys", "values", "get", "year", "month", "day", "isoformat", "strip", "lower", "upper", "title", "split", "replace",
+            "startswith", "endswith", "join", "format", "count"}
+PENALTY_REGIMES = {"capped_penalty", "reducible_penalty", "liquidated_damages", "penalty_within_principal", "reasonable_compensation", "contractual_penalty"}
+POST_TERM = {"allowed", "restricted", "void"}
+# Documented profile entries (docs/library-format.md §6): missing ones make a profile incomplete.
+DOCUMENTED = (
+    "adjective", "cisg", "governing_law.system", "governing_law.statutes", "governing_law.foreign_law.allowed", "trade_secrets",
+    "reverse_engineering", "arbitration.law", "arbitration.institution", "arbitration.seat", "arbitration.language", "arbitration.arbitrators",
+    "formalities.stamp_duty.applies", "formalities.legalisation", "formalities.language", "data_protection", "export_control", "customs_recordation",
+)
+# Entries the engine, the bundled templates' defaults or the rule checks read: missing ones are errors.
+REQUIRED = ("governing_law.name", "governing_law.short", "penalty.regime", "non_compete.post_term", "arbitration.new_york_convention.party",
+            "courts.name", "formalities.seal")
+
+VARIANTS = ("defaults", "all-on", "alternatives")
+
+
+@dataclass
+class Combination:
+    law: str
+    supplier: str
+    position: str
+    variant: str
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    def label(self) -> str:
+        out = f"law={self.law} supplier={self.supplier} position={self.position} answers={self.variant}"
+        return out + "".join(f" {k}={v}" for k, v in self.extra)
+
+
+@dataclass
+class Outcome:
+    combination: Combination
+    findings: list[tuple[str, str, str | None]] = field(default_factory=list)  # (id, message, clause)
+    included: list[str] = field(default_factory=list)
+    definitions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    library: str
+    findings: list[Finding]
+    stats: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        c = counts(self.findings)
+        return c["error"] == 0 and c["warning"] == 0
+
+
+# --- static checks -------------------------------------------------------------------------------
+
+
+def _param_for(path: tuple[str, ...], schema: Schema) -> tuple[Parameter | None, tuple[str, ...]]:
+    """The declared parameter a deal path reads, and what follows it."""
+    for k in range(len(path), 0, -1):
+        pid = ".".join(path[:k])
+        if pid in schema:
+            return schema[pid], path[k:]
+    return None, path
+
+
+def _resolve_read(read: Read, schema: Schema, used: set[str]) -> str | None:
+    """Mark what a deal read uses; return a problem description when it reads nothing declared."""
+    path = tuple(read.path)
+    while path and path[-1] in _METHODS:
+        path = path[:-1]
+    if not path:
+        return None
+    param, rest = _param_for(path, schema)
+    if param is None:
+        prefix = ".".join(p for p in path if p != "[]")
+        under = [pid for pid in schema.ids() if pid.startswith(prefix + ".")]
+        if under:  # a whole section, e.g. deal.buyer
+            used.update(under)
+            return None
+        if read.dynamic:
+            return None
+        return ".".join(path)
+    used.add(param.id)
+    if param.type.name == "list" and rest:
+        if rest[0] == "[]":
+            rest = rest[1:]
+        rest = tuple(r for r in rest if r not in _METHODS)
+        if not rest:
+            return None
+        fields = {f.id for f in param.fields}
+        if rest[0] not in fields:
+            return f"{param.id}[].{rest[0]}"
+        used.add(f"{param.id}.{rest[0]}")
+    return None
+
+
+def _where_line(clause_path: Path, body_line: int, line: int) -> str:
+    return f"{clause_path}:{body_line + line - 1}" if line else str(clause_path)
+
+
+def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[Finding], dict[str, Any]]:
+    out: list[Finding] = []
+    schema = library.schema
+    used: set[str] = set(ENGINE_PARAMETERS) | set(rules.PARAMETERS)
+    used |= {f"positions.{t}" for t in library.topics()}
+    sources = 0
+
+    def reads_of(what: str, fn, text: str, where: str, clause: str | None = None) -> list[Read]:
+        nonlocal sources
+        sources += 1
+        try:
+            return fn(text)
+        except jinja.FragmentError as exc:
+            out.append(make(SYNTAX, f"{what} does not compile: {exc}", clause=clause, source=where))
+            return []
+
+    def check_reads(reads: Iterable[Read], where: str, clause: str | None, base_line: int = 1, path: Path | None = None) -> None:
+        for r in reads:
+            if r.root != "deal":
+                if r.root == "included" and r.path and r.path[0] not in library.clauses:
+                    out.append(make(UNDECLARED, f"included({r.path[0]!r}) names a clause that is not in the library", clause=clause, source=where, subject=r.path[0]))
+                continue
+            bad = _resolve_read(r, schema, used)
+            if bad:
+                loc = _where_line(path, base_line, r.line) if path else where
+                hint = schema.suggest(bad.replace("[]", ""))
+                out.append(make(UNDECLARED, f"reads deal.{bad}, which the schema does not declare" + (f" (did you mean {hint}?)" if hint else ""),
+                                clause=clause, source=loc, subject=bad))
+
+    for clause in library.clauses.values():
+        where = str(clause.path)
+        # a syntax error is reported once, by the compile of the whole body
+        try:
+            jinja.compile_fragment(clause.body)
+            body_reads = template_reads(clause.body)
+        except jinja.FragmentError as exc:
+            msg = str(exc)
+            m = re.match(r"line (\d+): (.*)", msg)
+            loc = _where_line(clause.path, clause.body_line, int(m.group(1))) if m else where
+            out.append(make(SYNTAX, f"the clause body does not compile: {m.group(2) if m else msg}", clause=clause.id, source=loc))
+            body_reads = []
+        sources += 1
+        check_reads(body_reads, where, clause.id, clause.body_line, clause.path)
+        if clause.when:
+            check_reads(reads_of("the condition", expression_reads, clause.when, where, clause.id), where + " (when)", clause.id)
+        for d in clause.defines:
+            check_reads(reads_of(f"the definition of {d.term!r}", template_reads, d.text, where, clause.id), f"{where} (definition {d.term!r})", clause.id)
+            if d.when:
+                check_reads(reads_of(f"the condition of the definition {d.term!r}", expression_reads, d.when, where, clause.id),
+                            f"{where} (definition {d.term!r}, when)", clause.id)
+        for pid in clause.uses:
+            if pid not in schema and not any(p.startswith(pid + ".") for p in schema.ids()):
+                out.append(make(USES, f"'uses' names {pid}, which the schema does not declare", clause=clause.id, source=where, subject=pid))
+
+    for param in schema.parameters:
+        where = f"{param.source}: parameter {param.id}"
+        if param.when:
+            check_reads(reads_of(f"the condition of parameter {param.id}", expression_reads, param.when, where), where + " (when)", None)
+        for p in [param, *param.fields]:
+            if isinstance(p.default, str) and "{{" in p.default:
+                check_reads(reads_of(f"the default of parameter {param.id}", text_reads, p.default, where), where + " (default)", None)
+
+    declared = [p.id for p in schema.parameters] + [f"{p.id}.{f.id}" for p in schema.parameters if p.type.name == "list" for f in p.fields]
+    unused = [pid for pid in declared if pid not in used]
+    for pid in unused:
+        param = schema.get(pid) or schema.get(pid.rsplit(".", 1)[0])
+        out.append(make(UNUSED, f"{pid} is declared but no fragment, condition, default, engine step or rule check reads it", source=param.source if param else None, subject=pid))
+
+    out += _examples(schema)
+    out += profile_checks(library, jurisdictions)
+    stats = {"clauses": len(library.clauses), "parameters": len(declared), "sources": sources, "unused": len(unused), "profiles": len(jurisdictions.profiles)}
+    return out, stats
+
+
+def _examples(schema: Schema) -> list[Finding]:
+    out = []
+    for param in schema.parameters:
+        for p, label in [(param, param.id)] + [(f, f"{param.id}[].{f.id}") for f in param.fields]:
+            if p.example is None or p.type.name == "list":
+                continue
+            try:
+                convert(p, p.example) if p is param else p.type.convert(p.example, p)
+            except (Invalid, InputError, LibraryError) as exc:
+                out.append(make(EXAMPLE, f"the example {p.example!r} of {label} is not a valid value: {exc}", source=param.source, subject=label))
+    return out
+
+
+def _get(data: Any, dotted: str) -> tuple[bool, Any]:
+    for key in dotted.split("."):
+        if not isinstance(data, dict) or key not in data:
+            return False, None
+        data = data[key]
+    return True, data
+
+
+def _is_date(value: Any) -> bool:
+    if isinstance(value, _dt.date):
+        return True
+    try:
+        _dt.date.fromisoformat(str(value))
+        return True
+    except ValueError:
+        return False
+
+
+def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Finding]:
+    out: list[Finding] = []
+    currencies = set(list_currencies())
+    for pid, profile in sorted(jurisdictions.profiles.items()):
+        data, where = profile.data, str(profile.path)
+
+        def bad(message: str) -> None:
+            out.append(make(PROFILE, f"profile {pid}: {message}", source=where, subject=pid))
+
+        missing = [key for key in REQUIRED if not _get(data, key)[0]]
+        if missing:
+            bad(f"missing {', '.join(missing)}")
+        gaps = [key for key in DOCUMENTED if not _get(data, key)[0]]
+        if gaps:
+            out.append(make(PROFILE_GAP, f"profile {pid}: missing {', '.join(gaps)} (docs/library-format.md §6)", source=where, subject=pid))
+        regime = _get(data, "penalty.regime")[1]
+        if regime is not None and regime not in PENALTY_REGIMES:
+            bad(f"penalty.regime {regime!r} is not one of {', '.join(sorted(PENALTY_REGIMES))}")
+        if regime == "capped_penalty" and not isinstance(_get(data, "penalty.cap_percent")[1], (int, float)):
+            bad("penalty.cap_percent (a number) is needed for a capped_penalty regime")
+        post = _get(data, "non_compete.post_term")[1]
+        if post is not None and post not in POST_TERM:
+            bad(f"non_compete.post_term {post!r} is not one of {', '.join(sorted(POST_TERM))}")
+        party = _get(data, "arbitration.new_york_convention.party")
+        if party[0] and not isinstance(party[1], bool):
+            bad("arbitration.new_york_convention.party must be true or false")
+        stamp = _get(data, "formalities.stamp_duty.applies")
+        if stamp[0] and stamp[1] not in (True, False, None):
+            bad("formalities.stamp_duty.applies must be true, false or null (unknown)")
+        if str(data.get("currency")) not in currencies:
+            bad(f"currency {data.get('currency')!r} is not an ISO 4217 code")
+        try:
+            Locale.parse(str(data.get("locale")))
+        except (ValueError, UnknownLocaleError, TypeError):
+            bad(f"locale {data.get('locale')!r} is not a locale Babel knows")
+        if not _is_date(data.get("last_reviewed")):
+            bad("last_reviewed must be a date (YYYY-MM-DD)")
+        if not re.fullmatch(r"\d+\.\d+\.\d+", str(data.get("version"))):
+            bad(f"version {data.get('version')!r} is not a version number such as 1.0.0")
+        seen = set()
+        for i, note in enumerate(data.get("notes") or []):
+            nid = note.get("id", f"notes[{i}]")
+            if nid in seen:
+                bad(f"note id {nid!r} is used twice")
+            seen.add(nid)
+            if str(note.get("clause")) not in library.clauses:
+                bad(f"note {nid} is tied to clause {note.get('clause')!r}, which is not in the library")
+            if not _is_date(note.get("last_reviewed")):
+                bad(f"note {nid}: last_reviewed must be a date (YYYY-MM-DD)")
+            if "verify" in note and not isinstance(note["verify"], bool):
+                bad(f"note {nid}: verify must be true or false")
+    for sid, seat in sorted(jurisdictions.seats.items()):
+        for key in ("name", "state"):
+            if not seat.get(key):
+                out.append(make(PROFILE_GAP, f"seat {sid}: {key} is missing", source=f"seats.yaml {sid}", subject=sid))
+        if not isinstance(seat.get("new_york_convention"), bool):
+            out.append(make(PROFILE, f"seat {sid}: new_york_convention must be true or false", source=f"seats.yaml {sid}", subject=sid))
+    for iid, inst in sorted(jurisdictions.institutions.items()):
+        for key in ("name", "rules", "edition", "in_force"):
+            if not inst.get(key):
+                out.append(make(PROFILE_GAP, f"institution {iid}: {key} is missing", source=f"institutions.yaml {iid}", subject=iid))
+        seat = inst.get("default_seat")
+        if seat is not None and seat not in jurisdictions.seats:
+            out.append(make(PROFILE, f"institution {iid}: default_seat {seat!r} is not in seats.yaml", source=f"institutions.yaml {iid}", subject=iid))
+    return out
+
+
+# --- synthetic deals -------------------------------------------------------------------------------------
+
+
+def _valid(param: Parameter, value: Any) -> bool:
+    try:
+        param.type.convert(value, param)
+        return True
+    except (Invalid, LibraryError, InputError):
+        return False
+
+
+def synthetic_value(param: Parameter, *, bool_value: bool = False) -> Any:
+    """A value for ``param``: its example when valid, else one made up from its type."""
+    t = param.type.name
+    if t == "list":
+        record = {}
+        for f in param.fields:
+            value = synthetic_value(f, bool_value=bool_value)
+            if value is not None:
+                record[f.id] = value
+        return [record]
+    if t == "bool":
+        return bool_value
+    if param.example is not None and _valid(param, param.example):
+        return param.example
+    if t in ("text", "longtext"):
+        if param.pattern:
+            return None
+        text = f"Example {param.label}"
+        return text[: param.max_length] if param.max_length else text
+    if t == "email":
+        return "notices@example.com"
+    if t in ("integer", "decimal", "money", "percent"):
+        low = param.min if param.min is not None else (0 if t == "percent" else 1)
+        value = max(low, 5 if t == "percent" else (1 if t == "integer" else 1000))
+        if param.max is not None:
+            value = min(value, param.max)
+        return value
+    if t == "date":
+        return "2026-12-01"
+    if t == "currency":
+        return "USD"
+    if t in ("choice", "multichoice", "jurisdiction", "institution", "seat"):
+        options = list(param.choice_map())
+        return options[0] if options else None
+    return None
+
+
+def _alternative(param: Parameter) -> Any:
+    if param.type.name == "bool":
+        default = param.default if isinstance(param.default, bool) else False
+        return not default
+    options = list(param.choice_map())
+    if param.default is not None and str(param.default) in options and len(options) > 1:
+        others = [o for o in options if o != str(param.default)]
+        return others[-1]
+    return options[-1] if options else None
+
+
+def synthetic_deal(schema: Schema, combination: Combination) -> dict[str, Any]:
+    """The raw answers of one combination (validated later like any deal file)."""
+    raw: dict[str, Any] = {}
+    fixed = {"supplier.country": combination.supplier, "law.governing_law": combination.law, "positions.overall": combination.position}
+    fixed.update(dict(combination.extra))
+    variant = combination.variant
+    for param in schema.parameters:
+        pid = param.id
+        if pid in fixed:
+            _put(raw, pid, fixed[pid])
+            continue
+        if pid.startswith("positions."):
+            continue  # topics follow the matrix's overall position
+        t = param.type.name
+        value = None
+        if variant == "defaults":
+            if param.default is None and (param.required or (param.example is not None and _valid(param, param.example))):
+                value = synthetic_value(param)
+        elif variant == "all-on":
+            if t == "bool":
+                value = True
+            elif param.default is None:
+                value = synthetic_value(param, bool_value=True)
+        elif variant == "alternatives":
+            if t in ("bool", "choice") and (param.choices or t == "bool"):
+                value = _alternative(param)
+            elif param.default is None:
+                value = synthetic_value(param, bool_value=True)
+        if value is not None:
+            _put(raw, pid, value)
+    return raw
+
+
+def combinations(library: Library, jurisdictions: Jurisdictions) -> list[Combination]:
+    laws = sorted(jurisdictions.profiles)
+    schema = library.schema
+    out = []
+    for i, law in enumerate(laws):
+        for j, supplier in enumerate(laws):
+            for k, position in enumerate(POSITIONS):
+                out.append(Combination(law, supplier, position, VARIANTS[(i + j + k) % len(VARIANTS)]))
+    # every value of every choice once more, on top of "every option on"
+    example_supplier = _example(schema, "supplier.country", laws)
+    example_law = _example(schema, "law.governing_law", laws) if "law.governing_law" in schema else example_supplier
+    for param in schema.parameters:
+        if param.type.name not in ("choice", "multichoice") or param.id.startswith("positions."):
+            continue
+        for value in param.choice_map():
+            out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((param.id, value),)))
+    return out
+
+
+def _example(schema: Schema, pid: str, options: list[str]) -> str:
+    param = schema.get(pid)
+    if param is not None and param.example in options:
+        return str(param.example)
+    return options[0]
+
+
+# --- running the matrix -----------------------------------------------------------------------------
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _init(library_dir: str, jurisdictions_dir: str) -> None:
+    library = load_library(Path(library_dir))
+    jurisdictions = load_jurisdictions(Path(jurisdictions_dir))
+    library.schema.bind_catalogues(jurisdictions.catalogues())
+    _STATE.update(library=library, jurisdictions=jurisdictions)
+
+
+def _run(batch: list[Combination]) -> list[Outcome]:
+    library, jurisdictions = _STATE["library"], _STATE["jurisdictions"]
+    return [run_combination(library, jurisdictions, c) for c in batch]
+
+
+def run_combination(library: Library, jurisdictions: Jurisdictions, combination: Combination) -> Outcome:
+    outcome = Outcome(combination)
+    raw = synthetic_deal(library.schema, combination)
+    try:
+        deal = validate(raw, library.schema, jurisdictions, source="synthetic deal")
+    except InputError as exc:
+        outcome.findings.append((SYNTHETIC, "the synthetic deal is invalid: " + "; ".join(str(p) for p in exc.problems), None))
+        return outcome
+    except ClausewrightError as exc:
+        outcome.findings.append((SYNTHETIC, str(exc), None))
+        return outcome
+    try:
+        composition = compose(library, deal, jurisdictions, comments=False, strict=False)
+    except ClausewrightError as exc:
+        clause = None
+        if isinstance(exc, LibraryError):
+            m = re.match(r"clause ([a-z0-9-]+) ", exc.where)
+            clause = m.group(1) if m else None
+        outcome.findings.append((RENDER, str(exc), clause))
+        return outcome
+    for f in composition.findings:
+        if f.severity == "error":
+            outcome.findings.append((INCONSISTENT, f"{f.id}: {f.message}", f.clause))
+    outcome.included = [s.clause_id for s in composition.agreement.sections()]
+    outcome.definitions = [d.term for d in composition.agreement.definitions]
+    return outcome
+
+
+def run_matrix(library: Library, jurisdictions: Jurisdictions, combos: list[Combination], *, jobs: int = 1) -> list[Outcome]:
+    if jobs <= 1 or len(combos) < 2:
+        return [run_combination(library, jurisdictions, c) for c in combos]
+    size = max(1, len(combos) // (jobs * 4))
+    batches = [combos[i: i + size] for i in range(0, len(combos), size)]
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(str(library.directory), str(jurisdictions.directory))) as pool:
+        return [o for batch in pool.map(_run, batches) for o in batch]
+
+
+def summarise(library: Library, outcomes: list[Outcome]) -> list[Finding]:
+    """One finding per distinct problem, with how many combinations it affects and an example."""
+    grouped: dict[tuple[str, str, str | None], list[Combination]] = {}
+    for o in outcomes:
+        for fid, message, clause in o.findings:
+            grouped.setdefault((fid, message, clause), []).append(o.combination)
+    total = len(outcomes)
+    out = []
+    for (fid, message, clause), combos in sorted(grouped.items(), key=lambda kv: (kv[0][0], kv[0][2] or "", kv[0][1])):
+        share = "every combination" if len(combos) == total else f"{len(combos)} of {total} combinations"
+        laws = sorted({c.law for c in combos})
+        detail = f"; laws: {', '.join(laws)}" if len(laws) < 5 and len(combos) != total else ""
+        out.append(make(fid, f"{message} — in {share} (e.g. {combos[0].label()}){detail}", clause=clause))
+    rendered = [o for o in outcomes if o.included]
+    if rendered:
+        seen_clauses = {cid for o in rendered for cid in o.included}
+        for cid in sorted(set(library.clauses) - seen_clauses):
+            out.append(make(NEVER, f"clause {cid} is left out in all {total} combinations (condition: {library.clauses[cid].when}); it was never rendered", clause=cid))
+        kept = {t for o in rendered for t in o.definitions}
+        for clause in library.clauses.values():
+            if clause.id not in seen_clauses:
+                continue
+            for d in clause.defines:
+                if d.term not in kept:
+                    out.append(make(DEFINITION_NEVER, f"the definition of {d.term!r} is never used in any combination", clause=clause.id, subject=d.term))
+    return out
+
+
+def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, *, jobs: int | None = None) -> Report:
+    library_dir = Path(library_dir) if library_dir else resources.library_dir()
+    jurisdictions_dir = Path(jurisdictions_dir) if jurisdictions_dir else resources.jurisdictions_dir()
+    try:
+        library = load_library(library_dir)
+        jurisdictions = load_jurisdictions(jurisdictions_dir)
+        library.schema.bind_catalogues(jurisdictions.catalogues())
+    except ClausewrightError as exc:
+        return Report(str(library_dir), [make(LOAD, str(exc))], {})
+    findings, stats = static_checks(library, jurisdictions)
+    combos = combinations(library, jurisdictions)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if any(f.id == SYNTAX for f in findings):
+        stats["matrix"] = "skipped: a fragment does not compile"
+        outcomes: list[Outcome] = []
+    else:
+        outcomes = run_matrix(library, jurisdictions, combos, jobs=jobs)
+        findings += summarise(library, outcomes)
+        failed = sum(1 for o in outcomes if o.findings)
+        n = len(jurisdictions.profiles)
+        stats["matrix"] = (f"{n} governing laws x {n} supplier countries x {len(POSITIONS)} positions = {n * n * len(POSITIONS)} combinations, "
+                           f"plus {len(combos) - n * n * len(POSITIONS)} option variants: {len(outcomes)} assembled, {failed} with problems")
+        stats["combinations"] = len(outcomes)
+        stats["failed"] = failed
+    return Report(f"{library.id} {library.version} ({library_dir})", sort(findings), stats)
+
+
+def format_text(report: Report) -> str:
+    from clausewright.qa.findings import format_text as fmt
+
+    lines = [f"Library {report.library}"]
+    s = report.stats
+    if "clauses" in s:
+        lines.append(f"  fragments: {s['clauses']} clauses, {s['sources']} fragments and expressions compiled")
+        lines.append(f"  parameters: {s['parameters']} declared (list fields included), {s['unused']} unused")
+        lines.append(f"  profiles: {s['profiles']}")
+    if "matrix" in s:
+        lines.append(f"  matrix: {s['matrix']}")
+    lines.append(fmt(report.findings))
+    lines.append("Library check passed." if report.ok else "Library check FAILED.")
+    return "\n".join(lines)
+
+
+def to_json(report: Report) -> str:
+    return json.dumps({"library": report.library, "ok": report.ok, "stats": report.stats, "counts": counts(report.findings),
+                       "findings": [f.to_dict() for f in report.findings]}, indent=2, ensure_ascii=False, default=str)

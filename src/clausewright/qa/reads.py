@@ -1,0 +1,173 @@
+"""What a fragment or a ``when`` expression reads, found by walking its Jinja syntax tree.
+
+``deal.tooling.applies``, ``law.penalty.regime``, ``deal['x'].y``, ``law.get('x')`` and
+``included('tooling')`` are all reads; a loop variable over a deal list (``{% for p in
+deal.products %}``) reads that list's fields (``products.name``), and ``{% set x = law.y %}``
+makes ``x.z`` read ``law.y.z``. The walk never evaluates anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import nodes
+from jinja2.exceptions import TemplateSyntaxError
+
+from clausewright import jinja
+
+# Names a clause sees that stand for a jurisdiction profile or catalogue entry, and the deal
+# parameter that selects it (docs/library-format.md §3).
+PROFILE_NAMES = {
+    "supplier_country": "supplier.country",
+    "buyer_country": "buyer.country",
+    "law": "law.governing_law",
+    "arbitration_law": "disputes.arbitration_agreement_law",
+    "courts": "disputes.courts",
+    "institution": "disputes.institution",
+    "seat": "disputes.seat",
+}
+ROOTS = {"deal", "included", "position", "clause", *PROFILE_NAMES}
+
+
+@dataclass(frozen=True)
+class Read:
+    root: str  # "deal", "law", "included", ...
+    path: tuple[str, ...]  # attribute names after the root; "[]" marks an item of a list
+    dynamic: bool = False  # the chain continues with a computed key (deal[x]): path is a prefix
+    line: int = 0
+
+    @property
+    def dotted(self) -> str:
+        if self.root == "included":
+            return f"included({self.path[0]!r})" if self.path else "included"
+        out = self.root
+        for part in self.path:
+            out += "[]" if part == "[]" else f".{part}"
+        return out
+
+    def parameter_path(self) -> str:
+        """For a deal read: the dotted path below ``deal`` (``products.[].name`` for list fields)."""
+        return ".".join(self.path)
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.reads: list[Read] = []
+        self.aliases: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def chain(self, node: nodes.Node) -> tuple[str, tuple[str, ...], bool] | None:
+        """(root, path, dynamic) when ``node`` is an attribute chain on a known name."""
+        if isinstance(node, nodes.Name):
+            if node.name in self.aliases:
+                root, path = self.aliases[node.name]
+                return root, path, False
+            if node.name in ROOTS:
+                return node.name, (), False
+            return None
+        if isinstance(node, nodes.Getattr):
+            base = self.chain(node.node)
+            if base is None or base[2]:
+                return base
+            return base[0], base[1] + (node.attr,), False
+        if isinstance(node, nodes.Getitem):
+            base = self.chain(node.node)
+            if base is None or base[2]:
+                return base
+            arg = node.arg
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                return base[0], base[1] + (arg.value,), False
+            if isinstance(arg, nodes.Const) and isinstance(arg.value, int):
+                return base[0], base[1] + ("[]",), False
+            return base[0], base[1], True
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr) and node.node.attr == "get" and node.args:
+            base = self.chain(node.node.node)
+            arg = node.args[0]
+            if base is not None and not base[2] and isinstance(arg, nodes.Const) and isinstance(arg.value, str):
+                return base[0], base[1] + (arg.value,), False
+        return None
+
+    def record(self, node: nodes.Node, found: tuple[str, tuple[str, ...], bool]) -> None:
+        root, path, dynamic = found
+        self.reads.append(Read(root, path, dynamic, getattr(node, "lineno", 0) or 0))
+
+    def visit(self, node: nodes.Node) -> None:
+        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) and node.node.name == "included":
+            arg = node.args[0] if node.args else None
+            self.reads.append(Read("included", (arg.value,) if isinstance(arg, nodes.Const) else (), not isinstance(arg, nodes.Const), node.lineno))
+            for child in node.args[1:]:
+                self.visit(child)
+            return
+        if isinstance(node, nodes.For):
+            self.visit(node.iter)
+            found = self.chain(node.iter)
+            targets = [node.target] if isinstance(node.target, nodes.Name) else list(getattr(node.target, "items", []))
+            if found is not None and not found[2] and len(targets) == 1 and isinstance(targets[0], nodes.Name):
+                self.aliases[targets[0].name] = (found[0], found[1] + ("[]",))
+            for child in [*(node.body or []), *(node.else_ or [])] + ([node.test] if node.test is not None else []):
+                self.visit(child)
+            return
+        if isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name):
+            self.visit(node.node)
+            value = node.node
+            while isinstance(value, (nodes.Or, nodes.And, nodes.CondExpr)):
+                # {% set re = law.get('x') or {} %}, {% set items = deal.x if deal.x is defined else [] %}
+                value = value.expr1 if isinstance(value, nodes.CondExpr) else value.left
+            found = self.chain(value)
+            if found is not None and not found[2] and found[0] != "included":
+                self.aliases[node.target.name] = (found[0], found[1])
+            else:
+                self.aliases.pop(node.target.name, None)
+            return
+        found = self.chain(node)
+        if found is not None:
+            self.record(node, found)
+            # arguments of a .get() call or a computed key may read further names
+            if isinstance(node, nodes.Call):
+                for child in node.args[1:]:
+                    self.visit(child)
+            for sub in node.find_all((nodes.Getitem,)):
+                if not isinstance(sub.arg, nodes.Const):
+                    self.visit(sub.arg)
+            return
+        for child in node.iter_child_nodes():
+            self.visit(child)
+
+
+def template_reads(source: str) -> list[Read]:
+    """Reads of a clause body or definition text; raises ``jinja.FragmentError`` on a syntax error."""
+    try:
+        tree = jinja.FRAGMENTS.parse(source)
+    except TemplateSyntaxError as exc:
+        raise jinja.FragmentError(f"line {exc.lineno}: {exc.message}") from None
+    walker = _Walker()
+    walker.visit(tree)
+    return _unique(walker.reads)
+
+
+def expression_reads(expression: str) -> list[Read]:
+    """Reads of a ``when`` expression (no braces)."""
+    try:
+        tree = jinja.EXPRESSIONS.parse("{{ (" + expression + "\n) }}")
+    except TemplateSyntaxError as exc:
+        raise jinja.FragmentError(f"bad expression {expression!r}: {exc.message}") from None
+    walker = _Walker()
+    walker.visit(tree)
+    return _unique(walker.reads)
+
+
+def text_reads(source: str) -> list[Read]:
+    """Reads of a schema default such as ``{{ supplier_country.currency }}``."""
+    try:
+        tree = jinja.EXPRESSIONS.parse(source)
+    except TemplateSyntaxError as exc:
+        raise jinja.FragmentError(f"{source!r}: {exc.message}") from None
+    walker = _Walker()
+    walker.visit(tree)
+    return _unique(walker.reads)
+
+
+def _unique(reads: list[Read]) -> list[Read]:
+    seen: dict[tuple, Read] = {}
+    for r in reads:
+        seen.setdefault((r.root, r.path, r.dynamic), r)
+    return list(seen.values())

@@ -1,0 +1,138 @@
+"""``clausewright library check``: passes on the bundled library, fails on broken copies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from clausewright.cli.main import cli
+from clausewright.qa import library_check as L
+from qa_helpers import mini_copy
+
+
+def _check(copy):
+    return L.check(copy.library, copy.jurisdictions, jobs=1)
+
+
+def _errors(report):
+    return [f for f in report.findings if f.severity == "error"]
+
+
+def test_bundled_library_passes():
+    report = L.check()
+    assert report.ok, L.format_text(report)
+    assert report.stats["failed"] == 0
+    n = report.stats["profiles"]
+    assert report.stats["combinations"] >= n * n * 3
+
+
+def test_unbroken_mini_copy_has_no_errors(tmp_path):
+    report = _check(mini_copy(tmp_path))
+    assert _errors(report) == []
+    assert report.stats["combinations"] >= 2 * 2 * 3 and report.stats["failed"] == 0
+
+
+def test_undeclared_variable(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.append("library/clauses/confidentiality.clause", "+ Secrets last {{ deal.confidentiality.yeers }} years.\n")
+    report = _check(copy)
+    assert not report.ok
+    found = [f for f in report.findings if f.id == "library-undeclared-parameter"]
+    assert len(found) == 1 and found[0].clause == "confidentiality"
+    assert "deal.confidentiality.yeers" in found[0].message and "did you mean confidentiality.years" in found[0].message
+    assert found[0].source.endswith("confidentiality.clause:23")  # file and line
+    # and it cannot render in any combination
+    assert any(f.id == "library-render" and "every combination" in f.message for f in report.findings)
+
+
+def test_undeclared_list_field(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("library/clauses/schedule-tooling.clause", "| {{ p.name }} |", "| {{ p.nmae }} |")
+    found = [f for f in _check(copy).findings if f.id == "library-undeclared-parameter"]
+    assert [f.subject for f in found] == ["products[].nmae"]
+
+
+def test_dangling_reference(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("library/clauses/confidentiality.clause", "as clause <<.disclosure>> permits", "as clause <<general.notices>> permits")
+    report = _check(copy)
+    assert not report.ok
+    found = [f for f in report.findings if f.id == "library-inconsistent"]
+    assert len(found) == 1 and "ref-missing" in found[0].message and "general.notices" in found[0].message
+    assert "every combination" in found[0].message  # reported once, not once per combination
+
+
+def test_syntax_error(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.append("library/clauses/law.clause", "{% if deal.confidentiality.years > 3 %}\nLong.\n")
+    report = _check(copy)
+    found = [f for f in report.findings if f.id == "library-syntax"]
+    assert len(found) == 1 and found[0].clause == "law" and "law.clause" in found[0].source
+    assert report.stats["matrix"].startswith("skipped")
+
+
+def test_problem_in_one_profile_only_is_reported_compactly(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("jurisdictions/profiles/singapore.yaml", "penalty: {regime: liquidated_damages}", "penalty: {regime: liquidated_damages, summary: Dunlop}")
+    copy.append("library/clauses/law.clause", "\nPenalties: {{ law.penalty.summary }}.\n")
+    report = _check(copy)
+    found = [f for f in report.findings if f.id == "library-render"]
+    assert len(found) == 1 and f"6 of {report.stats['combinations']} combinations" in found[0].message
+    assert "laws: vietnam" in found[0].message and "law=vietnam" in found[0].message
+
+
+def test_unused_parameter_and_incomplete_profile(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.append("library/parameters/main.yaml", "  - {id: audit.days, type: integer, default: 5, label: Audit days}\n")
+    copy.edit("jurisdictions/profiles/vietnam.yaml", "non_compete: {post_term: restricted}", "non_compete: {}")
+    report = _check(copy)
+    assert any(f.id == "library-unused-parameter" and f.subject == "audit.days" for f in report.findings)
+    assert any(f.id == "library-profile" and "non_compete.post_term" in f.message and f.subject == "vietnam" for f in report.findings)
+
+
+def test_cli_exit_status_and_json(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.append("library/clauses/law.clause", "{% if %}\n")
+    runner = CliRunner()
+    args = ["library", "check", "--library", str(copy.library), "--jurisdictions", str(copy.jurisdictions), "--jobs", "1"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1 and "library-syntax" in result.output and "Library check FAILED." in result.output
+    data = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    assert data["ok"] is False and data["counts"]["error"] >= 1
+
+
+@pytest.mark.parametrize("jobs", [2])
+def test_matrix_in_parallel_matches(tmp_path, jobs):
+    copy = mini_copy(tmp_path)
+    copy.edit("library/clauses/confidentiality.clause", "as clause <<.disclosure>> permits", "as clause <<nowhere>> permits")
+    one = [(f.id, f.message) for f in _check(copy).findings]
+    many = [(f.id, f.message) for f in L.check(copy.library, copy.jurisdictions, jobs=jobs).findings]
+    assert one == many
+
+
+def test_schema_and_coverage_findings(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("library/parameters/main.yaml", "{id: buyer.name, type: text, label: Buyer name}", "{id: buyer.name, type: text, label: Buyer name, example: Acme Ltd}")
+    copy.edit("library/parameters/main.yaml", "{id: confidentiality.years, type: integer, min: 1, max: 20, default: 5, label: Years}",
+              "{id: confidentiality.years, type: integer, min: 1, max: 20, default: 5, label: Years, example: 99}")
+    copy.edit("library/clauses/law.clause", "order: 30\n", "order: 30\nuses: [law.governing_law, law.nonexistent]\n")
+    copy.edit("library/clauses/schedule-tooling.clause", "order: 10\n", 'order: 10\nwhen: "deal.tooling.applies and deal.disputes.method == \'never\'"\n')
+    copy.edit("library/clauses/definitions.clause", "means the moulds listed in <<schedule-tooling>>.", "means the moulds.")
+    report = _check(copy)
+    by_id = {}
+    for f in report.findings:
+        by_id.setdefault(f.id, []).append(f)
+    assert [f.subject for f in by_id["library-example"]] == ["confidentiality.years"]  # 99 is above the maximum; Acme Ltd is fine
+    assert [f.subject for f in by_id["library-uses-undeclared"]] == ["law.nonexistent"]
+    assert [f.clause for f in by_id["library-never-included"]] == ["schedule-tooling"]
+    assert {f.subject for f in by_id["library-definition-never-used"]} == {"Business Day"}
+    assert by_id["library-profile-incomplete"] and "tooling.applies" not in {f.subject for f in by_id.get("library-unused-parameter", [])}
+
+
+def test_library_that_cannot_load(tmp_path):
+    copy = mini_copy(tmp_path)
+    (copy.library / "library.yaml").unlink()
+    report = _check(copy)
+    assert [f.id for f in report.findings] == ["library-load"] and not report.ok
