@@ -1,7 +1,9 @@
 """Deal answers: read a deal file, apply ``--set`` overrides, validate against the schema.
 
 Validation walks the schema in asking order, so ``when`` conditions and defaults can use the
-answers before them, and it collects every problem before failing (``InputError``).
+answers before them, and it collects every problem before failing (``InputError``). ``resolve``
+is that walk, with what it concluded for each parameter; the wizard uses it after every answer,
+and ``check`` on every typed answer, so both follow exactly the rules deal files follow.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ def read_deal_file(path: Path) -> dict[str, Any]:
 
 
 def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Apply ``key=value`` strings; dotted keys reach into nested mappings (``buyer.name=X``)."""
+    """Apply ``key=value`` strings; dotted keys reach into nested mappings (``buyer.name=X``)
+    and a number picks a list entry, counting from 1 (``products.2.name=X``; the next number
+    after the last entry adds one)."""
     problems = []
     for item in overrides:
         key, sep, value = item.partition("=")
@@ -70,7 +74,10 @@ def apply_overrides(raw: dict[str, Any], overrides: list[str]) -> dict[str, Any]
         if not sep or not key:
             problems.append(Problem(item, "expected key=value, e.g. buyer.name=Acme Ltd"))
             continue
-        _put(raw, key, value)
+        try:
+            _override(raw, key.split("."), value)
+        except ValueError as exc:
+            problems.append(Problem(key, str(exc)))
     if problems:
         raise InputError(problems, "--set")
     return raw
@@ -100,60 +107,116 @@ def flatten(raw: dict[str, Any], schema: Schema) -> tuple[dict[str, Any], list[P
     return flat, problems
 
 
+MISSING = object()  # what check() returns for a blank answer that may stay blank
+
+
+@dataclass
+class Outcome:
+    """What validation concluded about one parameter."""
+
+    param: Parameter
+    applies: bool | None  # None: its condition reads an answer that already failed
+    given: bool = False  # a (non-blank) value was supplied for it
+    value: Any = None  # the typed value, when it applies and is valid
+    from_default: bool = False  # the value came from the parameter's default
+    default: Any = None  # the default as written or rendered, when the parameter has one that could be computed
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Resolution:
+    """Every parameter's outcome, in asking order, and the deal they make when none failed."""
+
+    outcomes: dict[str, Outcome]
+    values: dict[str, Any]
+    flat: dict[str, Any]
+    defaulted: set[str]
+    ignored: list[str]
+    problems: list[Problem]
+
+    def deal(self) -> Deal:
+        return Deal(values=self.values, flat=self.flat, defaulted=self.defaulted, ignored=self.ignored)
+
+
 def validate(raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictions, *, source: str | None = None, row: int | None = None) -> Deal:
     flat_raw, problems = flatten(raw, schema)
     if row is not None:
         problems = [Problem(p.field, p.message, row) for p in problems]
+    resolution = resolve(flat_raw, schema, jurisdictions, row=row)
+    problems += resolution.problems
+    if problems:
+        raise InputError(problems, source)
+    return resolution.deal()
+
+
+def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictions, *, row: int | None = None) -> Resolution:
+    """Walk the schema in asking order over answers keyed by parameter id (see ``flatten``):
+    decide whether each parameter applies, take its answer or its default, and convert it."""
     values: dict[str, Any] = {}
     flat: dict[str, Any] = {}
     defaulted: set[str] = set()
     ignored: list[str] = []
     failed: set[str] = set()
+    problems: list[Problem] = []
+    outcomes: dict[str, Outcome] = {}
 
     for param in schema.parameters:
         context = expression_context(values, jurisdictions)
         applies = _applies(param, context, failed, schema)
+        given = param.id in flat_raw and not is_missing(flat_raw[param.id])
+        outcome = outcomes[param.id] = Outcome(param, applies, given)
         if applies is None:  # depends on an answer that already failed: say nothing more
             failed.add(param.id)
             continue
-        given = param.id in flat_raw and not is_missing(flat_raw[param.id])
         if not applies:
             if given:
                 ignored.append(param.id)
             continue
+        if param.default is not None:
+            try:
+                outcome.default = _default(param, context)
+            except UndefinedError:  # the default reads an answer that is absent
+                pass
+            except Exception:
+                if not given:  # when an answer is given, its default is for information only
+                    raise
         if given:
             raw_value, from_default = flat_raw[param.id], False
-        elif param.default is not None:
-            try:
-                raw_value, from_default = _default(param, context), True
-            except UndefinedError:  # the default reads an answer that is absent
-                raw_value, from_default = None, False
         else:
-            raw_value, from_default = None, False
-        if is_missing(raw_value):
-            if param.required:
-                problems.append(Problem(param.id, f"missing; expected {param.describe_type()}", row))
-                failed.add(param.id)
-            continue
-        try:
-            value = convert(param, raw_value, row=row)
-        except InputError as exc:
-            problems.extend(exc.problems)
+            raw_value, from_default = outcome.default, outcome.default is not None
+        value, outcome.problems = check(param, raw_value, row=row, from_default=from_default)
+        if outcome.problems:
+            problems.extend(outcome.problems)
             failed.add(param.id)
             continue
-        except Invalid as exc:
-            where = "default " if from_default else ""
-            problems.append(Problem(param.id, f"{where}{exc}", row))
-            failed.add(param.id)
+        if value is MISSING:
             continue
         flat[param.id] = value
         _put(values, param.id, value)
         if from_default:
+            outcome.from_default = True
             defaulted.add(param.id)
+        outcome.value = value
 
-    if problems:
-        raise InputError(problems, source)
-    return Deal(values=values, flat=flat, defaulted=defaulted, ignored=ignored)
+    for param in schema.parameters:  # every declared section exists, so clauses test one level
+        _ensure_sections(values, param.id)
+    return Resolution(outcomes=outcomes, values=values, flat=flat, defaulted=defaulted, ignored=ignored, problems=problems)
+
+
+def check(param: Parameter, raw: Any, *, row: int | None = None, from_default: bool = False) -> tuple[Any, list[Problem]]:
+    """Check one answer as validation does: ``(value, [])``, ``(MISSING, [])`` for a blank answer
+    that may stay blank, or ``(None, problems)``."""
+    if is_missing(raw):
+        if param.required:
+            return None, [Problem(param.id, f"missing; expected {param.describe_type()}", row)]
+        return MISSING, []
+    try:
+        return convert(param, raw, row=row), []
+    except InputError as exc:
+        return None, list(exc.problems)
+    except Invalid as exc:
+        where = "default " if from_default else ""
+        return None, [Problem(param.id, f"{where}{exc}", row)]
 
 
 def convert(param: Parameter, raw: Any, *, row: int | None = None) -> Any:
@@ -241,6 +304,51 @@ def _default(param: Parameter, context: dict[str, Any]) -> Any:
         except jinja.FragmentError as exc:
             raise LibraryError(param.source, f"parameter {param.id}: default {exc}") from None
     return default
+
+
+def nest(flat: dict[str, Any]) -> dict[str, Any]:
+    """Answers keyed by parameter id, nested as a deal file holds them (the inverse of ``flatten``)."""
+    tree: dict[str, Any] = {}
+    for pid, value in flat.items():
+        _put(tree, pid, value)
+    return tree
+
+
+def _override(node: Any, parts: list[str], value: str) -> None:
+    for depth, part in enumerate(parts):
+        last = depth == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or not 1 <= int(part) <= len(node) + 1:
+                raise ValueError(f"{'.'.join(parts[:depth])} has {len(node)} entries; use a number from 1 to {len(node) + 1}")
+            index = int(part) - 1
+            if index == len(node):
+                node.append({})
+            if last:
+                node[index] = value
+                return
+            if not isinstance(node[index], (dict, list)):
+                node[index] = {}
+            node = node[index]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+                return
+            if not isinstance(node.get(part), (dict, list)):
+                node[part] = {}
+            node = node[part]
+        else:
+            raise ValueError(f"{'.'.join(parts[:depth])} is not a mapping or a list")
+
+
+def _ensure_sections(tree: dict[str, Any], dotted: str) -> None:
+    """Create the (empty) mappings above ``dotted``: ``deal.liability`` exists even when no
+    liability answer applies, while an unanswered parameter itself stays absent."""
+    node = tree
+    for part in dotted.split(".")[:-1]:
+        nxt = node.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            return
+        node = nxt
 
 
 def _put(tree: dict[str, Any], dotted: str, value: Any) -> None:

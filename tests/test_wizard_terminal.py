@@ -1,0 +1,169 @@
+"""The wizard on a real pseudo-terminal (questionary prompts), driven with pexpect: arrow keys
+in lists, back, an edit at the review, Ctrl-C and --resume, and generate --ask-missing."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from clausewright.cli.main import cli
+from clausewright.inputs.deal import read_deal_file
+from clausewright.wizard.session import session_path
+from conftest import MINI
+
+pexpect = pytest.importorskip("pexpect")
+pytestmark = [
+    pytest.mark.timeout(180),
+    pytest.mark.skipif(sys.platform == "win32", reason="pexpect.spawn needs a POSIX pseudo-terminal"),
+]
+
+MINI_OPTS = ["--library", str(MINI / "library"), "--jurisdictions", str(MINI / "jurisdictions")]
+DOWN, ENTER, ESC, CLEAR_LINE, CTRL_C = "\x1b[B", "\r", "\x1b", "\x15", "\x03"
+STYLE = r"(?:\x1b\[[0-9;]*m)*"
+
+
+def spawn(args, cwd: Path):
+    env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "clausewright", *args, *MINI_OPTS], env=env, cwd=str(cwd), encoding="utf-8", timeout=60, dimensions=(60, 160)
+    )
+    child.logfile_read = open(cwd / "terminal.log", "a", encoding="utf-8")
+    return child
+
+
+def prompt(label: str) -> str:
+    """A pattern for a question while it waits for an answer (its instruction is still shown)."""
+    return re.escape(f" {label} ") + STYLE + r" ?\((?:Use arrow keys|Enter keeps|Esc then|< goes back)"
+
+
+def answer(child, label: str, keys: str) -> str:
+    child.expect(prompt(label))
+    before = child.before
+    child.send(keys)
+    return before
+
+
+def finish(child) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus
+
+
+def test_arrow_keys_back_and_an_edit_at_review_then_generate(tmp_path):
+    child = spawn(["wizard", "-o", "t.docx"], tmp_path)
+    answer(child, "Date", "2026-12-01" + ENTER)
+    answer(child, "Locale", ENTER)  # keeps en_GB
+    answer(child, "Draft", ENTER)
+    answer(child, "Buyer name", "Acme" + ENTER)
+    answer(child, "Buyer country", ENTER)  # (leave blank) is preselected
+    answer(child, "Buyer signatory", "Ann" + ENTER)
+    answer(child, "Buyer signatory title", "<" + ENTER)  # back
+    answer(child, "Buyer signatory", "Ann Lee" + ENTER)  # asked again, with "Ann" in grey
+    answer(child, "Buyer signatory title", ENTER)
+    answer(child, "Supplier name", "Sao Mai" + ENTER)
+    answer(child, "Supplier address", "Line 1" + ENTER + "Line 2" + ESC + ENTER)
+    answer(child, "Supplier country", DOWN + ENTER)  # Singapore, then down to Vietnam
+    answer(child, "Supplier signatory", "Bob" + ENTER)
+    answer(child, "Supplier signatory title", ENTER)
+    answer(child, "Price", "abc" + ENTER)
+    child.expect_exact("'abc' is not a number (write it like 1250000.00)")
+    child.send(CLEAR_LINE + "100" + ENTER)
+    for label in ("Years", "Tooling", "Method", "Position", "Override"):
+        answer(child, label, ENTER)
+    answer(child, "Products: what next?", ENTER)  # Add an entry
+    answer(child, "Name", "Widget" + ENTER)
+    answer(child, "Unit price", "4.50" + ENTER)
+    answer(child, "Products: what next?", ENTER)  # Done
+    child.expect_exact("Currency: VND")  # filled in from the Vietnamese profile
+    answer(child, "Keep these, or change one?", ENTER)
+    answer(child, "What next?", DOWN + ENTER)  # Change an answer
+    answer(child, "Which answer?", DOWN * 3 + ENTER)  # Date, Locale, Draft, Buyer name
+    answer(child, "Buyer name", "Beta Ltd" + ENTER)
+    answer(child, "What next?", ENTER)  # Generate the agreement
+    child.expect_exact("Wrote t.docx")
+    assert finish(child) == 0
+
+    data = read_deal_file(tmp_path / "t.answers.yaml")
+    assert data["buyer"]["name"] == "Beta Ltd"
+    assert data["buyer"]["signatory"] == {"name": "Ann Lee"}
+    assert data["supplier"]["country"] == "vietnam" and data["supplier"]["address"] == "Line 1\nLine 2"
+    assert data["commercial"] == {"currency": "VND", "price": "100"}
+    assert data["products"] == [{"name": "Widget", "price": "4.50"}]
+    again = CliRunner().invoke(cli, ["generate", str(tmp_path / "t.answers.yaml"), "-o", str(tmp_path / "again.docx"), *MINI_OPTS])
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "again.docx").read_bytes() == (tmp_path / "t.docx").read_bytes()
+    assert not session_path(tmp_path / "t.docx").exists()
+
+
+def test_ctrl_c_cancels_without_a_document_and_resume_continues(tmp_path):
+    child = spawn(["wizard", "-o", "t.docx"], tmp_path)
+    answer(child, "Date", "2026-12-01" + ENTER)
+    answer(child, "Locale", ENTER)
+    answer(child, "Draft", DOWN + ENTER)  # No
+    answer(child, "Buyer name", "Half" + CTRL_C)  # typed but not confirmed: not kept
+    child.expect_exact("Cancelled; no document was written.")
+    assert finish(child) == 130
+    assert not list(tmp_path.glob("*.docx")) and not list(tmp_path.glob("*.answers.yaml"))
+    saved = session_path(tmp_path / "t.docx")
+    assert saved.exists()
+
+    child = spawn(["wizard", "-o", "t.docx", "--resume"], tmp_path)
+    skipped = answer(child, "Buyer name", "Acme" + ENTER)  # continues at the first unanswered question
+    assert "Continuing the answers saved in" in skipped and " Date " not in skipped
+    answer(child, "Buyer country", ENTER)
+    answer(child, "Buyer signatory", "Ann" + ENTER)
+    answer(child, "Buyer signatory title", ENTER)
+    answer(child, "Supplier name", "Sao Mai" + ENTER)
+    answer(child, "Supplier address", "Hanoi" + ESC + ENTER)
+    answer(child, "Supplier country", DOWN + ENTER)
+    answer(child, "Supplier signatory", "Bob" + ENTER)
+    answer(child, "Supplier signatory title", ENTER)
+    answer(child, "Price", "100" + ENTER)
+    for label in ("Years", "Tooling", "Method", "Position", "Override"):
+        answer(child, label, ENTER)
+    answer(child, "Products: what next?", ENTER)
+    answer(child, "Name", "Widget" + ENTER)
+    answer(child, "Unit price", ENTER)
+    answer(child, "Products: what next?", ENTER)
+    answer(child, "Keep these, or change one?", ENTER)
+    answer(child, "What next?", ENTER)
+    assert finish(child) == 0
+    data = read_deal_file(tmp_path / "t.answers.yaml")
+    assert data["agreement"] == {"date": "2026-12-01", "locale": "en_GB", "draft": "no"}  # from before the Ctrl-C
+    assert data["buyer"]["name"] == "Acme"
+    assert (tmp_path / "t.docx").read_bytes()[:2] == b"PK" and not saved.exists()
+
+
+def test_generate_ask_missing_on_a_terminal_asks_only_for_what_is_missing(tmp_path):
+    raw = read_deal_file(MINI / "deal.yaml")
+    del raw["buyer"]["name"]
+    raw["commercial"]["price"] = "lots"
+    deal = tmp_path / "d.yaml"
+    deal.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    child = spawn(["generate", "d.yaml", "-o", "o.docx", "--ask-missing"], tmp_path)
+    before = answer(child, "Buyer name", "Filled Ltd" + ENTER)
+    assert "2 answers missing or invalid" in before
+    before = answer(child, "Price", CLEAR_LINE + "100" + ENTER)
+    assert "'lots' is not a number" in before
+    child.expect_exact("Wrote o.docx")
+    assert finish(child) == 0
+    completed = read_deal_file(tmp_path / "o.answers.yaml")
+    assert completed["buyer"]["name"] == "Filled Ltd" and completed["commercial"]["price"] == "100"
+    log = (tmp_path / "terminal.log").read_text(encoding="utf-8")
+    assert " Date " not in log and " Supplier name " not in log  # what the deal answers is not asked
+
+
+def test_generate_on_a_terminal_without_ask_missing_asks_nothing(tmp_path):
+    deal = tmp_path / "d.yaml"
+    deal.write_text("buyer:\n  name: Acme\n", encoding="utf-8")
+    child = spawn(["generate", "d.yaml", "-o", "o.docx"], tmp_path)
+    child.expect_exact("problems in the deal; nothing was written")
+    child.expect_exact("supplier.country: missing")
+    assert finish(child) == 1
+    assert not (tmp_path / "o.docx").exists()
