@@ -78,3 +78,14 @@ def test_libreoffice_opens_the_sample_and_shows_our_numbers(generated, name, tmp
         assert any(line.startswith(p.label) and first in line for line in shown), (p.label, p.text[:60])
     pdf = libreoffice_convert(path, "pdf", tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_price_schedule_in_the_suppliers_number_format(bundled_sources):
+    result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources, overrides=[
+        "commercial.currency=VND", "commercial.schedule_locale=vi_VN", "products.1.unit_price=25000000000",
+        "liability.minimum_cap=1250000"])
+    info = inspect.read(result.docx)
+    cells = [p.text for p in info.paragraphs if p.style == "TableText"]
+    assert "VND 25.000.000.000" in cells  # the price schedule in the Vietnamese number format
+    assert "VND 11,80" in cells
+    assert "VND 1,250,000" in info.text()  # the clauses keep the agreement's (en_GB) format

@@ -122,3 +122,18 @@ def test_existing_output_is_not_replaced_without_force(tmp_path):
     assert out.read_bytes() == b"keep me"
     result = CliRunner().invoke(cli, ["generate", str(MINI / "deal.yaml"), "-o", str(out), "--force", *MINI_OPTS])
     assert result.exit_code == 0 and out.read_bytes()[:2] == b"PK"
+
+
+def test_unknown_locale_is_refused(mini_sources, mini_deal_raw):
+    raw = dict(mini_deal_raw, agreement=dict(mini_deal_raw["agreement"], locale="xx_ZZ"))
+    assert _problems(raw, mini_sources)["agreement.locale"] == "'xx_ZZ' is not a locale code Babel knows (e.g. en_GB, en_US, vi_VN)"
+    raw["agreement"]["locale"] = "vi-VN"
+    assert pipeline.validate_deal(raw, mini_sources).get("agreement.locale") == "vi_VN"
+
+
+def test_set_reaches_list_entries_counting_from_one(mini_sources):
+    raw = pipeline.read_answers(MINI / "deal.yaml", ["products.2.name=Second", "products.3.name=Third"])
+    deal = pipeline.validate_deal(raw, mini_sources)
+    assert [p["name"] for p in deal.get("products")][1:] == ["Second", "Third"]
+    with pytest.raises(InputError, match=r"products has 2 entries; use a number from 1 to 3"):
+        pipeline.read_answers(MINI / "deal.yaml", ["products.9.name=X"])

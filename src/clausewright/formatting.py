@@ -16,7 +16,7 @@ DEFAULT_LOCALE = "en_GB"
 def check_locale(code: str) -> str:
     try:
         Locale.parse(code)
-    except (ValueError, UnknownLocaleError):
+    except (ValueError, TypeError, UnknownLocaleError):
         raise ValueError(f"{code!r} is not a locale Babel knows (e.g. en_GB, vi_VN)") from None
     return code
 

@@ -9,22 +9,25 @@ from __future__ import annotations
 import re
 
 from clausewright.assembly.model import Inline, Paragraph, Placeholder, Ref, TermDef, TermUse, Text
-from clausewright.jinja import LITERAL
+from clausewright.jinja import LITERAL, LITERAL_OPEN
 
 MAX_LEVEL = 4
 _ANCHOR = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9-]*)\}\s*")
+# Every alternative starts with a literal character, so the regex engine can skip plain text
+# quickly (a leading group would make it try every alternative at every position).
 _INLINE = re.compile(
-    r"""(?P<esc>\\(?P<escaped>.))
+    r"""\\(?P<escaped>.)
       | \[\[(?P<term>[^\]|]+?)(?:\|(?P<display>[^\]]+?))?\]\]
       | ""(?P<define>[^"]+?)""
       | <<(?P<ref>\.?[a-z0-9][a-z0-9.-]*)>>
       | \[\?(?P<placeholder>.+?)\?\]
-      | (?P<bold>\*\*)
+      | \*(?P<bold>\*)
     """,
     re.X | re.S,
 )
 DIRECTIVE_DEFINITIONS = "::definitions"
 _STRAY = ("[[", "]]", "<<", ">>", '""', "[?", "?]")
+_ANY_STRAY = re.compile("|".join(re.escape(s) for s in _STRAY))
 
 
 class MarkupError(Exception):
@@ -48,6 +51,14 @@ def parse(text: str, clause_id: str, literals: list[str]) -> list[Paragraph]:
             if len(widths) != 1:
                 raise MarkupError(line, "every row of a table needs the same number of cells")
             paragraphs.append(Paragraph(kind="table", level=last_level, rows=rows, line=line))
+            continue
+        text_level = re.match(r"(=+)\s+", payload)
+        if text_level:
+            level = len(text_level.group(1))
+            if level > last_level:
+                raise MarkupError(line, f"'{'=' * level}' continues text at level {level}, but no numbered paragraph of that level comes before it")
+            body = payload[text_level.end():]
+            paragraphs.append(Paragraph(kind="text", level=level, inlines=inlines(body, clause_id, literals, line), line=line))
             continue
         level, body = _level(payload)
         anchor = None
@@ -97,7 +108,7 @@ def _blocks(text: str):
                 current = []
             yield number, "directive", "definitions"
             continue
-        if line.startswith("+") and current:
+        if line.startswith(("+", "=")) and current:
             yield start, "para", " ".join(current)
             current = []
         if not current:
@@ -137,10 +148,9 @@ def inlines(text: str, clause_id: str, literals: list[str], line: int = 0) -> li
     def plain(chunk: str, escaped: bool = False) -> None:
         if not chunk:
             return
-        if not escaped:
-            stray = next((s for s in _STRAY if s in chunk), None)
-            if stray:
-                raise MarkupError(line, f"unmatched {stray!r} (put a backslash before it if it is meant literally)")
+        if not escaped and _ANY_STRAY.search(chunk):
+            stray = next(s for s in _STRAY if s in chunk)
+            raise MarkupError(line, f"unmatched {stray!r} (put a backslash before it if it is meant literally)")
         for piece in _restore(chunk, literals):
             if out and isinstance(out[-1], Text) and out[-1].bold == bold:
                 out[-1].text += piece
@@ -150,7 +160,7 @@ def inlines(text: str, clause_id: str, literals: list[str], line: int = 0) -> li
     for m in _INLINE.finditer(text):
         plain(text[pos:m.start()])
         pos = m.end()
-        if m.group("esc") is not None:
+        if m.group("escaped") is not None:
             plain(m.group("escaped"), escaped=True)
         elif m.group("term") is not None:
             term = _restore_all(m.group("term").strip(), literals)
@@ -175,6 +185,9 @@ def inlines(text: str, clause_id: str, literals: list[str], line: int = 0) -> li
 
 def _restore(chunk: str, literals: list[str]):
     """Split a chunk at literal tokens; yield text pieces with tokens replaced by their values."""
+    if LITERAL_OPEN not in chunk:
+        yield chunk
+        return
     pos = 0
     for m in LITERAL.finditer(chunk):
         if m.start() > pos:

@@ -274,6 +274,20 @@ class Currency(ParamType):
         return text
 
 
+class LocaleType(ParamType):
+    name = "locale"
+    help = "a locale code such as en_GB, en_US or vi_VN"
+
+    def convert(self, raw, param):
+        from clausewright.formatting import check_locale
+
+        text = normalise_text(raw, multiline=False).strip().replace("-", "_")
+        try:
+            return check_locale(text)
+        except ValueError:
+            raise Invalid(f"{_show(text)} is not a locale code Babel knows (e.g. en_GB, en_US, vi_VN)") from None
+
+
 class CatalogueChoice(Choice):
     """A choice among the entries of a loaded catalogue (profiles, institutions, seats)."""
 
@@ -317,6 +331,7 @@ TYPES: dict[str, ParamType] = {
         Choice(),
         MultiChoice(),
         Currency(),
+        LocaleType(),
         ListType(),
         CatalogueChoice("jurisdiction", "a jurisdiction profile id, e.g. vietnam"),
         CatalogueChoice("institution", "an arbitration institution id, e.g. SIAC"),

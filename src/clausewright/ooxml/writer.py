@@ -38,6 +38,8 @@ class _Writer:
                 out.append(xml.run(item.display, bold=item.bold))
             elif isinstance(item, TermDef):
                 out.append(xml.run(OPEN_QUOTE) + xml.run(item.term, style=S.DEFINED_TERM) + xml.run(CLOSE_QUOTE))
+            elif isinstance(item, Ref) and not item.bookmark:  # unresolved, generated under --allow
+                out.append(xml.run(item.text, bold=item.bold, highlight="yellow"))
             elif isinstance(item, Ref):
                 out.append(xml.field(f"REF {item.bookmark} \\w \\h", item.text, bold=item.bold))
             elif isinstance(item, Placeholder):
@@ -58,7 +60,8 @@ class _Writer:
 
     def table(self, p: Paragraph, indent: int) -> str:
         rows = [[self.inlines(cell) for cell in row] for row in p.rows]
-        return xml.table(S.TABLE, S.TABLE_TEXT, rows, indent=indent, width=TEXT_WIDTH - indent)
+        # An empty small paragraph after the table keeps the next paragraph off its bottom border.
+        return xml.table(S.TABLE, S.TABLE_TEXT, rows, indent=indent, width=TEXT_WIDTH - indent) + xml.paragraph(S.TABLE_TEXT, "")
 
     def front(self, section: Section) -> str:
         out = []
@@ -100,7 +103,7 @@ class _Writer:
             elif p.kind == "definition":
                 out.append(xml.paragraph(S.DEFINITION, self.content(p)))
             elif p.kind == "table":
-                out.append(self.table(p, 720 * max(p.level - 1, 0)))
+                out.append(self.table(p, 720 * max(p.level - 1, 1)))
             else:
                 out.append(xml.paragraph(S.BODY[max(p.level - 1, 0)], self.content(p)))
         return "".join(out)
