@@ -212,10 +212,17 @@ def render_fragment(source: str, context: dict[str, Any], literals: list[str]) -
         raise FragmentError(f"{type(exc).__name__}: {exc}") from None
 
 
+_expressions: dict[str, Any] = {}
+
+
 def evaluate(expression: str, context: dict[str, Any]) -> Any:
-    """Evaluate a ``when`` expression (no braces); undefined names raise ``UndefinedError``."""
+    """Evaluate a ``when`` expression (no braces); undefined names raise ``UndefinedError``.
+    Each expression is compiled once and cached, like fragments."""
     try:
-        return EXPRESSIONS.compile_expression(expression, undefined_to_none=False)(**context)
+        compiled = _expressions.get(expression)
+        if compiled is None:
+            compiled = _expressions[expression] = EXPRESSIONS.compile_expression(expression, undefined_to_none=False)
+        return compiled(**context)
     except TemplateSyntaxError as exc:
         raise FragmentError(f"bad expression {expression!r}: {exc.message}") from None
     except SecurityError as exc:

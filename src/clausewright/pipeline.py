@@ -27,6 +27,8 @@ from clausewright.inputs.library import Library, load_library
 from clausewright.ooxml import package, writer
 from clausewright.ooxml.template import MasterTemplate, markup
 from clausewright.ooxml.xml import comments_part, inline_text
+from clausewright.qa.findings import Finding, FindingsError, blocking
+from clausewright.qa.review import review
 from clausewright.ooxml import styles as S
 
 
@@ -48,6 +50,7 @@ class Result:
     docx: bytes
     output: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # drafting QA and rule checks (docs/qa.md)
 
 
 def load_sources(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, template: Path | None = None) -> Sources:
@@ -67,8 +70,8 @@ def validate_deal(raw: dict[str, Any], sources: Sources, *, source: str | None =
     return validate(raw, sources.schema, sources.jurisdictions, source=source, row=row)
 
 
-def assemble(deal: Deal, sources: Sources, *, comments: bool = True) -> Composition:
-    return compose(sources.library, deal, sources.jurisdictions, comments=comments)
+def assemble(deal: Deal, sources: Sources, *, comments: bool = True, strict: bool = True) -> Composition:
+    return compose(sources.library, deal, sources.jurisdictions, comments=comments, strict=strict)
 
 
 def build_docx(composition: Composition, deal: Deal, sources: Sources, *, comments: bool = True) -> bytes:
@@ -88,10 +91,10 @@ def build_docx(composition: Composition, deal: Deal, sources: Sources, *, commen
         "schedules": markup(parts.schedules),
         "signatories": signatories(deal, sources.jurisdictions),
     }
-    rendered = sources.template.render(context, schedule_count=parts.schedule_count)
+    rendered = sources.template.render_parts(context, schedule_count=parts.schedule_count)
     comments_xml = comments_part(parts.comments, S.COMMENT_TEXT, S.COMMENT_REFERENCE) if parts.comments else None
     created = f"{deal.get('agreement.date').isoformat()}T00:00:00Z" if deal.get("agreement.date") else "2000-01-01T00:00:00Z"
-    return package.finish(rendered, title=agreement.title, created=created, properties=provenance(composition, deal, sources), comments_xml=comments_xml)
+    return package.finish_parts(rendered, title=agreement.title, created=created, properties=provenance(composition, deal, sources), comments_xml=comments_xml)
 
 
 def generate(
@@ -102,16 +105,37 @@ def generate(
     sources: Sources | None = None,
     comments: bool = True,
     force: bool = False,
+    allow: list[str] | tuple[str, ...] = (),
+    memo: Path | None = None,
 ) -> Result:
-    """Generate one agreement. With ``output`` None, the DOCX is returned but not written."""
+    """Generate one agreement. With ``output`` None, the DOCX is returned but not written.
+
+    The assembled agreement is checked first (docs/qa.md): an error-level finding raises
+    ``FindingsError`` and nothing is written, unless ``allow`` names its id. ``memo`` also writes
+    the drafting memo there."""
     sources = sources or load_sources()
     raw = read_answers(deal_file, overrides)
     deal = validate_deal(raw, sources, source=str(deal_file) if deal_file else None)
-    composition = assemble(deal, sources, comments=comments)
+    composition = assemble(deal, sources, comments=comments, strict=False)
+    findings = review(composition, deal, sources.jurisdictions, allow=allow, answers=raw)
+    if blocking(findings):
+        raise FindingsError(findings)
     docx = build_docx(composition, deal, sources, comments=comments)
+    result = Result(deal=deal, composition=composition, docx=docx, output=output, warnings=list(composition.agreement.warnings), findings=findings)
+    memo_docx = None
+    if memo is not None:
+        from clausewright.qa import memo as memo_writer
+
+        if output is not None and Path(memo).resolve() == Path(output).resolve():
+            raise ClausewrightError(f"{memo}: the memo and the agreement cannot be the same file")
+        if Path(memo).exists() and not force:
+            raise ClausewrightError(f"{memo} already exists; use --force to replace it")
+        memo_docx = memo_writer.build(result, sources)
     if output is not None:
         write_atomic(Path(output), docx, force=force)
-    return Result(deal=deal, composition=composition, docx=docx, output=output, warnings=list(composition.agreement.warnings))
+    if memo_docx is not None:
+        write_atomic(Path(memo), memo_docx, force=force)
+    return result
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -148,6 +172,9 @@ def _header(deal: Deal) -> str:
     return " | ".join(pieces)
 
 
+SEAL_INSTRUCTION = "Affix the company seal (chop) here"
+
+
 def signatories(deal: Deal, jurisdictions: Jurisdictions) -> list[dict[str, Any]]:
     """One signature block per party, following its country's signing formalities."""
     out = []
@@ -164,7 +191,7 @@ def signatories(deal: Deal, jurisdictions: Jurisdictions) -> list[dict[str, Any]
                 "title": _text(title),
                 "seal": customary,
                 "seal_label": _text("Company seal" + (" (required)" if seal.get("required") else "")),
-                "seal_note": _text(str(seal.get("note") or "Affix the company seal or chop.").strip()),
+                "seal_note": _text(SEAL_INSTRUCTION),
             }
         )
     return out
@@ -196,6 +223,10 @@ def provenance(composition: Composition, deal: Deal, sources: Sources) -> dict[s
         props[f"clausewright.clause.{section.clause_id}"] = f"{section.version} sha256:{section.sha256[:16]}" + (
             f" position:{section.position}" if section.position else ""
         )
+    for section in composition.agreement.sections():
+        # where each clause starts in the document: the bookmark on its heading (read by `diff`)
+        if section.paragraphs and section.paragraphs[0].bookmark:
+            props[f"clausewright.bookmark.{section.clause_id}"] = section.paragraphs[0].bookmark
     return props
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import click
 
 from clausewright import __version__
+from clausewright.cli.bulk import bulk
 from clausewright.cli.catalogue import clauses, jurisdictions
 from clausewright.cli.generate import generate
+from clausewright.cli.qa import check, diff, explain, library
+from clausewright.cli.wizard import wizard
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,8 +20,14 @@ def cli():
 
 
 cli.add_command(generate)
+cli.add_command(wizard)
 cli.add_command(clauses)
 cli.add_command(jurisdictions)
+cli.add_command(bulk)
+cli.add_command(check)
+cli.add_command(explain)
+cli.add_command(library)
+cli.add_command(diff)
 
 
 def main() -> None:

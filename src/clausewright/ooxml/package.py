@@ -58,6 +58,12 @@ def finish(docx: bytes, *, title: str, created: str, properties: dict[str, str],
     properties, the core properties and (when there are notes) the comments part."""
     with zipfile.ZipFile(io.BytesIO(docx)) as src:
         parts = {info.filename: src.read(info) for info in src.infolist()}
+    return finish_parts(parts, title=title, created=created, properties=properties, comments_xml=comments_xml)
+
+
+def finish_parts(parts: dict[str, bytes], *, title: str, created: str, properties: dict[str, str], comments_xml: str | None) -> bytes:
+    """``finish`` for a package given as {part name: bytes} (``parts`` is not modified)."""
+    parts = dict(parts)
     text = lambda name: parts[name].decode("utf-8")  # noqa: E731
     content_types = _add_override(text("[Content_Types].xml"), "/docProps/custom.xml", _CT_CUSTOM)
     root_rels = _add_relationship(text("_rels/.rels"), "rIdCustomProps", _REL_CUSTOM, "docProps/custom.xml")

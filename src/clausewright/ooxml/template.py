@@ -1,12 +1,20 @@
-"""The master template: read once, checked once, rendered once per document with docxtpl."""
+"""The master template: read once, checked once, rendered once per document with docxtpl.
+
+docxtpl re-reads, re-patches and re-compiles a template on every render. A ``MasterTemplate``
+does that work once (``_Compiled``, a ``DocxTemplate`` subclass) and then, per document, only
+renders the compiled Jinja templates and runs docxtpl's own post-processing, so the output is
+byte for byte what a fresh ``DocxTemplate`` would produce.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docxtpl import DocxTemplate
@@ -22,7 +30,9 @@ from clausewright.ooxml.package import MAX_PART_BYTES, MAX_PARTS
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml", "word/numbering.xml")
-
+_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing rewrites inside <w:t>
+_PARAGRAPH_MARK = re.compile(r"<w:p([ >])")
 
 class MasterTemplate:
     """A house template. Construct it once and render any number of documents from it."""
@@ -41,20 +51,126 @@ class MasterTemplate:
         if missing:
             raise TemplateError(f"{self.path}: the template lacks {len(missing)} required style(s): {', '.join(missing)}")
         self._env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
+        self._compiled: _Compiled | None = None
 
     def render(self, context: dict[str, Any], *, schedule_count: int) -> bytes:
-        """Render the template with ``context`` (trusted XML values are ``Markup``)."""
-        tpl = DocxTemplate(io.BytesIO(self.blob))
-        _add_schedule_lists(tpl, schedule_count)
-        tpl.render(context, jinja_env=self._env, autoescape=True)
+        """Render the template with ``context`` (trusted XML values are ``Markup``) into a DOCX."""
         out = io.BytesIO()
-        tpl.save(out)
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in self.render_parts(context, schedule_count=schedule_count).items():
+                z.writestr(name, data)
         return out.getvalue()
 
+    def render_parts(self, context: dict[str, Any], *, schedule_count: int) -> dict[str, bytes]:
+        """Render into the package's parts: {part name: bytes}, as docxtpl would save them."""
+        if self._compiled is None:
+            self._compiled = _Compiled(self.blob, self._env)
+        return self._compiled.render_parts(context, schedule_count)
 
-def _add_schedule_lists(tpl: DocxTemplate, count: int) -> None:
+
+class _Compiled(DocxTemplate):
+    """The template opened, patched and compiled once; rendered any number of times.
+
+    Per document it does what ``DocxTemplate.render`` followed by ``save`` does, in the same
+    order and with docxtpl's own functions, minus the work whose result never changes: opening
+    the package, serialising and patching each part's XML, compiling it with Jinja, and
+    serialising the parts that are not rendered. ``render_properties`` is skipped because
+    ``package.finish`` replaces the core properties it writes; ``resolve_listing`` is skipped
+    when the rendered XML holds none of the characters it rewrites, where it changes nothing.
+    A template with footnotes (which docxtpl renders in an unusual way) takes docxtpl's own path.
+    """
+
+    def __init__(self, blob: bytes, env: SandboxedEnvironment):
+        super().__init__(io.BytesIO(blob))
+        self.blob = blob
+        self.env = env
+        docx = self.get_docx()
+        docx.core_properties  # noqa: B018 - docxtpl's render creates this part when it is missing
+        self.classic = any(part.content_type == _FOOTNOTES for part in docx.part.package.parts)
+        if self.classic:
+            return
+        saved = io.BytesIO()
+        docx.save(saved)
+        with zipfile.ZipFile(saved) as z:
+            self.static = {info.filename: z.read(info) for info in z.infolist()}
+        with zipfile.ZipFile(io.BytesIO(blob)) as z:
+            self.originals = {name: z.read(name) for name in z.namelist()}
+        main = docx.part
+        self.document_name = main.partname.lstrip("/")
+        self.numbering_name = main.numbering_part.partname.lstrip("/")
+        self.body = self._compile(self.get_xml())
+        self.headers_footers = []  # (part name, encoding, compiled template), in docxtpl's order
+        for uri in (self.HEADER_URI, self.FOOTER_URI):
+            for _, part in self.get_headers_footers(uri):
+                xml = self.get_part_xml(part)
+                self.headers_footers.append((part.partname.lstrip("/"), self.get_headers_footers_encoding(xml), self._compile(xml)))
+        self._numbering: dict[int, bytes] = {}
+
+    def _compile(self, xml: str):
+        return self.env.from_string(_PARAGRAPH_MARK.sub(r"\n<w:p\1", self.patch_xml(xml)))
+
+    def _finish_xml(self, template, context: dict[str, Any]) -> str:
+        """docxtpl's ``render_xml_part``, after the compile."""
+        xml = template.render(context)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if any(ch in xml for ch in _LISTING_CHARS):
+            xml = self.resolve_listing(xml)
+        return xml
+
+    def render_parts(self, context: dict[str, Any], schedule_count: int) -> dict[str, bytes]:
+        if self.classic:
+            return self._render_classic(context, schedule_count)
+        self.docx_ids_index = 1000
+        parts = dict(self.static)
+        xml = self._finish_xml(self.body, context)
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
+        if not _tables_need_no_fix(tree, xml):
+            tree = self.fix_tables(xml)
+        self.fix_docpr_ids(tree)
+        document = parse_xml(self.originals[self.document_name])
+        document.replace(document.find(f"{{{W_NS}}}body"), tree)
+        parts[self.document_name] = serialize_part_xml(document)
+        for name, encoding, template in self.headers_footers:
+            parts[name] = serialize_part_xml(parse_xml(self._finish_xml(template, context).encode(encoding)))
+        parts[self.numbering_name] = self._numbering_xml(schedule_count)
+        return parts
+
+    def _numbering_xml(self, schedule_count: int) -> bytes:
+        if schedule_count not in self._numbering:
+            numbering = parse_xml(self.originals[self.numbering_name])
+            _append_schedule_lists(numbering, schedule_count)
+            self._numbering[schedule_count] = serialize_part_xml(numbering)
+        return self._numbering[schedule_count]
+
+    def _render_classic(self, context: dict[str, Any], schedule_count: int) -> dict[str, bytes]:
+        tpl = DocxTemplate(io.BytesIO(self.blob))
+        _append_schedule_lists(tpl.get_docx().part.numbering_part.element, schedule_count)
+        tpl.render(context, jinja_env=self.env, autoescape=True)
+        out = io.BytesIO()
+        tpl.save(out)
+        with zipfile.ZipFile(out) as z:
+            return {info.filename: z.read(info) for info in z.infolist()}
+
+
+def _tables_need_no_fix(tree, xml: str) -> bool:
+    """True when docxtpl's ``fix_tables`` would leave every table as it is: without merged cells
+    (``gridSpan``), when each table has as many grid columns as its widest row has cells."""
+    if "gridSpan" in xml:
+        return False
+    tbl, tr, tc, grid, col = (f"{{{W_NS}}}{tag}" for tag in ("tbl", "tr", "tc", "tblGrid", "gridCol"))
+    for table in tree.iter(tbl):
+        tbl_grid = table.find(grid)
+        if tbl_grid is None:
+            return False
+        widest = max((len(row.findall(tc)) for row in table.iter(tr)), default=0)
+        if widest != len(tbl_grid.findall(col)):
+            return False
+    return True
+
+
+def _append_schedule_lists(numbering, count: int) -> None:
     """One list instance per schedule, restarting its paragraph numbering at 1."""
-    numbering = tpl.get_docx().part.numbering_part.element
     for index in range(count):
         num_id = S.FIRST_SCHEDULE_NUM_ID + index
         numbering.append(

@@ -11,16 +11,18 @@ from __future__ import annotations
 import re
 
 _ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", '"': "&quot;"}
-_SPECIAL = re.compile(r"[&<>{}\"]")
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
 _BREAKS = re.compile(r"(\n|\t)")
 
 
 def esc(text: str) -> str:
-    return _SPECIAL.sub(lambda m: _ESCAPES[m.group()], text)
+    return text.translate(_ESCAPE_TABLE)
 
 
 def text_content(text: str) -> str:
     """The inside of a run for ``text``: ``<w:t>`` pieces with ``<w:br/>`` and ``<w:tab/>``."""
+    if "\n" not in text and "\t" not in text:  # the common case, without splitting
+        return f'<w:t xml:space="preserve">{text.translate(_ESCAPE_TABLE)}</w:t>' if text else ""
     out = []
     for piece in _BREAKS.split(text):
         if piece == "\n":
@@ -47,6 +49,8 @@ def inline_text(text: str) -> str:
 
 def rpr(*, style: str | None = None, bold: bool = False, highlight: str | None = None) -> str:
     # Children in schema order (CT_RPr): rStyle, b, ..., highlight.
+    if not (style or bold or highlight):
+        return ""
     parts = []
     if style:
         parts.append(f'<w:rStyle w:val="{style}"/>')
@@ -57,8 +61,13 @@ def rpr(*, style: str | None = None, bold: bool = False, highlight: str | None =
     return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
 
 
-def run(text: str, **props) -> str:
-    return f"<w:r>{rpr(**props)}{text_content(text)}</w:r>" if text else ""
+def run(text: str, *, style: str | None = None, bold: bool = False, highlight: str | None = None) -> str:
+    if not text:
+        return ""
+    props = rpr(style=style, bold=bold, highlight=highlight) if (style or bold or highlight) else ""
+    if "\n" not in text and "\t" not in text:  # text_content's common case, inlined: runs are many
+        return f'<w:r>{props}<w:t xml:space="preserve">{text.translate(_ESCAPE_TABLE)}</w:t></w:r>'
+    return f"<w:r>{props}{text_content(text)}</w:r>"
 
 
 def field(instruction: str, cached: str, *, dirty: bool = False, **props) -> str:

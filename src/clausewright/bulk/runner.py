@@ -1,0 +1,432 @@
+"""Plan every row, then write them: the logic of ``bulk validate`` and ``bulk run``.
+
+1. **Check** (nothing is written): read each row, merge it over ``--defaults``, validate it with
+   the pipeline's validation, and name its output. ``bulk validate`` also assembles each
+   agreement, ``--dry-run`` also builds each DOCX in memory, so that they report every problem a
+   real run would meet. Then the checks that span rows: duplicate supplier ids, name collisions,
+   names leading outside ``--out``, and existing files. Any of those stops the run before anything
+   is written (exit 3), as does a bad row under ``--fail-fast`` or when no row is valid.
+2. **Write**: each valid row is generated and written (DOCX and answers file, each atomically) by
+   a pool of worker processes that loaded the sources once; each result is recorded in the
+   manifest as it arrives. Rows that failed the check, or fail now, go to errors.csv.
+
+Rows are read from the input twice (once per step) rather than held in memory, so memory stays
+flat however many rows there are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shlex
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from clausewright import __version__, pipeline
+from clausewright.bulk import manifest, naming, worker
+from clausewright.bulk.errors import EXIT_OK, EXIT_PREFLIGHT, EXIT_ROWS_FAILED, PreflightError
+from clausewright.bulk.layout import SUPPLIER_ID, Layout, column_name, merge
+from clausewright.bulk.progress import Progress
+from clausewright.bulk.reading import BulkInput
+from clausewright.errors import ClausewrightError, Problem
+
+CHECK_BATCH = 32  # rows per task while checking (cheap per row); writing sends one row per task
+
+
+@dataclass
+class Options:
+    suppliers: Path
+    defaults: Path | None = None
+    out_dir: Path | None = None
+    jobs: int = 0  # 0: one per core
+    pattern: str = naming.DEFAULT_PATTERN
+    resume: bool = False
+    force: bool = False
+    fail_fast: bool = False
+    dry_run: bool = False
+    comments: bool = True
+    library_dir: Path | None = None
+    jurisdictions_dir: Path | None = None
+    template: Path | None = None
+
+
+@dataclass(slots=True)
+class Plan:
+    """One row after the check: what to write, or why not."""
+
+    number: int
+    supplier_id: str | None
+    input_sha256: str
+    stem: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    exit_code: int
+    rows: int = 0
+    written: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    not_run: int = 0
+    problems: list[tuple[Problem, str | None]] = field(default_factory=list)  # (problem, supplier id)
+    planned: list[str] = field(default_factory=list)  # dry run: the files that would be written
+    out_dir: Path | None = None
+    seconds: float = 0.0
+
+
+class Runner:
+    def __init__(self, options: Options, sources: pipeline.Sources, progress: Progress | None = None):
+        self.options = options
+        self.sources = sources
+        self.progress = progress or Progress(enabled=False)
+        self.jobs = options.jobs if options.jobs and options.jobs > 0 else (os.cpu_count() or 1)
+        self.layout = Layout(sources.schema)
+        naming.NamePattern(options.pattern, sources.schema)  # a bad pattern is a usage error, reported now
+        self.input = BulkInput(options.suppliers, self.layout)
+        self.defaults = pipeline.read_answers(options.defaults) if options.defaults else {}
+        self.fingerprint = manifest.sources_fingerprint(
+            sources.library.directory, sources.jurisdictions.directory, sources.template.blob, __version__
+        )
+        self._pool: _Pool | None = None
+
+    # --- entry points ----------------------------------------------------------------------------
+
+    def validate(self, level: str = "assemble") -> Report:
+        """Check every row; write nothing. Exit code 0 when every row is valid, else 3."""
+        started = time.perf_counter()
+        try:
+            plans = self._check(level)
+            report = self._report(plans)
+            report.problems += self._named_problems(plans)
+        finally:
+            self.close()
+        report.exit_code = EXIT_PREFLIGHT if report.problems else EXIT_OK
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def run(self) -> Report:
+        started = time.perf_counter()
+        try:
+            report = self._run()
+        finally:
+            self.close()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+
+    # --- step 1: check ---------------------------------------------------------------------------
+
+    def _inputs(self) -> Iterator[tuple[Any, dict[str, Any], str]]:
+        """Each input row with its answers merged over the defaults and its input hash."""
+        for row in self.input.rows():
+            answers = merge(self.defaults, row.answers)
+            yield row, answers, manifest.input_hash(row.supplier_id, answers, self.fingerprint, self.options.comments)
+
+    def _check(self, level: str) -> list[Plan]:
+        if self.input.problems:
+            raise PreflightError(f"{self.options.suppliers}: the columns are not usable; nothing was written:", self.input.problems)
+        plans: dict[int, Plan] = {}
+
+        def batches() -> Iterator[list[worker.Check]]:
+            batch: list[worker.Check] = []
+            for row, answers, digest in self._inputs():
+                plan = plans[row.number] = Plan(row.number, row.supplier_id, digest, problems=list(row.problems))
+                if not row.supplier_id:
+                    plan.problems.append(Problem(SUPPLIER_ID, "missing; every row needs a supplier id", row.number))
+                batch.append(worker.Check(row.number, row.supplier_id, answers, self.options.pattern, level, self.options.comments))
+                if len(batch) == CHECK_BATCH:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
+
+        pool = self._pool_for()  # workers start before the progress display's thread does
+        self.progress.start("checking", None)
+        for _, results in pool.run(worker.check_batch, batches()):
+            for checked in results:
+                plan = plans[checked.number]
+                plan.stem = checked.stem
+                plan.problems += checked.problems
+                plan.warnings = checked.warnings
+            self.progress.advance(len(results))
+        self.progress.finish()
+        if not plans:
+            raise PreflightError(f"{self.options.suppliers}: no supplier rows; nothing was written")
+        ordered = [plans[n] for n in sorted(plans)]
+        if self.input.kind in ("csv", "xlsx"):
+            for plan in ordered:
+                plan.problems = [Problem(column_name(p.field), p.message, p.row) for p in plan.problems]
+        return ordered
+
+    def _named_problems(self, plans: list[Plan]) -> list[tuple[Problem, str | None]]:
+        """Problems across rows: duplicate supplier ids and file names that clash."""
+        problems: list[tuple[Problem, str | None]] = []
+        first: dict[str, int] = {}
+        for plan in plans:
+            if plan.supplier_id:
+                key = plan.supplier_id.casefold()
+                if key in first:
+                    problems.append((Problem(SUPPLIER_ID, f"{plan.supplier_id!r} is also the id of row {first[key]}; supplier ids must be unique", plan.number), plan.supplier_id))
+                first.setdefault(key, plan.number)
+        named = [(plan.number, plan.stem) for plan in plans if plan.stem and not plan.problems]
+        ids = {plan.number: plan.supplier_id for plan in plans}
+        problems += [(p, ids.get(p.row)) for p in naming.collisions(named)]
+        return problems
+
+    def _report(self, plans: list[Plan]) -> Report:
+        report = Report(EXIT_OK, rows=len(plans), out_dir=self.options.out_dir)
+        for plan in plans:
+            report.problems += [(p, plan.supplier_id) for p in plan.problems]
+        return report
+
+    # --- step 2: write ---------------------------------------------------------------------------
+
+    def _run(self) -> Report:
+        opts = self.options
+        plans = self._check("build" if opts.dry_run else "validate")
+        report = self._report(plans)
+        cross = self._named_problems(plans)
+        if cross:
+            raise PreflightError("some rows cannot be told apart; nothing was written:", [p for p, _ in cross])
+        good = [plan for plan in plans if not plan.problems]
+        if report.problems and (opts.fail_fast or not good):
+            why = "--fail-fast" if opts.fail_fast and good else "no row is valid"
+            raise PreflightError(f"{len({p.row for p, _ in report.problems})} row(s) failed validation ({why}); nothing was written:", [p for p, _ in report.problems])
+
+        out_dir = Path(opts.out_dir)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise PreflightError(f"--out {out_dir} is a file, not a folder")
+        previous = manifest.read_previous(out_dir) if opts.resume and out_dir.is_dir() else {}
+        targets: dict[int, str] = {}  # row -> file stem (paths are made from it when needed)
+        skipped, conflicts, escapes = {}, [], []
+        for plan in good:
+            try:
+                docx = naming.target(out_dir, plan.stem, naming.DOCX)
+                answers = naming.target(out_dir, plan.stem, naming.ANSWERS)
+            except ClausewrightError as exc:
+                escapes.append(Problem("--name", str(exc), plan.number))
+                continue
+            targets[plan.number] = plan.stem
+            if not (docx.exists() or answers.exists()) or opts.force:
+                continue
+            before = previous.get(docx.name)
+            if opts.resume and before and before.get("input_sha256") == plan.input_sha256 and _finished(before, docx, answers):
+                skipped[plan.number] = before
+            elif not opts.resume or (before and before.get("input_sha256") != plan.input_sha256):
+                why = "its inputs changed since it was written" if opts.resume else "it already exists"
+                conflicts.append(Problem("--out", f"{docx.name}: {why}", plan.number))
+        if escapes:
+            raise PreflightError("some names lead outside --out; nothing was written:", escapes)
+        if conflicts:
+            hint = "--force replaces them" if opts.resume else "--resume skips rows already done; --force replaces them"
+            raise PreflightError(f"{len(conflicts)} output file(s) would be overwritten ({hint}); nothing was written:", conflicts)
+
+        if opts.dry_run:
+            report.planned = [targets[n] + naming.DOCX for n in sorted(targets) if n not in skipped]
+            report.unchanged = len(skipped)
+            report.exit_code = EXIT_PREFLIGHT if report.problems else EXIT_OK
+            return report
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        manifest.remove_leftovers(out_dir, [stem + suffix for stem in targets.values() for suffix in (naming.DOCX, naming.ANSWERS)])
+        self._base = out_dir.resolve()
+        journal = manifest.Journal(out_dir)
+        complete = False
+        try:
+            by_number = {plan.number: plan for plan in plans}
+            for plan in plans:
+                if plan.problems:
+                    journal.record(plan.number, self._entry(plan, "failed"))
+                    report.failed += 1
+            for number, before in skipped.items():
+                journal.record(number, {**self._entry(by_number[number], "unchanged", *self._paths(targets[number])), **_carried(before)})
+                report.unchanged += 1
+            self._write(by_number, targets, skipped, journal, report)
+            complete = True
+        finally:
+            journal.close(complete=complete)
+            if complete:
+                manifest.write_errors(out_dir, report.problems)
+        report.exit_code = EXIT_ROWS_FAILED if report.failed or report.not_run else EXIT_OK
+        return report
+
+    def _write(self, plans: dict[int, Plan], targets: dict, skipped: dict, journal: manifest.Journal, report: Report) -> None:
+        opts = self.options
+        todo = {n for n in targets if n not in skipped}
+        header = _Header(self)
+
+        def tasks() -> Iterator[worker.Write]:
+            for row, answers, digest in self._inputs():
+                if row.number not in todo:
+                    continue
+                plan = plans[row.number]
+                if digest != plan.input_sha256:  # the file was changed while the run went on
+                    plan.problems.append(Problem("(input)", "the row changed during the run; run again", row.number))
+                    continue
+                docx, answers_file = self._paths(targets[row.number])
+                yield worker.Write(row.number, row.supplier_id, answers, str(docx), str(answers_file), header(plan, docx, answers_file), opts.force, opts.comments)
+
+        self.progress.start("writing", len(todo))
+        pending = set(todo)
+        stop = False
+        for task, result in self._pool_for().run(worker.write, tasks(), stop=lambda: stop):
+            plan = plans[task.number]
+            pending.discard(task.number)
+            docx, answers_file = self._paths(targets[task.number])
+            if result.status == "failed":
+                plan.problems += result.problems
+                report.problems += [(p, plan.supplier_id) for p in result.problems]
+                report.failed += 1
+                journal.record(task.number, self._entry(plan, "failed"))
+                stop = stop or opts.fail_fast
+            else:
+                entry = self._entry(plan, result.status, docx, answers_file, result)
+                journal.record(task.number, entry)
+                report.written += result.status == "written"
+                report.unchanged += result.status == "unchanged"
+            self.progress.advance()
+        self.progress.finish()
+        for number in sorted(pending):
+            plan = plans[number]
+            if plan.problems:  # changed during the run
+                report.problems += [(p, plan.supplier_id) for p in plan.problems]
+                report.failed += 1
+                journal.record(number, self._entry(plan, "failed"))
+            else:
+                report.not_run += 1
+                journal.record(number, self._entry(plan, "not-run"))
+
+    def _paths(self, stem: str) -> tuple[Path, Path]:
+        """The DOCX and answers file of a stem, in the (resolved) output folder checked before."""
+        return self._base / f"{stem}{naming.DOCX}", self._base / f"{stem}{naming.ANSWERS}"
+
+    def _entry(self, plan: Plan, status: str, docx: Path | None = None, answers: Path | None = None, result: worker.Written | None = None) -> dict[str, Any]:
+        lib = self.sources.library
+        return {
+            "row": plan.number,
+            "supplier_id": plan.supplier_id,
+            "status": status,
+            "output": docx.name if docx else None,
+            "answers": answers.name if answers else None,
+            "sha256": result.sha256 if result else None,
+            "input_sha256": plan.input_sha256,
+            "library": result.library if result and result.library else f"{lib.id} {lib.version}",
+            "profiles": result.profiles if result else {},
+            "tool_version": __version__,
+            "problems": len(plan.problems),
+            "warnings": result.warnings if result else [],
+        }
+
+    # --- processes -------------------------------------------------------------------------------
+
+    def _pool_for(self) -> _Pool:
+        if self._pool is None:
+            self._pool = _Pool(self.jobs, self)
+        return self._pool
+
+
+def _finished(before: dict[str, Any], docx: Path, answers: Path) -> bool:
+    """The manifest says this document was made, and the file on disk is the one it recorded."""
+    if before.get("status") not in ("written", "unchanged") or not docx.is_file() or not answers.is_file():
+        return False
+    return hashlib.sha256(docx.read_bytes()).hexdigest() == before.get("sha256")
+
+
+def _carried(before: dict[str, Any]) -> dict[str, Any]:
+    return {k: before[k] for k in ("sha256", "library", "profiles", "warnings") if k in before}
+
+
+class _Header:
+    """The comment at the top of each answers file: where it came from, how to regenerate."""
+
+    def __init__(self, runner: Runner):
+        opts = runner.options
+        self.source = Path(opts.suppliers).name
+        extra = []
+        for flag, value in (("--library", opts.library_dir), ("--jurisdictions", opts.jurisdictions_dir), ("--template", opts.template)):
+            if value is not None:
+                extra += [flag, str(value)]
+        if not opts.comments:
+            extra.append("--no-comments")
+        self.extra = extra
+        lib = runner.sources.library
+        self.library = f"{lib.id} {lib.version}"
+
+    def __call__(self, plan: Plan, docx: Path, answers: Path) -> str:
+        command = shlex.join(["clausewright", "generate", answers.name, "-o", docx.name, *self.extra])
+        ident = f" (supplier_id {plan.supplier_id})" if plan.supplier_id else ""
+        return (
+            f"# Answers for one agreement of a bulk run: {self.source}, row {plan.number}{ident}.\n"
+            f"# Library {self.library}. To regenerate this document alone, in this folder:\n"
+            f"#   {command}\n"
+        )
+
+
+class _Pool:
+    """Runs tasks in worker processes (each loads the sources once), or in this process."""
+
+    def __init__(self, jobs: int, runner: Runner):
+        self.executor: ProcessPoolExecutor | None = None
+        self.window = max(2, jobs * 4)
+        if jobs <= 1:
+            worker.use(runner.sources)
+            return
+        opts = runner.options
+        self.executor = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=_context(),
+            initializer=worker.init,
+            initargs=(opts.library_dir, opts.jurisdictions_dir, opts.template),
+        )
+        self.executor.submit(worker.ping).result()  # start the workers now, before any progress thread
+
+    def run(self, fn: Callable, tasks: Iterable, stop: Callable[[], bool] = lambda: False) -> Iterator[tuple[Any, Any]]:
+        """Yield (task, result) as tasks finish, with a bounded number in flight."""
+        if self.executor is None:
+            for task in tasks:
+                if stop():
+                    return
+                yield task, fn(task)
+            return
+        source = iter(tasks)
+        running: dict[Future, Any] = {}
+        try:
+            while True:
+                while len(running) < self.window and not stop():
+                    task = next(source, None)
+                    if task is None:
+                        break
+                    running[self.executor.submit(fn, task)] = task
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=lambda f: id(f)):
+                    task = running.pop(future)
+                    yield task, future.result()
+        finally:
+            for future in running:
+                future.cancel()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+def _context():
+    """fork where it is the platform's default (Linux: fast, no re-import); spawn elsewhere."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")

@@ -1,0 +1,158 @@
+"""The ready-to-fill bulk input (``bulk template``), derived from the parameter schema.
+
+XLSX: a ``suppliers`` sheet with one column per parameter that varies by supplier (text columns
+formatted as text so Excel keeps leading zeros, drop-down lists for choices), and a ``help`` sheet
+that describes each column: label, type, whether it is required, allowed values, default and help,
+then the shared parameters a row may also override. CSV: the header row only, in UTF-8 with a
+byte-order mark (what Excel expects).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from clausewright.bulk.layout import SUPPLIER_ID, Column, Layout
+from clausewright.errors import ClausewrightError
+from clausewright.inputs.schema import Parameter
+from clausewright.pipeline import write_atomic
+
+DATA_SHEET, HELP_SHEET = "suppliers", "help"
+HELP_COLUMNS = ("column", "label", "type", "required", "allowed values", "default", "applies when", "help", "example")
+_TEXT_TYPES = {"text", "longtext", "email", "choice", "multichoice", "currency", "jurisdiction", "institution", "seat"}
+_CHOICE_TYPES = {"choice", "jurisdiction", "institution", "seat", "bool"}
+_NOTES = (
+    "How to fill the suppliers sheet",
+    "One row per supplier. supplier_id names the row: it must be unique and appears in file names, errors.csv and the manifest.",
+    "An empty cell means 'not given': the value from --defaults (a deal file with the shared values) applies, or the parameter's default.",
+    "Lists take numbered columns, one group per entry (products.1.name, products.2.name, ...). Number entries from 1 without gaps; add groups by copying the pattern.",
+    "Any parameter below may be added as a column to set it per row; a row's value overrides --defaults.",
+)
+
+
+def write(path: Path, layout: Layout, *, entries: int, force: bool = False) -> list[Column]:
+    columns = layout.template_columns(entries)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        data = _csv(columns)
+    elif suffix == ".xlsx":
+        data = _xlsx(columns, layout)
+    else:
+        raise ClausewrightError(f"{path}: the template is written as .xlsx or .csv")
+    write_atomic(Path(path), data, force=force)
+    return columns
+
+
+def _csv(columns: list[Column]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([c.name for c in columns])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _xlsx(columns: list[Column], layout: Layout) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = DATA_SHEET
+    bold = Font(bold=True)
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell.font = bold
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, min(len(column.name) + 3, 40))
+        kind = column.param.type.name if column.param is not None else "text"
+        if column.is_id or kind in _TEXT_TYPES:
+            sheet.column_dimensions[letter].number_format = "@"  # keep "0123" as typed
+        elif kind == "date":
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+        choices = _choices(column.param) if column.param is not None and kind in _CHOICE_TYPES else []
+        formula = '"' + ",".join(choices) + '"'
+        if choices and len(formula) <= 255 and not any("," in c or '"' in c for c in choices):
+            validation = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=False)
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}10000")
+    sheet.freeze_panes = "B2"
+
+    helps = book.create_sheet(HELP_SHEET)
+    for note in _NOTES:
+        helps.append([note])
+    helps["A1"].font = Font(bold=True, size=13)
+    helps.append([])
+    helps.append(list(HELP_COLUMNS))
+    header_row = helps.max_row
+    for cell in helps[header_row]:
+        cell.font = bold
+    helps.append([SUPPLIER_ID, "Supplier id", "text", "yes", "", "", "", "Unique per row; used in file names, errors.csv and the manifest.", "S-001"])
+    described: set[str] = set()
+    for column in columns:
+        if column.is_id:
+            continue
+        if column.list_param is not None:
+            name = f"{column.list_param.id}.N.{column.param.id}"
+            if name in described:
+                continue
+            described.add(name)
+            helps.append(_describe(name, column.param, prefix=f"{column.list_param.label}, entry N: "))
+        else:
+            described.add(column.name)
+            helps.append(_describe(column.name, column.param))
+    shared = [p for p in layout.schema.parameters if p.bulk != "row" and p.type.name != "list"]
+    if shared:
+        helps.append([])
+        helps.append(["Shared values: normally given in --defaults; add a column with the parameter's id to set one per row."])
+        helps.cell(row=helps.max_row, column=1).font = bold
+        for param in shared:
+            helps.append(_describe(param.id, param))
+    widths = (30, 34, 30, 12, 40, 20, 30, 70, 24)
+    for index, width in enumerate(widths, start=1):
+        helps.column_dimensions[get_column_letter(index)].width = width
+    for row in helps.iter_rows(min_row=header_row + 1):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _choices(param: Parameter) -> list[str]:
+    if param.type.name == "bool":
+        return ["yes", "no"]
+    try:
+        return list(param.choice_map())
+    except ClausewrightError:
+        return []
+
+
+def _describe(name: str, param: Parameter, prefix: str = "") -> list[str]:
+    kind = param.type.name
+    if kind in ("choice", "multichoice", "jurisdiction", "institution", "seat"):
+        try:
+            allowed = "; ".join(v if v == label else f"{v} ({label})" for v, label in param.choice_map().items())
+        except ClausewrightError:
+            allowed = ""
+    elif kind == "bool":
+        allowed = "yes; no"
+    else:
+        allowed = _range(param)
+    required = "yes" if param.required and param.default is None else "no"
+    default = "" if param.default is None else str(param.default)
+    example = "" if param.example is None else str(param.example)
+    return [name, prefix + param.label, f"{kind}: {param.type.help}", required, allowed, default, param.when or "", param.help, example]
+
+
+def _range(param: Parameter) -> str:
+    parts = []
+    if param.min is not None:
+        parts.append(f"at least {param.min}")
+    if param.max is not None:
+        parts.append(f"at most {param.max}")
+    if param.max_length:
+        parts.append(f"up to {param.max_length} characters")
+    if param.pattern_help:
+        parts.append(param.pattern_help)
+    return "; ".join(parts)

@@ -1,0 +1,180 @@
+"""What runs for one row, in a worker process (or in the main process with ``--jobs 1``).
+
+A worker loads the sources once, when it starts (``init``): the library, the profiles and the
+master template, whose compiled form is then reused for every row it renders. Each task is plain
+data in and plain data out, and goes through the same pipeline functions as ``generate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from clausewright import pipeline, yamlio
+from clausewright.bulk.layout import SUPPLIER_ID
+from clausewright.bulk.naming import NamePattern
+from clausewright.errors import ClausewrightError, InputError, Problem
+
+CHECK_LEVELS = ("validate", "assemble", "build")  # how far a check goes: validation only, + assembly, + the DOCX in memory
+
+_sources: pipeline.Sources | None = None
+_patterns: dict[str, NamePattern] = {}
+
+
+def init(library_dir: Path | None, jurisdictions_dir: Path | None, template: Path | None) -> None:
+    """Process-pool initializer: load the sources once for every row this process will handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
+    use(pipeline.load_sources(library_dir, jurisdictions_dir, template))
+
+
+def use(sources: pipeline.Sources) -> None:
+    global _sources
+    _sources = sources
+    _patterns.clear()
+
+
+def ping() -> bool:
+    return _sources is not None
+
+
+def identity() -> tuple[int, int]:
+    """This process and its sources object: the same pair for every task a worker runs."""
+    return os.getpid(), id(_require())
+
+
+@dataclass
+class Check:
+    number: int
+    supplier_id: str | None
+    answers: dict[str, Any]
+    pattern: str
+    level: str = "validate"
+    comments: bool = True
+
+
+@dataclass
+class Checked:
+    number: int
+    stem: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Write:
+    number: int
+    supplier_id: str | None
+    answers: dict[str, Any]
+    docx: str  # paths, already checked to lie inside the output folder
+    answers_file: str
+    header: str  # the comment that heads the answers file
+    force: bool
+    comments: bool
+
+
+@dataclass
+class Written:
+    number: int
+    status: str  # written | unchanged | failed
+    sha256: str | None = None
+    library: str | None = None
+    profiles: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check(task: Check) -> Checked:
+    """Validate one row (and, by ``level``, assemble it and build its DOCX); name its output."""
+    sources = _require()
+    result = Checked(task.number)
+    try:
+        deal = pipeline.validate_deal(task.answers, sources, row=task.number)
+    except InputError as exc:
+        result.problems = [_at(p, task.number) for p in exc.problems]
+        return result
+    pattern = _patterns.get(task.pattern) or _patterns.setdefault(task.pattern, NamePattern(task.pattern, sources.schema))
+    stem = pattern.render({**deal.flat, SUPPLIER_ID: task.supplier_id, "row": task.number})
+    if stem:
+        result.stem = stem
+    else:
+        result.problems.append(Problem("--name", f"the pattern {task.pattern!r} gives an empty file name for this row", task.number))
+    if task.level in ("assemble", "build"):
+        try:
+            composition = pipeline.assemble(deal, sources, comments=task.comments)
+            result.warnings = list(composition.agreement.warnings)
+            if task.level == "build":
+                pipeline.build_docx(composition, deal, sources, comments=task.comments)
+        except ClausewrightError as exc:
+            result.problems.append(Problem("(agreement)", str(exc), task.number))
+        except Exception as exc:  # a bug must not stop the other rows
+            result.problems.append(Problem("(agreement)", f"internal error ({type(exc).__name__}: {exc})", task.number))
+    return result
+
+
+def write(task: Write) -> Written:
+    """Generate one row's DOCX and answers file, and write each unless an identical file is there."""
+    sources = _require()
+    try:
+        deal = pipeline.validate_deal(task.answers, sources, row=task.number)
+        composition = pipeline.assemble(deal, sources, comments=task.comments)
+        docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
+        answers = (task.header + _dump(deal.answers(sources.schema))).encode("utf-8")
+        wrote = _put(Path(task.docx), docx, task.force)
+        wrote = _put(Path(task.answers_file), answers, task.force) or wrote
+    except InputError as exc:
+        return Written(task.number, "failed", problems=[_at(p, task.number) for p in exc.problems])
+    except ClausewrightError as exc:
+        return Written(task.number, "failed", problems=[Problem("(agreement)", str(exc), task.number)])
+    except OSError as exc:
+        return Written(task.number, "failed", problems=[Problem("(output)", f"cannot write: {exc.strerror or exc}", task.number)])
+    except Exception as exc:  # a bug must not stop the other rows
+        return Written(task.number, "failed", problems=[Problem("(agreement)", f"internal error ({type(exc).__name__}: {exc})", task.number)])
+    props = pipeline.provenance(composition, deal, sources)
+    profiles = {key.rsplit(".", 1)[1]: value.split(" sha256:")[0] for key, value in props.items() if key.startswith("clausewright.profile.")}
+    return Written(
+        task.number,
+        "written" if wrote else "unchanged",
+        sha256=hashlib.sha256(docx).hexdigest(),
+        library=props["clausewright.library"],
+        profiles=profiles,
+        warnings=list(composition.agreement.warnings),
+    )
+
+
+def _dump(answers: dict[str, Any]) -> str:
+    """``yamlio.dump`` with libyaml's emitter when it is there (the same text, five times faster)."""
+    dumper = getattr(yaml, "CSafeDumper", None)
+    if dumper is None:
+        return yamlio.dump(answers)
+    return yaml.dump(answers, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+
+
+def _put(path: Path, data: bytes, force: bool) -> bool:
+    """Write ``data`` atomically; False when the file already holds exactly ``data``."""
+    if path.exists() and not path.is_dir():
+        if path.read_bytes() == data:
+            return False
+        if not force:
+            raise ClausewrightError(f"{path.name} already exists with different content; --force replaces it")
+    pipeline.write_atomic(path, data, force=force)
+    return True
+
+
+def _at(problem: Problem, row: int) -> Problem:
+    return problem if problem.row is not None else Problem(problem.field, problem.message, row)
+
+
+def _require() -> pipeline.Sources:
+    if _sources is None:
+        raise RuntimeError("bulk worker used before init()")
+    return _sources
+
+
+def check_batch(tasks: list[Check]) -> list[Checked]:
+    return [check(task) for task in tasks]
