@@ -94,6 +94,8 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
         raise AssemblyError([f.message for f in errors], findings)
     if comments:
         _attach_notes(agreement, deal, jurisdictions)
+        if deal.get("agreement.position_notes"):
+            _attach_position_notes(agreement, library)
     return Composition(agreement=agreement, decisions=decisions, findings=findings)
 
 
@@ -387,6 +389,17 @@ def _attach_notes(agreement: Agreement, deal: Deal, jurisdictions: Jurisdictions
             if target is None:
                 continue
             target.comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note)))
+
+
+def _attach_position_notes(agreement: Agreement, library: Library) -> None:
+    """Each negotiated clause's drafting note, as a comment for the lawyer on its heading."""
+    for section in agreement.sections():
+        clause = library.clauses[section.clause_id]
+        if not clause.position or not section.paragraphs:
+            continue
+        others = "; ".join(f"{pos}: {note}" for pos, note in clause.positions.items() if pos != section.position)
+        text = f"Negotiated topic {clause.position}, drafted at the {section.position} position: {clause.positions[section.position]} Other positions: {others}"
+        section.paragraphs[0].comments.append(Comment(author="Negotiation position", initials="NP", text=text))
 
 
 def note_text(profile_name: str, note: dict[str, Any]) -> str:

@@ -1,0 +1,43 @@
+"""Negotiation positions: the overall position, per-topic overrides, and their drafting notes."""
+
+from __future__ import annotations
+
+from clausewright import pipeline
+from clausewright.ooxml import inspect
+from conftest import SAMPLES
+
+
+def _sections(result):
+    return {s.clause_id: s for s in result.composition.agreement.sections()}
+
+
+def test_overall_position_and_a_per_topic_override(bundled_sources):
+    result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources,
+                               overrides=["positions.overall=buyer", "positions.audit=supplier"])
+    sections = _sections(result)
+    assert sections["audit"].position == "supplier"
+    assert sections["confidentiality"].position == "buyer"
+    props = inspect.read(result.docx).properties
+    assert props["clausewright.clause.audit"].endswith("position:supplier")
+
+
+def test_positions_change_the_drafting(bundled_sources):
+    texts = {}
+    for pos in ("buyer", "balanced", "supplier"):
+        result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources, overrides=[f"positions.overall={pos}"])
+        info = inspect.read(result.docx)
+        texts[pos] = info.text()
+    assert len({texts["buyer"], texts["balanced"], texts["supplier"]}) == 3
+
+
+def test_drafting_notes_are_comments_only_when_asked(bundled_sources):
+    plain = inspect.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx)
+    assert not any(text.startswith("Negotiated topic") for text in plain.comments.values())
+    result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources, overrides=["agreement.position_notes=yes"])
+    info = inspect.read(result.docx)
+    note = bundled_sources.library.clauses["confidentiality"].positions["balanced"]
+    heading = next(p for p in info.paragraphs if p.text == "Confidentiality" and p.style == "Heading1")
+    comments = [info.comments[c] for c in heading.comments]
+    assert any(c.startswith("Negotiated topic confidentiality_duration, drafted at the balanced position: " + note) for c in comments)
+    # the agreement's own text is the same: notes are comments, not clauses
+    assert info.text() == plain.text()
