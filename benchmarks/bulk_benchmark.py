@@ -176,7 +176,8 @@ def main() -> None:
                 out = work / f"out-{rows}-{jobs}"
                 seconds, cpu, memory = bulk_run(csv_path, out, jobs, args)
                 per_doc[jobs], cpu_doc[jobs] = seconds / rows, cpu / rows
-                split = f" (command {memory.peak_main / 2**20:.0f} MB, largest worker {memory.peak_worker / 2**20:.0f} MB)" if memory.peak_main else ""
+                split = f" (command {memory.peak_main / 2**20:.0f} MB" if memory.peak_main else ""
+                split += f", largest worker {memory.peak_worker / 2**20:.0f} MB)" if memory.peak_worker else (")" if split else "")
                 print(
                     f"rows {rows:>6}  --jobs {jobs}: {rows / seconds:6.1f} documents/s, {seconds / rows * 1000:6.1f} ms/document "
                     f"({cpu / rows * 1000:.1f} ms of CPU), {seconds:7.1f} s in all, peak memory {memory.peak / 2**20:6.0f} MB{split}"

@@ -304,3 +304,24 @@ def lambda_free_identity(_):
     from clausewright.bulk import worker
 
     return worker.identity()
+
+
+def test_bulk_runs_the_same_checks_as_generate(tmp_path):
+    """A row whose penalty exceeds the Vietnamese 8% cap fails with the rule's id, like
+    `generate`; --allow accepts it, and the other rows are written either way."""
+    root = MINI.parent.parent.parent
+    header = ["supplier_id", "supplier.name", "law.governing_law", "liquidated_damages.applies", "liquidated_damages.basis", "liquidated_damages.percent"]
+    rows = [["OK-1", "Sao Mai Co., Ltd", "singapore", "no", "", ""], ["CAP-2", "Hoa Binh Co., Ltd", "vietnam", "yes", "percent", "12"]]
+    suppliers = write_csv(tmp_path / "suppliers.csv", rows, header=header)
+    defaults = str(root / "samples" / "vietnam-supplier.yaml")
+    result = bulk("run", str(suppliers), "--defaults", defaults, "--out", str(tmp_path / "out"), "--jobs", "1", options=[])
+    assert result.exit_code == 1, result.output + result.stderr
+    failed = errors(tmp_path / "out")
+    assert [(e["row"], e["field"]) for e in failed] == [("3", "check penalty-cap")]
+    assert "8%" in failed[0]["message"]
+    assert len(list((tmp_path / "out").glob("OK-1-*.docx"))) == 1 and not list((tmp_path / "out").glob("CAP-2-*.docx"))
+    check = bulk("validate", str(suppliers), "--defaults", defaults, options=[])
+    assert check.exit_code == 3 and "check penalty-cap" in check.output + check.stderr
+    allowed = bulk("run", str(suppliers), "--defaults", defaults, "--out", str(tmp_path / "out2"), "--jobs", "1", "--allow", "penalty-cap", options=[])
+    assert allowed.exit_code == 0, allowed.output + allowed.stderr
+    assert len(list((tmp_path / "out2").glob("CAP-2-*.docx"))) == 1

@@ -74,6 +74,19 @@ def assemble(deal: Deal, sources: Sources, *, comments: bool = True, strict: boo
     return compose(sources.library, deal, sources.jurisdictions, comments=comments, strict=strict)
 
 
+def assemble_checked(
+    deal: Deal, sources: Sources, *, comments: bool = True, allow: list[str] | tuple[str, ...] = (), answers: dict[str, Any] | None = None
+) -> tuple[Composition, list[Finding]]:
+    """Assemble, then run the drafting QA and the jurisdiction rule checks (docs/qa.md).
+    Error-level findings that ``allow`` does not name raise ``FindingsError``: generate, the
+    wizard and bulk runs all go through here, so they refuse the same drafts."""
+    composition = assemble(deal, sources, comments=comments, strict=False)
+    findings = review(composition, deal, sources.jurisdictions, allow=allow, answers=answers)
+    if blocking(findings):
+        raise FindingsError(findings)
+    return composition, findings
+
+
 def build_docx(composition: Composition, deal: Deal, sources: Sources, *, comments: bool = True) -> bytes:
     agreement = composition.agreement
     parts = writer.write(agreement, comments=comments)
@@ -116,10 +129,7 @@ def generate(
     sources = sources or load_sources()
     raw = read_answers(deal_file, overrides)
     deal = validate_deal(raw, sources, source=str(deal_file) if deal_file else None)
-    composition = assemble(deal, sources, comments=comments, strict=False)
-    findings = review(composition, deal, sources.jurisdictions, allow=allow, answers=raw)
-    if blocking(findings):
-        raise FindingsError(findings)
+    composition, findings = assemble_checked(deal, sources, comments=comments, allow=allow, answers=raw)
     docx = build_docx(composition, deal, sources, comments=comments)
     result = Result(deal=deal, composition=composition, docx=docx, output=output, warnings=list(composition.agreement.warnings), findings=findings)
     memo_docx = None

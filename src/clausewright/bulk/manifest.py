@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -79,24 +80,42 @@ def line(entry: dict[str, Any]) -> str:
 
 
 class Journal:
-    """Appends manifest lines as rows finish; ``close`` rewrites the manifest in row order."""
+    """Records one manifest line per row. Each line is appended to ``manifest.jsonl`` as soon as
+    its row finishes (so an interrupted run leaves a record for ``--resume``) and also written, in
+    row order, to a temporary file that replaces ``manifest.jsonl`` when the run completes. Only
+    lines that arrive ahead of an unfinished row are held in memory."""
 
-    def __init__(self, out_dir: Path):
+    def __init__(self, out_dir: Path, rows: list[int]):
         self.path = Path(out_dir) / MANIFEST
-        self.lines: dict[int, str] = {}
-        self._fh = open(self.path, "a", encoding="utf-8")
+        self._order = iter(sorted(rows))
+        self._next = next(self._order, None)
+        self._waiting: dict[int, str] = {}
+        self._journal = open(self.path, "a", encoding="utf-8")
+        fd, self._final_path = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out_dir)
+        self._final = os.fdopen(fd, "w", encoding="utf-8")
 
     def record(self, row: int, entry: dict[str, Any]) -> None:
         text = line(entry)
-        self.lines[row] = text
-        self._fh.write(text)
-        self._fh.flush()
+        self._journal.write(text)
+        self._journal.flush()
+        self._waiting[row] = text
+        while self._next is not None and self._next in self._waiting:
+            self._final.write(self._waiting.pop(self._next))
+            self._next = next(self._order, None)
 
     def close(self, *, complete: bool = True) -> None:
-        self._fh.close()
-        if complete:
-            data = "".join(self.lines[row] for row in sorted(self.lines)).encode("utf-8")
-            write_atomic(self.path, data, force=True)
+        self._journal.close()
+        if complete and not self._waiting and self._next is None:
+            self._final.flush()
+            os.fsync(self._final.fileno())
+            self._final.close()
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self._final_path, 0o666 & ~mask)
+            os.replace(self._final_path, self.path)
+        else:
+            self._final.close()
+            os.unlink(self._final_path)
 
 
 def errors_csv(problems: list[tuple[Problem, str | None]]) -> bytes:
@@ -117,8 +136,9 @@ def write_errors(out_dir: Path, problems: list[tuple[Problem, str | None]]) -> P
 
 
 def remove_leftovers(out_dir: Path, names: list[str]) -> None:
-    """Delete temporary files an interrupted run left behind (``.<name>.<random>.tmp``)."""
-    wanted = set(names)
+    """Delete temporary files an interrupted run left behind (``.<name>.<random>.tmp``), for the
+    files of this run and the manifest."""
+    wanted = {*names, MANIFEST, ERRORS}
     try:
         entries = list(os.scandir(out_dir))
     except OSError:

@@ -157,8 +157,15 @@ def _xlsx_rows(path: Path, bulk: BulkInput) -> Iterator[tuple[int, list[Any]]]:
         book.close()
 
 
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
 def excel_value(value: Any, number_format: str | None, column: Column | None) -> Any:
     """Undo what Excel does to a typed value, so the schema sees what the user meant."""
+    if isinstance(value, str):
+        # Excel stores characters XML cannot hold (a line break pasted from Word is a vertical
+        # tab) as _xHHHH_, and a typed "_xHHHH_" as "_x005F_xHHHH_"; openpyxl leaves them as stored
+        return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value) if "_x" in value else value
     kind = column.param.type.name if column is not None and column.param is not None else None
     if isinstance(value, _dt.datetime):
         if value.time() == _dt.time(0):

@@ -51,6 +51,7 @@ class Options:
     fail_fast: bool = False
     dry_run: bool = False
     comments: bool = True
+    allow: tuple[str, ...] = ()
     library_dir: Path | None = None
     jurisdictions_dir: Path | None = None
     template: Path | None = None
@@ -145,7 +146,7 @@ class Runner:
                 plan = plans[row.number] = Plan(row.number, row.supplier_id, digest, problems=list(row.problems))
                 if not row.supplier_id:
                     plan.problems.append(Problem(SUPPLIER_ID, "missing; every row needs a supplier id", row.number))
-                batch.append(worker.Check(row.number, row.supplier_id, answers, self.options.pattern, level, self.options.comments))
+                batch.append(worker.Check(row.number, row.supplier_id, answers, self.options.pattern, level, self.options.comments, self.options.allow))
                 if len(batch) == CHECK_BATCH:
                     yield batch
                     batch = []
@@ -242,7 +243,7 @@ class Runner:
         out_dir.mkdir(parents=True, exist_ok=True)
         manifest.remove_leftovers(out_dir, [stem + suffix for stem in targets.values() for suffix in (naming.DOCX, naming.ANSWERS)])
         self._base = out_dir.resolve()
-        journal = manifest.Journal(out_dir)
+        journal = manifest.Journal(out_dir, [plan.number for plan in plans])
         complete = False
         try:
             by_number = {plan.number: plan for plan in plans}
@@ -276,7 +277,7 @@ class Runner:
                     plan.problems.append(Problem("(input)", "the row changed during the run; run again", row.number))
                     continue
                 docx, answers_file = self._paths(targets[row.number])
-                yield worker.Write(row.number, row.supplier_id, answers, str(docx), str(answers_file), header(plan, docx, answers_file), opts.force, opts.comments)
+                yield worker.Write(row.number, row.supplier_id, answers, str(docx), str(answers_file), header(plan, docx, answers_file), opts.force, opts.comments, opts.allow)
 
         self.progress.start("writing", len(todo))
         pending = set(todo)
@@ -360,12 +361,14 @@ class _Header:
                 extra += [flag, str(value)]
         if not opts.comments:
             extra.append("--no-comments")
+        for finding_id in opts.allow:
+            extra += ["--allow", finding_id]
         self.extra = extra
         lib = runner.sources.library
         self.library = f"{lib.id} {lib.version}"
 
     def __call__(self, plan: Plan, docx: Path, answers: Path) -> str:
-        command = shlex.join(["clausewright", "generate", answers.name, "-o", docx.name, *self.extra])
+        command = shlex.join(["clausewright", "generate", answers.name, "-o", docx.name, "--force", *self.extra])
         ident = f" (supplier_id {plan.supplier_id})" if plan.supplier_id else ""
         return (
             f"# Answers for one agreement of a bulk run: {self.source}, row {plan.number}{ident}.\n"

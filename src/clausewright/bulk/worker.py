@@ -20,6 +20,7 @@ from clausewright import pipeline, yamlio
 from clausewright.bulk.layout import SUPPLIER_ID
 from clausewright.bulk.naming import NamePattern
 from clausewright.errors import ClausewrightError, InputError, Problem
+from clausewright.qa.findings import FindingsError, blocking
 
 CHECK_LEVELS = ("validate", "assemble", "build")  # how far a check goes: validation only, + assembly, + the DOCX in memory
 
@@ -56,6 +57,7 @@ class Check:
     pattern: str
     level: str = "validate"
     comments: bool = True
+    allow: tuple[str, ...] = ()
 
 
 @dataclass
@@ -76,6 +78,7 @@ class Write:
     header: str  # the comment that heads the answers file
     force: bool
     comments: bool
+    allow: tuple[str, ...] = ()
 
 
 @dataclass
@@ -106,10 +109,12 @@ def check(task: Check) -> Checked:
         result.problems.append(Problem("--name", f"the pattern {task.pattern!r} gives an empty file name for this row", task.number))
     if task.level in ("assemble", "build"):
         try:
-            composition = pipeline.assemble(deal, sources, comments=task.comments)
+            composition, _ = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
             result.warnings = list(composition.agreement.warnings)
             if task.level == "build":
                 pipeline.build_docx(composition, deal, sources, comments=task.comments)
+        except FindingsError as exc:
+            result.problems += _findings(exc, task.number)
         except ClausewrightError as exc:
             result.problems.append(Problem("(agreement)", str(exc), task.number))
         except Exception as exc:  # a bug must not stop the other rows
@@ -122,13 +127,15 @@ def write(task: Write) -> Written:
     sources = _require()
     try:
         deal = pipeline.validate_deal(task.answers, sources, row=task.number)
-        composition = pipeline.assemble(deal, sources, comments=task.comments)
+        composition, _ = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
         docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
         answers = (task.header + _dump(deal.answers(sources.schema))).encode("utf-8")
         wrote = _put(Path(task.docx), docx, task.force)
         wrote = _put(Path(task.answers_file), answers, task.force) or wrote
     except InputError as exc:
         return Written(task.number, "failed", problems=[_at(p, task.number) for p in exc.problems])
+    except FindingsError as exc:
+        return Written(task.number, "failed", problems=_findings(exc, task.number))
     except ClausewrightError as exc:
         return Written(task.number, "failed", problems=[Problem("(agreement)", str(exc), task.number)])
     except OSError as exc:
@@ -164,6 +171,11 @@ def _put(path: Path, data: bytes, force: bool) -> bool:
             raise ClausewrightError(f"{path.name} already exists with different content; --force replaces it")
     pipeline.write_atomic(path, data, force=force)
     return True
+
+
+def _findings(exc: FindingsError, row: int) -> list[Problem]:
+    """One problem per blocking finding, named by its id so ``--allow`` can accept it."""
+    return [Problem(f"check {f.id}", f.line(), row) for f in blocking(exc.findings)]
 
 
 def _at(problem: Problem, row: int) -> Problem:

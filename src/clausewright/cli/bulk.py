@@ -76,16 +76,17 @@ def template(output, entries, force, library_dir, jurisdictions_dir, template):
 @defaults_option
 @name_option
 @jobs_option
+@click.option("--allow", "allow", multiple=True, metavar="ID", help="Accept an error-level check finding by its id (see docs/qa.md). Repeatable.")
 @progress_option
 @sources_options
 @reports_errors
 @nothing_written
-def validate(suppliers, defaults, pattern, jobs, no_progress, library_dir, jurisdictions_dir, template):
+def validate(suppliers, defaults, pattern, jobs, allow, no_progress, library_dir, jurisdictions_dir, template):
     """Check every row as a real run would (validation and assembly); write nothing.
 
     Every problem is listed, by row, column and message. Exit 0 when all rows are valid, else 3."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-    options = Options(suppliers, defaults, None, jobs or 0, pattern, library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template)
+    options = Options(suppliers, defaults, None, jobs or 0, pattern, allow=tuple(allow), library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template)
     report = Runner(options, sources, Progress(enabled=not no_progress)).validate("assemble")
     _problems(report, limit=None)
     bad = len({p.row for p, _ in report.problems})
@@ -107,17 +108,18 @@ def validate(suppliers, defaults, pattern, jobs, no_progress, library_dir, juris
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failing row (a bad row found while checking: write nothing).")
 @click.option("--dry-run", is_flag=True, help="Check everything, build each document in memory, write nothing.")
 @click.option("--no-comments", is_flag=True, help="Leave local counsel notes out of the documents.")
+@click.option("--allow", "allow", multiple=True, metavar="ID", help="Accept an error-level check finding by its id (see docs/qa.md). Repeatable.")
 @progress_option
 @click.option("--progress-every", type=click.IntRange(min=1), default=100, show_default=True, help="Rows between progress lines when not on a terminal.")
 @sources_options
 @reports_errors
 @nothing_written
-def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, dry_run, no_comments, no_progress, progress_every, library_dir, jurisdictions_dir, template):
+def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, dry_run, no_comments, allow, no_progress, progress_every, library_dir, jurisdictions_dir, template):
     """Generate one agreement per row of SUPPLIERS into --out."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     options = Options(
         suppliers, defaults, out_dir, jobs or 0, pattern, resume=resume, force=force, fail_fast=fail_fast, dry_run=dry_run,
-        comments=not no_comments, library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template,
+        comments=not no_comments, allow=tuple(allow), library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template,
     )
     runner = Runner(options, sources, Progress(enabled=not no_progress, every=progress_every))
     try:

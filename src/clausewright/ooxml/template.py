@@ -34,8 +34,10 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing rewrites inside <w:t>
 _PARAGRAPH_MARK = re.compile(r"<w:p([ >])")
 
+
 class MasterTemplate:
-    """A house template. Construct it once and render any number of documents from it."""
+    """A house template. Construct it once and render any number of documents from it (one at a
+    time: a process renders its documents in turn; bulk runs use one process per worker)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)

@@ -58,7 +58,7 @@ PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institut
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
 ENGINE_PARAMETERS = (
-    "agreement.date", "agreement.locale", "agreement.draft", "agreement.reference",
+    "agreement.date", "agreement.locale", "agreement.draft", "agreement.reference", "agreement.position_notes",
     "buyer.name", "supplier.name", "buyer.country", "supplier.country",
     "buyer.signatory.name", "buyer.signatory.title", "supplier.signatory.name", "supplier.signatory.title",
     "law.governing_law", "disputes.method", "disputes.institution", "disputes.seat",
