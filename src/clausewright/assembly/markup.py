@@ -151,11 +151,12 @@ def inlines(text: str, clause_id: str, literals: list[str], line: int = 0) -> li
         if not escaped and _ANY_STRAY.search(chunk):
             stray = next(s for s in _STRAY if s in chunk)
             raise MarkupError(line, f"unmatched {stray!r} (put a backslash before it if it is meant literally)")
-        for piece in _restore(chunk, literals):
-            if out and isinstance(out[-1], Text) and out[-1].bold == bold:
-                out[-1].text += piece
+        for piece, literal in _pieces(chunk, literals):
+            last = out[-1] if out else None
+            if isinstance(last, Text) and last.bold == bold and last.literal == literal:
+                last.text += piece
             else:
-                out.append(Text(piece, bold=bold))
+                out.append(Text(piece, bold=bold, literal=literal))
 
     for m in _INLINE.finditer(text):
         plain(text[pos:m.start()])
@@ -181,6 +182,22 @@ def inlines(text: str, clause_id: str, literals: list[str], line: int = 0) -> li
     if bold:
         raise MarkupError(line, "a '**' has no closing '**'")
     return out
+
+
+def _pieces(chunk: str, literals: list[str]):
+    """Split a chunk at literal tokens: (text, False) for the clause's own words, (value, True)
+    for each value a token stands for."""
+    if LITERAL_OPEN not in chunk:
+        yield chunk, False
+        return
+    pos = 0
+    for m in LITERAL.finditer(chunk):
+        if m.start() > pos:
+            yield chunk[pos:m.start()], False
+        yield literals[int(m.group(1))], True
+        pos = m.end()
+    if pos < len(chunk):
+        yield chunk[pos:], False
 
 
 def _restore(chunk: str, literals: list[str]):

@@ -14,6 +14,7 @@ from typing import Union
 class Text:
     text: str
     bold: bool = False
+    literal: bool = False  # a value from the deal or a profile, printed exactly, never drafting
 
 
 @dataclass

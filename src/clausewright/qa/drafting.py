@@ -38,16 +38,18 @@ ANSWER_IGNORED = kind("answer-ignored", "info", "the deal answers a question who
 
 def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Finding]:
     """Every drafting check that reads the assembled text. Text that comes from the deal or from
-    the profiles and catalogues in play (a statute's name, a seat) is data, not drafting: the
-    term and currency checks leave it alone."""
-    literals = _deal_texts(deal)
+    the profiles and catalogues in play (a statute's name, a seat) is data, not drafting: a piece
+    of text the parser marked as a literal value and that is such data is left alone by the term,
+    currency and party-name checks (a computed value, such as a formatted amount, is checked)."""
+    data = set(_deal_texts(deal))
     if jurisdictions is not None:
-        literals = sorted(set(literals) | set(_profile_texts(deal, jurisdictions)), key=len, reverse=True)
+        data |= set(_profile_texts(deal, jurisdictions))
     out: list[Finding] = []
-    out += unmarked_terms(agreement, literals)
+    out += unmarked_terms(agreement, data)
     out += placeholders(agreement, final=deal.get("agreement.draft", True) is False)
-    out += currencies(agreement, deal.get("commercial.currency"), literals)
-    out += party_names(agreement, deal, literals)
+    texts = [(section, drafting_text(p, data)) for section, p in paragraphs(agreement)]
+    out += currencies(texts, deal.get("commercial.currency"))
+    out += party_names(agreement, deal, texts)
     out += [make(ANSWER_IGNORED, f"{pid} is given but does not apply to this deal (its condition is false)", subject=pid) for pid in deal.ignored]
     return out
 
@@ -68,23 +70,36 @@ def paragraphs(agreement: Agreement) -> Iterator[tuple[Section, Paragraph]]:
             yield section, p
 
 
+def plain_text_of(items) -> str:
+    """What a reader sees of some inline pieces."""
+    out = []
+    for item in items:
+        if isinstance(item, Text):
+            out.append(item.text)
+        elif isinstance(item, TermUse):
+            out.append(item.display)
+        elif isinstance(item, TermDef):
+            out.append(f"“{item.term}”")
+        elif isinstance(item, Ref):
+            out.append(item.text)
+        elif isinstance(item, Placeholder):
+            out.append(f"[{item.text}]")
+    return "".join(out)
+
+
 def plain_text(paragraph: Paragraph) -> str:
     """What a reader sees in a paragraph (cells joined by ' | ')."""
+    if paragraph.rows:
+        return "\n".join(" | ".join(plain_text_of(cell) for cell in row) for row in paragraph.rows)
+    return plain_text_of(paragraph.inlines)
+
+
+def drafting_text(paragraph: Paragraph, data: set[str]) -> str:
+    """``plain_text`` with the values from the deal or a profile (``data``) blanked out: what the
+    drafting checks judge."""
 
     def one(items) -> str:
-        out = []
-        for item in items:
-            if isinstance(item, Text):
-                out.append(item.text)
-            elif isinstance(item, TermUse):
-                out.append(item.display)
-            elif isinstance(item, TermDef):
-                out.append(f"“{item.term}”")
-            elif isinstance(item, Ref):
-                out.append(item.text)
-            elif isinstance(item, Placeholder):
-                out.append(f"[{item.text}]")
-        return "".join(out)
+        return "".join(" \u2022 " if isinstance(i, Text) and i.literal and i.text in data else plain_text_of([i]) for i in items)
 
     if paragraph.rows:
         return "\n".join(" | ".join(one(cell) for cell in row) for row in paragraph.rows)
@@ -138,13 +153,6 @@ def _profile_texts(deal: Any, jurisdictions: Any) -> list[str]:
     return out
 
 
-def _strip(text: str, literals: list[str], keep: tuple[str, ...] = ()) -> str:
-    for value in literals:
-        if value not in keep and value in text:
-            text = text.replace(value, " \u2022 ")
-    return text
-
-
 # --- defined terms written as plain text --------------------------------------------------------
 
 
@@ -163,7 +171,7 @@ _LEADING_WORDS = {
 }
 
 
-def unmarked_terms(agreement: Agreement, literals: list[str]) -> list[Finding]:
+def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
     terms = {d.term for d in agreement.definitions}
     for _, p in paragraphs(agreement):
         terms |= {i.term for i in inlines_of(p) if isinstance(i, TermDef)}
@@ -180,9 +188,9 @@ def unmarked_terms(agreement: Agreement, literals: list[str]) -> list[Finding]:
         # a table's first row holds column labels, which are headings rather than drafting
         cells = [i for row in p.rows[1:] for cell in row for i in cell] if p.rows else p.inlines
         for item in cells:
-            if not isinstance(item, Text) or item.bold:
+            if not isinstance(item, Text) or item.bold or (item.literal and item.text in data):
                 continue
-            text = _strip(item.text, literals)
+            text = item.text
             for m in pattern.finditer(text):
                 before = text[: m.start()]
                 after = text[m.end():]
@@ -251,31 +259,52 @@ def _names() -> dict[str, str]:
     return out
 
 
+_WORD = re.compile(r"\w+")
+
+
 @lru_cache(maxsize=1)
-def _name_pattern() -> re.Pattern:
-    names = sorted(_names(), key=len, reverse=True)
-    return re.compile(r"(?<![\w])(" + "|".join(re.escape(n) for n in names) + r")(?![\w])")
+def _names_by_first_word() -> dict[str, list[str]]:
+    """Currency names indexed by their first word, longest first (one look-up per word of text,
+    rather than a regular expression of several hundred alternatives)."""
+    index: dict[str, list[str]] = {}
+    for name in _names():
+        first = _WORD.match(name)
+        if first:
+            index.setdefault(first.group(), []).append(name)
+    for names in index.values():
+        names.sort(key=len, reverse=True)
+    return index
+
+
+def _currency_names_in(text: str):
+    """Each currency name in ``text`` that stands as whole words."""
+    index = _names_by_first_word()
+    for m in _WORD.finditer(text):
+        for name in index.get(m.group(), ()):
+            end = m.start() + len(name)
+            if text.startswith(name, m.start()) and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
+                yield name
+                break
 
 
 _CODE_AMOUNT = re.compile(r"(?<![A-Za-z])([A-Z]{3})\s?(?=\d)")
 _SYMBOL_AMOUNT = re.compile(r"([€£₫₹₩฿¥$])\s?(?=\d)")
 
 
-def currencies(agreement: Agreement, currency: str | None, literals: list[str]) -> list[Finding]:
+def currencies(texts: list[tuple[Section, str]], currency: str | None) -> list[Finding]:
+    """``texts``: each paragraph's section and its ``drafting_text``."""
     if not currency:
         return []
     own_names = {n for n, c in _names().items() if c == currency}
     hits: dict[tuple[str, str], list[str]] = {}
-    for section, p in paragraphs(agreement):
-        text = _strip(plain_text(p), literals)
+    for section, text in texts:
         for m in _CODE_AMOUNT.finditer(text):
             if m.group(1) in _codes() and m.group(1) != currency:
                 hits.setdefault((section.clause_id, m.group(1)), []).append(text[m.start(): m.start() + 24].split("\n")[0].strip())
         for m in _SYMBOL_AMOUNT.finditer(text):
             if currency not in _SYMBOLS[m.group(1)]:
                 hits.setdefault((section.clause_id, m.group(1)), []).append(text[m.start(): m.start() + 16].split("\n")[0].strip())
-        for m in _name_pattern().finditer(text):
-            name = m.group(1)
+        for name in _currency_names_in(text):
             code = _names()[name]
             if code != currency and not any(name in own for own in own_names):
                 hits.setdefault((section.clause_id, code), []).append(name)
@@ -305,7 +334,7 @@ def name_stem(name: str) -> str:
         stem = shorter
 
 
-def party_names(agreement: Agreement, deal: Any, literals: list[str]) -> list[Finding]:
+def party_names(agreement: Agreement, deal: Any, texts: list[tuple[Section, str]]) -> list[Finding]:
     out: list[Finding] = []
     names = {role: deal.get(f"{role}.name") for role in ("buyer", "supplier")}
     names = {r: n for r, n in names.items() if isinstance(n, str) and n.strip()}
@@ -313,7 +342,6 @@ def party_names(agreement: Agreement, deal: Any, literals: list[str]) -> list[Fi
         out.append(make(PARTY_SAME, f"the buyer and the supplier are both named {names['buyer']!r}; check buyer.name and supplier.name", subject="buyer.name"))
     party_blocks = [s for s in agreement.front if s.style == "parties"]
     block_text = "\n".join(section_text(s) for s in party_blocks)
-    others = [v for v in literals if v not in names.values()]
     for role, name in names.items():
         if party_blocks and name not in block_text:
             out.append(make(PARTY_NAME, f"the {role}'s name {name!r} (from {role}.name) does not appear in the parties block", clause=party_blocks[0].clause_id, subject=f"{role}.name"))
@@ -322,8 +350,7 @@ def party_names(agreement: Agreement, deal: Any, literals: list[str]) -> list[Fi
             continue
         pattern = re.compile(r"(?<!\w)" + re.escape(stem) + r"(?!\w)", re.I)
         variants: dict[str, set[str]] = {}
-        for section, p in paragraphs(agreement):
-            text = _strip(plain_text(p), others)
+        for section, text in texts:
             for m in pattern.finditer(text):
                 if text.startswith(name, m.start()):
                     continue
