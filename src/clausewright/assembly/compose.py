@@ -169,19 +169,12 @@ def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Dea
 # --- defined terms -------------------------------------------------------------------------------
 
 
-def _inlines_of(paragraph: Paragraph):
-    yield from paragraph.inlines
-    for row in paragraph.rows:
-        for cell in row:
-            yield from cell
-
-
 def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
     where_defined: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
     for section in agreement.sections():
         for p in section.paragraphs:
-            for item in _inlines_of(p):
+            for item in p.all_inlines():
                 if isinstance(item, TermDef):
                     where_defined.setdefault(item.term, []).append(f"clause {section.clause_id}")
                     owner.setdefault(item.term, section.clause_id)
@@ -198,7 +191,7 @@ def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
     user: dict[str, str | None] = {}
     for section in agreement.sections():
         for p in section.paragraphs:
-            for item in _inlines_of(p):
+            for item in p.all_inlines():
                 if isinstance(item, TermUse):
                     used.setdefault(item.term, f"clause {section.clause_id}, line {p.line}")
                     user.setdefault(item.term, section.clause_id)
@@ -360,7 +353,7 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
 
     for section in agreement.sections():
         for p in section.paragraphs:
-            for item in _inlines_of(p):
+            for item in p.all_inlines():
                 if isinstance(item, Ref):
                     resolve(item, f"clause {section.clause_id} (line {p.line})", section.clause_id)
     for d in agreement.definitions:
@@ -415,5 +408,5 @@ def note_text(profile_name: str, note: dict[str, Any]) -> str:
 def placeholders(agreement: Agreement) -> list[str]:
     found = []
     for p in agreement.paragraphs():
-        found += [i.text for i in _inlines_of(p) if isinstance(i, Placeholder)]
+        found += [i.text for i in p.all_inlines() if isinstance(i, Placeholder)]
     return found

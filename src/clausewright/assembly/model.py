@@ -70,6 +70,13 @@ class Paragraph:
     comments: list[Comment] = field(default_factory=list)
     line: int = 0  # line in the rendered fragment, for error messages
 
+    def all_inlines(self):
+        """Every inline piece: the paragraph's own, then each table cell's."""
+        yield from self.inlines
+        for row in self.rows:
+            for cell in row:
+                yield from cell
+
 
 @dataclass
 class Comment:

@@ -57,13 +57,6 @@ def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Fi
 # --- walking the text ---------------------------------------------------------------------------
 
 
-def inlines_of(paragraph: Paragraph):
-    yield from paragraph.inlines
-    for row in paragraph.rows:
-        for cell in row:
-            yield from cell
-
-
 def paragraphs(agreement: Agreement) -> Iterator[tuple[Section, Paragraph]]:
     for section in agreement.sections():
         for p in section.paragraphs:
@@ -174,7 +167,7 @@ _LEADING_WORDS = {
 def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
     terms = {d.term for d in agreement.definitions}
     for _, p in paragraphs(agreement):
-        terms |= {i.term for i in inlines_of(p) if isinstance(i, TermDef)}
+        terms |= {i.term for i in p.all_inlines() if isinstance(i, TermDef)}
     if not terms:
         return []
     pattern = re.compile(
@@ -215,7 +208,7 @@ def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
 def placeholders(agreement: Agreement, *, final: bool = False) -> list[Finding]:
     found: dict[str, list[str]] = {}
     for section, p in paragraphs(agreement):
-        for item in inlines_of(p):
+        for item in p.all_inlines():
             if isinstance(item, Placeholder):
                 found.setdefault(section.clause_id, []).append(item.text)
     for d in agreement.definitions:

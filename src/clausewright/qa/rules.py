@@ -21,7 +21,7 @@ from clausewright.assembly.compose import Composition
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
 from clausewright.assembly.model import TermUse
-from clausewright.qa.drafting import inlines_of, section_text
+from clausewright.qa.drafting import section_text
 from clausewright.qa.findings import Finding, kind, make
 
 PENALTY_CAP = kind("penalty-cap", "error", "the agreed sum exceeds the statutory cap on penalties of the governing law (Vietnam: 8% of the obligation breached)", "rule")
@@ -102,7 +102,7 @@ class Facts:
     def terms_used(self) -> set[str]:
         if self.composition is None:
             return set()
-        return {i.term for p in self.composition.agreement.paragraphs() for i in inlines_of(p) if isinstance(i, TermUse)}
+        return {i.term for p in self.composition.agreement.paragraphs() for i in p.all_inlines() if isinstance(i, TermUse)}
 
 
 def _get(data: Any, dotted: str, default: Any = None) -> Any:
