@@ -14,6 +14,7 @@ import yaml
 from clausewright.errors import ClausewrightError
 
 MAX_ALIASES = 100
+MAX_EXPANDED = 100_000  # values a document may hold once its aliases are expanded
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -27,15 +28,60 @@ class _Strict:
     def __init__(self, stream):
         super().__init__(stream)
         self._aliases = 0
+        self._expanded = 0
+        self._sizes: dict[int, int] = {}
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"more than {MAX_ALIASES} aliases; refusing to expand", self.peek_event().start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, f"more than {MAX_ALIASES} aliases; refusing to expand", mark)
+            node = super().compose_node(parent, index)
+            # a few aliases of aliases expand exponentially ("billion laughs"): bound the total
+            self._expanded += self._size(node, mark)
+            if self._expanded > MAX_EXPANDED:
+                raise yaml.constructor.ConstructorError(None, None, f"aliases expand to more than {MAX_EXPANDED:,} values; refusing to expand", mark)
+            return node
         return super().compose_node(parent, index)
+
+    def compose_document(self):
+        node = super().compose_document()
+        if self._aliases:
+            self._acyclic(node, set(), set())
+        return node
+
+    def _acyclic(self, node, open_nodes: set[int], done: set[int]) -> None:
+        """Refuse a value that contains itself (``a: &a [*a]``): nothing could print it."""
+        key = id(node)
+        if key in done:
+            return
+        if key in open_nodes:
+            raise yaml.constructor.ConstructorError(None, None, "an alias refers to a value that contains it; refusing to expand", node.start_mark)
+        if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)):
+            open_nodes.add(key)
+            for child in node.value:
+                for sub in child if isinstance(child, tuple) else (child,):
+                    self._acyclic(sub, open_nodes, done)
+            open_nodes.discard(key)
+        done.add(key)
+
+    def _size(self, node, mark) -> int:
+        """The number of values ``node`` stands for, aliases expanded (memoised per node)."""
+        key = id(node)
+        if key in self._sizes:
+            if self._sizes[key] < 0:
+                raise yaml.constructor.ConstructorError(None, None, "an alias refers to a value that contains it; refusing to expand", mark)
+            return self._sizes[key]
+        self._sizes[key] = -1
+        if isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._size(child, mark) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size = 1 + sum(self._size(k, mark) + self._size(v, mark) for k, v in node.value)
+        else:
+            size = 1
+        self._sizes[key] = size
+        return min(size, MAX_EXPANDED + 1)
 
     def construct_mapping(self, node, deep=False):
         seen: dict[Any, Any] = {}
@@ -82,6 +128,8 @@ def load_text(text: str, source: str = "<text>", *, answers: bool = False) -> An
         return yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are safe
     except yaml.YAMLError as exc:
         raise YamlError(f"{source}: not valid YAML: {_describe(exc)}") from None
+    except RecursionError:
+        raise YamlError(f"{source}: nested too deeply to read") from None
 
 
 def load_file(path: Path | str, *, answers: bool = False) -> Any:
@@ -100,8 +148,21 @@ def load_file(path: Path | str, *, answers: bool = False) -> Any:
     return load_text(text, str(path), answers=answers)
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, but text holding a character YAML reads as a line break of its own
+    (NEL, U+0085) is double-quoted, where it is escaped; otherwise it would read back as a space."""
+
+
+def _represent_text(dumper, text):
+    style = '"' if "\x85" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
 def dump(data: Any) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
 
 
 def _describe(exc: yaml.YAMLError) -> str:

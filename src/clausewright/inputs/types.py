@@ -22,8 +22,13 @@ class Invalid(ValueError):
 
 MISSING_TEXT = {"", "~", "null"}
 
-# Characters that XML 1.0 cannot carry, or that are never meant for interchange.
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+# Characters that XML 1.0 cannot carry, or that are never meant for interchange (the
+# non-characters: U+FDD0..U+FDEF and the last two code points of every plane).
+_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
+    + "]"
+)
 
 
 def is_missing(raw: Any) -> bool:

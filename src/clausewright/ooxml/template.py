@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from clausewright.ooxml import styles as S
 from clausewright.ooxml.package import MAX_PART_BYTES, MAX_PARTS
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all parts together, unpacked
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml", "word/numbering.xml")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
@@ -194,11 +196,21 @@ def _inspect(blob: bytes, path: Path) -> dict[str, set[str]]:
             for info in infos:
                 if info.file_size > MAX_PART_BYTES:
                     raise TemplateError(f"{path}: part {info.filename} unpacks to {info.file_size:,} bytes; refusing it")
+            total = sum(info.file_size for info in infos)
+            if total > MAX_UNPACKED_BYTES:
+                raise TemplateError(f"{path}: the package unpacks to {total:,} bytes; refusing it")
             missing = [n for n in REQUIRED_PARTS if n not in names]
             if missing:
                 raise TemplateError(f"{path}: not a usable Word document: missing {', '.join(missing)}")
-            styles_xml = z.read("word/styles.xml")
-            z.read("word/document.xml")
+            for info in infos:
+                # each part is read once here, never beyond its declared size: a part that holds
+                # more than its header says (a zip bomb) or is damaged fails its checksum now
+                try:
+                    data = z.read(info)
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                    raise TemplateError(f"{path}: part {info.filename} is damaged or larger than its header says ({exc})") from None
+                if info.filename == "word/styles.xml":
+                    styles_xml = data
     except zipfile.BadZipFile:
         raise TemplateError(f"{path}: not a DOCX file (it is not a zip package)") from None
     try:
