@@ -89,3 +89,18 @@ def test_price_schedule_in_the_suppliers_number_format(bundled_sources):
     assert "VND 25.000.000.000" in cells  # the price schedule in the Vietnamese number format
     assert "VND 11,80" in cells
     assert "VND 1,250,000" in info.text()  # the clauses keep the agreement's (en_GB) format
+
+
+def test_documents_do_not_leak_into_each_other(bundled_sources):
+    """Generating other agreements in between (other clauses, other numbering, other values)
+    never changes a document: what is reused from one document to the next is never shared."""
+    first = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx
+    pipeline.generate(SAMPLES / "all-options.yaml", None, sources=bundled_sources)
+    pipeline.generate(SAMPLES / "supplier-favourable.yaml", None, sources=bundled_sources, overrides=["positions.overall=buyer"])
+    again = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx
+    assert again == first
+    from clausewright.assembly import markup
+
+    markup._PARSED.clear()  # nothing remembered: the same bytes
+    fresh = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=pipeline.load_sources()).docx
+    assert fresh == first

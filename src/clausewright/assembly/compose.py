@@ -128,7 +128,7 @@ def _render_section(clause: Clause, context: dict[str, Any], deal: Deal) -> Sect
     where = f"clause {clause.id} ({clause.path})"
     try:
         text = jinja.render_fragment(clause.body, _clause_context(clause, context, deal), literals)
-        paragraphs = markup.parse(text, clause.id, literals)
+        paragraphs = markup.parse_cached(text, clause.id, literals)
     except jinja.FragmentError as exc:
         raise LibraryError(where, str(exc)) from None
     except markup.MarkupError as exc:

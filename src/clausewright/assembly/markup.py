@@ -36,6 +36,23 @@ class MarkupError(Exception):
         super().__init__(f"line {line}: {message}")
 
 
+_PARSED: dict[tuple[str, str, tuple[str, ...]], list[Paragraph]] = {}
+MAX_CACHED = 4096
+
+
+def parse_cached(text: str, clause_id: str, literals: list[str]) -> list[Paragraph]:
+    """``parse``, remembering the result: most clauses render to the same text, with the same
+    values, for every supplier of a bulk run. Returns fresh copies the caller may change."""
+    key = (clause_id, text, tuple(literals))
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = parse(text, clause_id, literals)
+        if len(_PARSED) >= MAX_CACHED:
+            _PARSED.clear()
+        _PARSED[key] = parsed
+    return [p.clone() for p in parsed]
+
+
 def parse(text: str, clause_id: str, literals: list[str]) -> list[Paragraph]:
     """Split rendered markup into paragraphs with their inline pieces."""
     blocks = _blocks(text)

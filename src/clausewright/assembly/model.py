@@ -6,7 +6,7 @@ matter, numbered articles and schedules. The OOXML writer turns this into Word X
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Union
 
 
@@ -69,6 +69,12 @@ class Paragraph:
     rows: list[list[list[Inline]]] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     line: int = 0  # line in the rendered fragment, for error messages
+
+    def clone(self) -> Paragraph:
+        """A copy that composition may change (numbers, bookmarks, comments, resolved
+        references) without touching the original; unchanged pieces are shared."""
+        fresh = lambda items: [replace(i) if isinstance(i, Ref) else i for i in items]  # noqa: E731
+        return replace(self, inlines=fresh(self.inlines), rows=[[fresh(cell) for cell in row] for row in self.rows], comments=[])
 
     def all_inlines(self):
         """Every inline piece: the paragraph's own, then each table cell's."""

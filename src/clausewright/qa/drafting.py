@@ -170,10 +170,7 @@ def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
         terms |= {i.term for i in p.all_inlines() if isinstance(i, TermDef)}
     if not terms:
         return []
-    pattern = re.compile(
-        r"(?<![\w“\"'‘])(" + "|".join(re.escape(f) for t in sorted(terms, key=len, reverse=True) for f in _forms(t)) + r")(?![\w”\"’])"
-    )
-    base = {f: t for t in terms for f in _forms(t)}
+    key = tuple(sorted(terms))
     hits: dict[tuple[str, str], int] = {}
     for section, p in paragraphs(agreement):
         if p.kind in ("heading", "title"):
@@ -183,23 +180,40 @@ def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
         for item in cells:
             if not isinstance(item, Text) or item.bold or (item.literal and item.text in data):
                 continue
-            text = item.text
-            for m in pattern.finditer(text):
-                before = text[: m.start()]
-                after = text[m.end():]
-                # "Third Party", "Product Liability": part of a longer capitalised phrase
-                prev = re.search(r"([A-Z][\w-]*)\s$", before)
-                nxt = re.match(r"\s([A-Z][\w-]*)", after)
-                if prev and prev.group(1) not in _LEADING_WORDS and f"{prev.group(1)} {m.group(1)}" not in base:
-                    continue
-                if nxt and f"{m.group(1)} {nxt.group(1)}" not in base:
-                    continue
-                key = (section.clause_id, base[m.group(1)])
-                hits[key] = hits.get(key, 0) + 1
+            for term in _unmarked_in(item.text, key):
+                hits[(section.clause_id, term)] = hits.get((section.clause_id, term), 0) + 1
     return [
         make(TERM_NOT_MARKED, f"“{term}” appears {n} time{'s' if n != 1 else ''} as plain text; write [[{term}]] so it reads as the defined term", clause=cid, subject=term)
         for (cid, term), n in sorted(hits.items())
     ]
+
+
+@lru_cache(maxsize=64)
+def _term_matcher(terms: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]]:
+    pattern = re.compile(
+        r"(?<![\w“\"'‘])(" + "|".join(re.escape(f) for t in sorted(terms, key=len, reverse=True) for f in _forms(t)) + r")(?![\w”\"’])"
+    )
+    return pattern, {f: t for t in terms for f in _forms(t)}
+
+
+@lru_cache(maxsize=16384)
+def _unmarked_in(text: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The defined terms written without markup in ``text`` (the same text recurs in every
+    agreement a library produces, so the answer is remembered)."""
+    pattern, base = _term_matcher(terms)
+    found = []
+    for m in pattern.finditer(text):
+        before = text[: m.start()]
+        after = text[m.end():]
+        # "Third Party", "Product Liability": part of a longer capitalised phrase
+        prev = re.search(r"([A-Z][\w-]*)\s$", before)
+        nxt = re.match(r"\s([A-Z][\w-]*)", after)
+        if prev and prev.group(1) not in _LEADING_WORDS and f"{prev.group(1)} {m.group(1)}" not in base:
+            continue
+        if nxt and f"{m.group(1)} {nxt.group(1)}" not in base:
+            continue
+        found.append(base[m.group(1)])
+    return tuple(found)
 
 
 # --- placeholders ----------------------------------------------------------------------------------
@@ -269,15 +283,18 @@ def _names_by_first_word() -> dict[str, list[str]]:
     return index
 
 
-def _currency_names_in(text: str):
-    """Each currency name in ``text`` that stands as whole words."""
+@lru_cache(maxsize=16384)
+def _currency_names_in(text: str) -> tuple[str, ...]:
+    """Each currency name in ``text`` that stands as whole words (remembered per text)."""
     index = _names_by_first_word()
+    found = []
     for m in _WORD.finditer(text):
         for name in index.get(m.group(), ()):
             end = m.start() + len(name)
             if text.startswith(name, m.start()) and not (end < len(text) and (text[end].isalnum() or text[end] == "_")):
-                yield name
+                found.append(name)
                 break
+    return tuple(found)
 
 
 _CODE_AMOUNT = re.compile(r"(?<![A-Za-z])([A-Z]{3})\s?(?=\d)")
