@@ -7,6 +7,7 @@ markup. Parsing errors name the clause and the line.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 
 from clausewright.assembly.model import Inline, Paragraph, Placeholder, Ref, TermDef, TermUse, Text
 from clausewright.jinja import LITERAL, LITERAL_OPEN
@@ -36,8 +37,8 @@ class MarkupError(Exception):
         super().__init__(f"line {line}: {message}")
 
 
-_PARSED: dict[tuple[str, str, tuple[str, ...]], list[Paragraph]] = {}
-MAX_CACHED = 4096
+_PARSED: OrderedDict[tuple[str, str, tuple[str, ...]], list[Paragraph]] = OrderedDict()
+MAX_CACHED = 256  # least recently used first out: clauses that never vary stay
 
 
 def parse_cached(text: str, clause_id: str, literals: list[str]) -> list[Paragraph]:
@@ -47,9 +48,11 @@ def parse_cached(text: str, clause_id: str, literals: list[str]) -> list[Paragra
     parsed = _PARSED.get(key)
     if parsed is None:
         parsed = parse(text, clause_id, literals)
-        if len(_PARSED) >= MAX_CACHED:
-            _PARSED.clear()
         _PARSED[key] = parsed
+        if len(_PARSED) > MAX_CACHED:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
     return [p.clone() for p in parsed]
 
 

@@ -196,7 +196,7 @@ def _term_matcher(terms: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]]:
     return pattern, {f: t for t in terms for f in _forms(t)}
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def _unmarked_in(text: str, terms: tuple[str, ...]) -> tuple[str, ...]:
     """The defined terms written without markup in ``text`` (the same text recurs in every
     agreement a library produces, so the answer is remembered)."""
@@ -283,7 +283,7 @@ def _names_by_first_word() -> dict[str, list[str]]:
     return index
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=2048)
 def _currency_names_in(text: str) -> tuple[str, ...]:
     """Each currency name in ``text`` that stands as whole words (remembered per text)."""
     index = _names_by_first_word()
