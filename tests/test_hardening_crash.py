@@ -98,7 +98,7 @@ def test_bulk_run_killed_at_random_points_then_resumed(reference):
 # --- the wizard ---------------------------------------------------------------------------------------
 
 pexpect = pytest.importorskip("pexpect")
-from test_wizard_terminal import DOWN, ENTER, ESC, answer, finish, spawn  # noqa: E402
+from test_wizard_terminal import DOWN, ENTER, answer, answer_the_rest, finish, spawn  # noqa: E402
 from clausewright.inputs.deal import read_deal_file  # noqa: E402
 from clausewright.wizard.session import session_path  # noqa: E402
 
@@ -119,22 +119,7 @@ def test_wizard_autosave_survives_a_killed_terminal(tmp_path):
     child = spawn(["wizard", "-o", "t.docx", "--resume"], tmp_path)
     skipped = answer(child, "Buyer country", ENTER)
     assert "Continuing the answers saved in" in skipped and " Buyer name " not in skipped
-    answer(child, "Buyer signatory", "Ann" + ENTER)
-    answer(child, "Buyer signatory title", ENTER)
-    answer(child, "Supplier name", "Sao Mai" + ENTER)
-    answer(child, "Supplier address", "Hanoi" + ESC + ENTER)
-    answer(child, "Supplier country", DOWN + ENTER)
-    answer(child, "Supplier signatory", "Bob" + ENTER)
-    answer(child, "Supplier signatory title", ENTER)
-    answer(child, "Price", "100" + ENTER)
-    for label in ("Years", "Tooling", "Method", "Position", "Override"):
-        answer(child, label, ENTER)
-    answer(child, "Products: what next?", ENTER)
-    answer(child, "Name", "Widget" + ENTER)
-    answer(child, "Unit price", ENTER)
-    answer(child, "Products: what next?", ENTER)
-    answer(child, "Keep these, or change one?", ENTER)
-    answer(child, "What next?", ENTER)
+    answer_the_rest(child)
     assert finish(child) == 0
     data = read_deal_file(tmp_path / "t.answers.yaml")
     assert data["agreement"] == {"date": "2026-12-01", "locale": "en_GB", "draft": "no"}

@@ -117,22 +117,7 @@ def test_ctrl_c_cancels_without_a_document_and_resume_continues(tmp_path):
     skipped = answer(child, "Buyer name", "Acme" + ENTER)  # continues at the first unanswered question
     assert "Continuing the answers saved in" in skipped and " Date " not in skipped
     answer(child, "Buyer country", ENTER)
-    answer(child, "Buyer signatory", "Ann" + ENTER)
-    answer(child, "Buyer signatory title", ENTER)
-    answer(child, "Supplier name", "Sao Mai" + ENTER)
-    answer(child, "Supplier address", "Hanoi" + ESC + ENTER)
-    answer(child, "Supplier country", DOWN + ENTER)
-    answer(child, "Supplier signatory", "Bob" + ENTER)
-    answer(child, "Supplier signatory title", ENTER)
-    answer(child, "Price", "100" + ENTER)
-    for label in ("Years", "Tooling", "Method", "Position", "Override"):
-        answer(child, label, ENTER)
-    answer(child, "Products: what next?", ENTER)
-    answer(child, "Name", "Widget" + ENTER)
-    answer(child, "Unit price", ENTER)
-    answer(child, "Products: what next?", ENTER)
-    answer(child, "Keep these, or change one?", ENTER)
-    answer(child, "What next?", ENTER)
+    answer_the_rest(child)
     assert finish(child) == 0
     data = read_deal_file(tmp_path / "t.answers.yaml")
     assert data["agreement"] == {"date": "2026-12-01", "locale": "en_GB", "draft": "no"}  # from before the Ctrl-C
@@ -167,3 +152,24 @@ def test_generate_on_a_terminal_without_ask_missing_asks_nothing(tmp_path):
     child.expect_exact("supplier.country: missing")
     assert finish(child) == 1
     assert not (tmp_path / "o.docx").exists()
+
+
+def answer_the_rest(child) -> None:
+    """From the buyer's signatory to generating: the miniature library's remaining questions,
+    the first product, the defaults kept, and "Generate" at the review."""
+    answer(child, "Buyer signatory", "Ann" + ENTER)
+    answer(child, "Buyer signatory title", ENTER)
+    answer(child, "Supplier name", "Sao Mai" + ENTER)
+    answer(child, "Supplier address", "Hanoi" + ESC + ENTER)
+    answer(child, "Supplier country", DOWN + ENTER)
+    answer(child, "Supplier signatory", "Bob" + ENTER)
+    answer(child, "Supplier signatory title", ENTER)
+    answer(child, "Price", "100" + ENTER)
+    for label in ("Years", "Tooling", "Method", "Position", "Override"):
+        answer(child, label, ENTER)
+    answer(child, "Products: what next?", ENTER)
+    answer(child, "Name", "Widget" + ENTER)
+    answer(child, "Unit price", ENTER)
+    answer(child, "Products: what next?", ENTER)
+    answer(child, "Keep these, or change one?", ENTER)
+    answer(child, "What next?", ENTER)
