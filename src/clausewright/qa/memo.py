@@ -15,6 +15,7 @@ from docx import Document
 from docx.shared import Pt
 
 from clausewright import __version__
+from clausewright.assembly.compose import note_text
 from clausewright.qa.explain import NOTE_ROLES
 from clausewright.qa.findings import SEVERITIES, sort
 
@@ -133,13 +134,7 @@ def build(result: Any, sources: Any) -> bytes:
                 continue
             any_note = True
             where = f"clause {section.number}" if section.number else section.clause_id
-            text = f"[{profile.name}, {where}] {_clean(note.get('text'))}"
-            if note.get("citation"):
-                text += f" Source: {_clean(note['citation'])}."
-            text += f" Last reviewed {note.get('last_reviewed')}."
-            if note.get("verify"):
-                text += " (verify)"
-            doc.add_paragraph(text, style="List Bullet")
+            doc.add_paragraph(note_text(f"{profile.name}, {where}", note), style="List Bullet")
     if not any_note:
         doc.add_paragraph("No local counsel notes apply to the clauses of this draft.")
 
