@@ -110,6 +110,16 @@ def build_docx(composition: Composition, deal: Deal, sources: Sources, *, commen
     return package.finish_parts(rendered, title=agreement.title, created=created, properties=provenance(composition, deal, sources), comments_xml=comments_xml)
 
 
+def draft(
+    raw: dict[str, Any], sources: Sources, *, source: str | None = None, comments: bool = True, allow: list[str] | tuple[str, ...] = ()
+) -> Result:
+    """Answers as read -> the checked agreement as DOCX bytes (nothing written)."""
+    deal = validate_deal(raw, sources, source=source)
+    composition, findings = assemble_checked(deal, sources, comments=comments, allow=allow, answers=raw)
+    docx = build_docx(composition, deal, sources, comments=comments)
+    return Result(deal=deal, composition=composition, docx=docx, warnings=list(composition.agreement.warnings), findings=findings)
+
+
 def generate(
     deal_file: Path | None,
     output: Path | None,
@@ -128,10 +138,8 @@ def generate(
     the drafting memo there."""
     sources = sources or load_sources()
     raw = read_answers(deal_file, overrides)
-    deal = validate_deal(raw, sources, source=str(deal_file) if deal_file else None)
-    composition, findings = assemble_checked(deal, sources, comments=comments, allow=allow, answers=raw)
-    docx = build_docx(composition, deal, sources, comments=comments)
-    result = Result(deal=deal, composition=composition, docx=docx, output=output, warnings=list(composition.agreement.warnings), findings=findings)
+    result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow)
+    result.output = output
     memo_docx = None
     if memo is not None:
         from clausewright.qa import memo as memo_writer
@@ -142,7 +150,7 @@ def generate(
             raise ClausewrightError(f"{memo} already exists; use --force to replace it")
         memo_docx = memo_writer.build(result, sources)
     if output is not None:
-        write_atomic(Path(output), docx, force=force)
+        write_atomic(Path(output), result.docx, force=force)
     if memo_docx is not None:
         write_atomic(Path(memo), memo_docx, force=force)
     return result

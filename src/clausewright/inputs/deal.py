@@ -55,11 +55,19 @@ class Deal:
 
 
 def read_deal_file(path: Path) -> dict[str, Any]:
-    data = yamlio.load_file(path, answers=True)
+    return _deal_mapping(yamlio.load_file(path, answers=True), str(path))
+
+
+def read_deal_text(text: str, source: str) -> dict[str, Any]:
+    """A deal or answers file's text, read exactly as ``read_deal_file`` reads the file."""
+    return _deal_mapping(yamlio.load_text(text, source, answers=True), source)
+
+
+def _deal_mapping(data: Any, source: str) -> dict[str, Any]:
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError([Problem("(file)", "a deal file is a mapping of fields, e.g. 'buyer: {name: ...}'")], str(path))
+        raise InputError([Problem("(file)", "a deal file is a mapping of fields, e.g. 'buyer: {name: ...}'")], source)
     return data
 
 

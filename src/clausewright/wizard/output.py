@@ -8,14 +8,12 @@ To guarantee that, the DOCX is generated from the answers file's own text, by th
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from clausewright import __version__, pipeline, yamlio
 from clausewright.errors import ClausewrightError
-from clausewright.inputs.deal import Deal
+from clausewright.inputs.deal import Deal, read_deal_text
 
 
 def answers_path(output: Path) -> Path:
@@ -59,9 +57,9 @@ def write_agreement(
 ) -> Written:
     """Write OUT.answers.yaml and the DOCX that ``generate`` makes from it (each atomically).
 
-    The answers file's text is first written to a temporary file beside the output and put
-    through ``pipeline.generate`` exactly as ``clausewright generate`` would; only when that
-    succeeds are the two files written.
+    The DOCX is made from the answers file's own text, read and put through the pipeline
+    exactly as ``clausewright generate OUT.answers.yaml`` does; only when that succeeds are the
+    two files written.
     """
     output = Path(output)
     check_free(output, force=force)
@@ -70,13 +68,7 @@ def write_agreement(
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise ClausewrightError(f"folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8"))
-        result = pipeline.generate(Path(tmp), None, sources=sources, allow=allow)
-    finally:
-        os.unlink(tmp)
+    result = pipeline.draft(read_deal_text(text, str(path)), sources, source=str(path), allow=allow)
     pipeline.write_atomic(path, text.encode("utf-8"), force=force)
     pipeline.write_atomic(output, result.docx, force=force)
     result.output = output
