@@ -70,19 +70,81 @@ def test_excel_values(mini_sources):
     assert excel_value(123.0, "General", name) == 123
 
 
+def _splices(monkeypatch) -> list[bool]:
+    """Record, for each document rendered, whether its body XML was spliced in unparsed."""
+    seen: list[bool] = []
+    original = T._Compiled._document_xml
+
+    def spy(self, context, spliced):
+        out = original(self, context, spliced)
+        if spliced:
+            seen.append(out is not None)
+        elif not seen or seen[-1] is not False:
+            seen.append(False)  # rendered whole, without trying to splice
+        return out
+
+    monkeypatch.setattr(T._Compiled, "_document_xml", spy)
+    return seen
+
+
+def _classic(path, sources, monkeypatch, **kwargs) -> bytes:
+    with monkeypatch.context() as m:
+        m.setattr(T._Compiled, "render_parts", lambda self, context, count: self._render_classic(context, count))
+        return pipeline.generate(path, None, sources=sources, **kwargs).docx
+
+
 @pytest.mark.parametrize("deal", sorted(p.name for p in SAMPLES.glob("*.yaml")) + ["mini"])
 def test_compiled_template_matches_docxtpl(deal, mini_sources, bundled_sources, monkeypatch):
     """The master template, opened and compiled once, renders exactly what a fresh docxtpl
-    DocxTemplate renders and saves (the path every document took before)."""
+    DocxTemplate renders and saves (the path every document took before), with the agreement's
+    XML spliced in rather than parsed and re-serialised."""
     sources, path = (mini_sources, MINI / "deal.yaml") if deal == "mini" else (bundled_sources, SAMPLES / deal)
     variants = [[], ["tooling.applies=yes", "disputes.method=courts"]] if deal == "mini" else [[]]
     for overrides in variants:
         for comments in (True, False):
+            splices = _splices(monkeypatch)
             fast = pipeline.generate(path, None, sources=sources, overrides=overrides, comments=comments).docx
-            with monkeypatch.context() as m:
-                m.setattr(T._Compiled, "render_parts", lambda self, context, count: self._render_classic(context, count))
-                classic = pipeline.generate(path, None, sources=sources, overrides=overrides, comments=comments).docx
+            assert splices == [True], (deal, overrides, comments)
+            monkeypatch.undo()
+            classic = _classic(path, sources, monkeypatch, overrides=overrides, comments=comments)
             assert fast == classic, (deal, overrides, comments)
+
+
+def test_hostile_values_splice_to_the_bytes_docxtpl_writes(mini_sources, monkeypatch, tmp_path):
+    """Every accepted value of the hostile corpus (markup, entities, braces, quotes, tabs, line
+    breaks, bidi controls, astral characters...) in a one-line field, a multi-line field and a
+    table cell: the spliced document is byte for byte the one docxtpl's own path writes."""
+    import yaml
+
+    from clausewright.errors import InputError
+    from fixtures.hostile_values import VALUES
+
+    spliced = multiline = 0
+    for index, (label, value) in enumerate(VALUES):
+        if len(value) > 5000:
+            continue  # the long values only repeat characters the others have
+        for one_line in (value, "Widget"):  # a value refused on one line goes to the address alone
+            deal = {
+                "agreement": {"date": "2026-12-01"},
+                "buyer": {"name": "Acme", "signatory": {"name": one_line}},
+                "supplier": {"name": "Sup Co", "address": value, "country": "vietnam", "signatory": {"name": "Bob"}},
+                "commercial": {"price": "1000"},
+                "products": [{"name": one_line}],
+            }
+            path = tmp_path / f"{index}.yaml"
+            path.write_text(yaml.safe_dump(deal, allow_unicode=True, default_style='"', width=1_000_000), encoding="utf-8", errors="surrogatepass")
+            splices = _splices(monkeypatch)
+            try:
+                fast = pipeline.generate(path, None, sources=mini_sources).docx
+            except InputError:
+                monkeypatch.undo()
+                continue
+            spliced += splices == [True]
+            multiline += one_line != value
+            monkeypatch.undo()
+            assert fast == _classic(path, mini_sources, monkeypatch), label
+            break
+    assert spliced > 150 and multiline >= 8, (spliced, multiline)
 
 
 def test_template_with_footnotes_takes_docxtpl_path(tmp_path):
@@ -105,3 +167,39 @@ def test_template_with_footnotes_takes_docxtpl_path(tmp_path):
     sources = pipeline.load_sources(MINI / "library", MINI / "jurisdictions", tmp_path / "fn.docx")
     docx = pipeline.generate(MINI / "deal.yaml", None, sources=sources).docx
     assert sources.template._compiled.classic and b"footnotes.xml" in docx
+
+
+def test_template_with_the_body_in_a_table_is_rendered_whole(tmp_path, mini_sources, monkeypatch):
+    """A house template that puts the articles inside a table cell: docxtpl would check and fix
+    that table with the articles in it, so the document is rendered and re-serialised whole,
+    and is still byte for byte what docxtpl writes."""
+    import io
+    import zipfile
+
+    blob = Path(pipeline.resources.master_template()).read_bytes()
+    paragraph = '<w:p><w:r><w:t xml:space="preserve">{{p body }}</w:t></w:r></w:p>'
+    cell = f'<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid><w:tr><w:tc>{paragraph}</w:tc></w:tr></w:tbl>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                assert data.count(paragraph.encode()) == 1
+                data = data.replace(paragraph.encode(), cell.encode())
+            z.writestr(info, data)
+    (tmp_path / "in-table.docx").write_bytes(out.getvalue())
+    sources = pipeline.load_sources(MINI / "library", MINI / "jurisdictions", tmp_path / "in-table.docx")
+    splices = _splices(monkeypatch)
+    fast = pipeline.generate(MINI / "deal.yaml", None, sources=sources).docx
+    assert splices == [False]
+    monkeypatch.undo()
+    assert fast == _classic(MINI / "deal.yaml", sources, monkeypatch)
+    assert b'<w:tc><w:p><w:pPr><w:pStyle w:val="Heading1"/>' in _document(fast)  # the first article opens the cell
+
+
+def _document(docx: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        return z.read("word/document.xml")

@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 
-from clausewright.ooxml.xml import esc
+from clausewright.ooxml.xml import attr, esc
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_PARTS = 200
@@ -23,7 +23,7 @@ _REL_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 
 def custom_properties_xml(properties: dict[str, str]) -> str:
     items = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{esc(name)}"><vt:lpwstr>{esc(value)}</vt:lpwstr></property>'
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{attr(name)}"><vt:lpwstr>{esc(value)}</vt:lpwstr></property>'
         for pid, (name, value) in enumerate(properties.items(), start=2)
     )
     return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT_NS}">{items}</Properties>'

@@ -82,6 +82,14 @@ class _Compiled(DocxTemplate):
     ``package.finish`` replaces the core properties it writes; ``resolve_listing`` is skipped
     when the rendered XML holds none of the characters it rewrites, where it changes nothing.
     A template with footnotes (which docxtpl renders in an unusual way) takes docxtpl's own path.
+
+    The agreement's own XML (contents, front matter, articles, schedules: nearly all of the
+    document) is not parsed and re-serialised with the rest. The template is rendered with a
+    marker in place of each, the small result goes through docxtpl's steps, and each marker is
+    then replaced by its XML, which ``xml.py`` writes exactly as lxml would serialise it (with
+    ``{`` and ``}`` restored). Where that cannot give the same bytes (the marker is not a paragraph
+    of the body, or the XML holds something docxtpl would rewrite), the whole document is rendered
+    and re-serialised as docxtpl does.
     """
 
     def __init__(self, blob: bytes, env: SandboxedEnvironment):
@@ -125,20 +133,42 @@ class _Compiled(DocxTemplate):
     def render_parts(self, context: dict[str, Any], schedule_count: int) -> dict[str, bytes]:
         if self.classic:
             return self._render_classic(context, schedule_count)
-        self.docx_ids_index = 1000
         parts = dict(self.static)
-        xml = self._finish_xml(self.body, context)
-        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
-        if not _tables_need_no_fix(tree, xml):
-            tree = self.fix_tables(xml)
-        self.fix_docpr_ids(tree)
-        document = parse_xml(self.originals[self.document_name])
-        document.replace(document.find(f"{{{W_NS}}}body"), tree)
-        parts[self.document_name] = serialize_part_xml(document)
+        spliced = {key: str(context[key]) for key in SPLICED if key in context}
+        document = None
+        if all(_spliceable(value) for value in spliced.values()):
+            document = self._document_xml({**context, **{key: Markup(_marker(key)) for key in spliced}}, spliced)
+        parts[self.document_name] = document if document is not None else self._document_xml(context, {})
         for name, encoding, template in self.headers_footers:
             parts[name] = serialize_part_xml(parse_xml(self._finish_xml(template, context).encode(encoding)))
         parts[self.numbering_name] = self._numbering_xml(schedule_count)
         return parts
+
+    def _document_xml(self, context: dict[str, Any], spliced: dict[str, str]) -> bytes | None:
+        """word/document.xml, rendered and re-serialised as docxtpl does; with ``spliced``, each
+        of those values is rendered as a marker and put in place of it afterwards (None when the
+        markers are not where that gives the same bytes)."""
+        self.docx_ids_index = 1000
+        xml = self._finish_xml(self.body, context)
+        if spliced and any(ch in xml for ch in _LISTING_CHARS):
+            return None
+        tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))  # as fix_tables parses it
+        if spliced and not _markers_in_body(tree, spliced):
+            return None
+        if not _tables_need_no_fix(tree, xml):
+            if spliced:
+                return None
+            tree = self.fix_tables(xml)
+        self.fix_docpr_ids(tree)
+        document = parse_xml(self.originals[self.document_name])
+        document.replace(document.find(f"{{{W_NS}}}body"), tree)
+        out = serialize_part_xml(document)
+        for key, value in spliced.items():
+            before, marker, after = out.partition(_marker(key).encode("utf-8"))
+            if not marker:
+                return None
+            out = before + _as_serialised(value).encode("utf-8") + after
+        return out
 
     def _numbering_xml(self, schedule_count: int) -> bytes:
         if schedule_count not in self._numbering:
@@ -155,6 +185,33 @@ class _Compiled(DocxTemplate):
         tpl.save(out)
         with zipfile.ZipFile(out) as z:
             return {info.filename: z.read(info) for info in z.infolist()}
+
+
+SPLICED = ("toc", "front", "body", "schedules")  # context values written by ooxml.writer
+_SPLICE_TARGET = "clausewright-splice"
+# What docxtpl's post-processing would rewrite or renumber in rendered XML: then no splicing.
+_NOT_SPLICEABLE = (*_LISTING_CHARS, "\r", "{", "}", "docPr", "gridSpan", "<?")
+
+
+def _marker(key: str) -> str:
+    return f"<?{_SPLICE_TARGET} {key}?>"
+
+
+def _spliceable(value: str) -> bool:
+    return not any(token in value for token in _NOT_SPLICEABLE)
+
+
+def _markers_in_body(tree, spliced: dict[str, str]) -> bool:
+    """Each marker once, as a child of the body (where a ``{{p ...}}`` tag puts paragraphs)."""
+    found = [pi.text for pi in tree.iter(etree.ProcessingInstruction) if pi.target == _SPLICE_TARGET]
+    if sorted(found) != sorted(spliced):
+        return False
+    return all(pi.getparent() is tree for pi in tree.iter(etree.ProcessingInstruction) if pi.target == _SPLICE_TARGET)
+
+
+def _as_serialised(xml: str) -> str:
+    """Writer XML as lxml serialises it once parsed: the escaped braces become braces again."""
+    return xml.replace("&#123;", "{").replace("&#125;", "}") if "&#12" in xml else xml
 
 
 def _tables_need_no_fix(tree, xml: str) -> bool:

@@ -3,20 +3,30 @@
 Every function returns a string of WordprocessingML. Text is escaped here and nowhere else:
 ``&``, ``<`` and ``>`` as entities, and ``{`` / ``}`` as character references, so no value can
 ever be read as a docxtpl or Jinja tag after rendering. Tabs and line feeds become ``<w:tab/>``
-and ``<w:br/>`` elements, so docxtpl's own handling of them never applies.
+and ``<w:br/>`` elements, so docxtpl's own handling of them never applies. Apart from the braces,
+the XML is written as lxml itself serialises it (``"`` is escaped in attribute values only, and
+line breaks and tabs in an attribute value are character references), so the master template can
+place it in the document as it is (see template.py).
 """
 
 from __future__ import annotations
 
 import re
 
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", '"': "&quot;"}
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;"}
 _ESCAPE_TABLE = str.maketrans(_ESCAPES)
+_ATTRIBUTE_TABLE = str.maketrans({**_ESCAPES, '"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
 _BREAKS = re.compile(r"(\n|\t)")
 
 
 def esc(text: str) -> str:
+    """Text content."""
     return text.translate(_ESCAPE_TABLE)
+
+
+def attr(value: str) -> str:
+    """An attribute value, for a double-quoted attribute."""
+    return value.translate(_ATTRIBUTE_TABLE)
 
 
 def text_content(text: str) -> str:
@@ -97,7 +107,7 @@ TAB = "<w:r><w:tab/></w:r>"
 
 
 def bookmark(bid: int, name: str, content: str) -> str:
-    return f'<w:bookmarkStart w:id="{bid}" w:name="{esc(name)}"/>{content}<w:bookmarkEnd w:id="{bid}"/>'
+    return f'<w:bookmarkStart w:id="{bid}" w:name="{attr(name)}"/>{content}<w:bookmarkEnd w:id="{bid}"/>'
 
 
 def comment_anchor(cid: int, content: str, reference_style: str) -> str:
@@ -138,7 +148,7 @@ def comments_part(comments: list[tuple[int, str, str, str]], text_style: str, re
     items = []
     for cid, author, initials, text in comments:
         items.append(
-            f'<w:comment w:id="{cid}" w:author="{esc(author)}" w:initials="{esc(initials)}">'
+            f'<w:comment w:id="{cid}" w:author="{attr(author)}" w:initials="{attr(initials)}">'
             f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>'
             f'<w:r>{rpr(style=reference_style)}<w:annotationRef/></w:r>{run(text)}</w:p></w:comment>'
         )
