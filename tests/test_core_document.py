@@ -11,7 +11,10 @@ import pytest
 from docx import Document
 
 from clausewright import pipeline
+from clausewright.assembly.model import TermUse, Text
 from clausewright.ooxml import inspect
+from clausewright.qa.drafting import plain_text
+from xml.sax.saxutils import escape
 from conftest import MINI, libreoffice_text
 
 
@@ -71,6 +74,21 @@ def test_defined_terms_bold_in_quotes_and_pruned(mini_docx):
     assert re.search(r"“</w:t></w:r><w:r><w:rPr><w:rStyle w:val=\"DefinedTerm\"/></w:rPr><w:t[^>]*>Confidential Information</w:t>", xml)
     assert result.composition.agreement.pruned_definitions == ["Business Day"]
     assert "Business Day" not in inspect.read(path.read_bytes()).text()
+
+
+def test_neighbouring_plain_text_shares_a_run(mini_docx):
+    """Text, term uses and the quotes around a term defined in place, in the same formatting,
+    make one run (as Word writes them); each paragraph has no two plain runs side by side."""
+    path, result = mini_docx
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode()
+    term_uses = [p for p in result.composition.agreement.paragraphs() if sum(isinstance(i, TermUse) for i in p.inlines) >= 2]
+    assert term_uses
+    for paragraph in term_uses:
+        runs = [i for i in paragraph.inlines if isinstance(i, (Text, TermUse)) and not i.bold]
+        if len(runs) == len(paragraph.inlines):  # plain text and term uses only: one run
+            assert f'<w:r><w:t xml:space="preserve">{escape(plain_text(paragraph))}</w:t></w:r>' in xml
+    plain = '<w:r><w:t xml:space="preserve">[^<]*</w:t></w:r>'
+    assert not re.search(plain + plain, xml)
 
 
 def test_user_text_exactly_as_typed(mini_docx):

@@ -30,20 +30,46 @@ class _Writer:
         self.comments: list[tuple[int, str, str, str]] = []
 
     def inlines(self, items: list[Inline]) -> str:
-        out = []
+        """The runs of some inline pieces. Neighbouring text in the same formatting (plain text,
+        term uses, the quotes around a term defined in place) shares one run, as Word writes it."""
+        out: list[str] = []
+        pending: list[str] = []  # plain text waiting for its run
+        pending_bold = False
+
+        def text(value: str, bold: bool = False) -> None:
+            nonlocal pending_bold
+            if pending and bold != pending_bold:
+                flush()
+            pending.append(value)
+            pending_bold = bold
+
+        def flush() -> None:
+            out.append(xml.run("".join(pending), bold=pending_bold))
+            pending.clear()
+
         for item in items:
             if isinstance(item, Text):
-                out.append(xml.run(item.text, bold=item.bold))
-            elif isinstance(item, TermUse):
-                out.append(xml.run(item.display, bold=item.bold))
-            elif isinstance(item, TermDef):
-                out.append(xml.run(OPEN_QUOTE) + xml.run(item.term, style=S.DEFINED_TERM) + xml.run(CLOSE_QUOTE))
-            elif isinstance(item, Ref) and not item.bookmark:  # unresolved, generated under --allow
+                text(item.text, item.bold)
+                continue
+            if isinstance(item, TermUse):
+                text(item.display, item.bold)
+                continue
+            if isinstance(item, TermDef):
+                text(OPEN_QUOTE)
+                flush()
+                out.append(xml.run(item.term, style=S.DEFINED_TERM))
+                text(CLOSE_QUOTE)
+                continue
+            if pending:
+                flush()
+            if isinstance(item, Ref) and not item.bookmark:  # unresolved, generated under --allow
                 out.append(xml.run(item.text, bold=item.bold, highlight="yellow"))
             elif isinstance(item, Ref):
                 out.append(xml.field(f"REF {item.bookmark} \\w \\h", item.text, bold=item.bold))
             elif isinstance(item, Placeholder):
                 out.append(xml.run(f"[{item.text}]", highlight="yellow"))
+        if pending:
+            flush()
         return "".join(out)
 
     def content(self, p: Paragraph) -> str:
