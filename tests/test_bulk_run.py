@@ -284,20 +284,32 @@ def test_plain_progress_lines_when_not_on_a_terminal(folder):
     assert [line.split(" rows")[0] for line in lines] == ["writing: 2/5", "writing: 4/5", "writing: 5/5"]
 
 
-def test_each_worker_loads_the_sources_once(mini_sources):
-    from clausewright.bulk import runner, worker
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_each_worker_loads_the_sources_once(mini_sources, method, monkeypatch):
+    """Each worker process uses one sources object for all its rows: a forked worker the main
+    process's own (loaded and compiled before the fork), a spawned one its own, loaded once."""
+    import multiprocessing
 
+    from clausewright.bulk import runner
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} here")
+    monkeypatch.setattr(runner, "_context", lambda: multiprocessing.get_context(method))
     options = runner.Options(MINI / "deal.yaml", jobs=2, library_dir=MINI / "library", jurisdictions_dir=MINI / "jurisdictions")
     pool = runner._Pool(2, type("R", (), {"options": options, "sources": mini_sources})())
     try:
         seen = [result for _, result in pool.run(lambda_free_identity, range(40))]
     finally:
         pool.close()
-    by_process: dict[int, set[int]] = {}
-    for pid, sources_id in seen:
-        by_process.setdefault(pid, set()).add(sources_id)
+    by_process: dict[int, set[tuple[int, bool]]] = {}
+    for pid, sources_id, compiled in seen:
+        by_process.setdefault(pid, set()).add((sources_id, compiled))
     assert os.getpid() not in by_process and 1 <= len(by_process) <= 2
     assert all(len(ids) == 1 for ids in by_process.values())
+    if method == "fork":
+        assert all(ids == {(id(mini_sources), True)} for ids in by_process.values()), by_process
+    else:
+        assert all(not compiled for ids in by_process.values() for _, compiled in ids), by_process  # its own, loaded fresh
 
 
 def lambda_free_identity(_):

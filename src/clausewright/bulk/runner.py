@@ -387,11 +387,16 @@ class _Pool:
             worker.use(runner.sources)
             return
         opts = runner.options
+        context = _context()
+        inherited = context.get_start_method() == "fork"
+        if inherited:  # forked workers start with these, already loaded and compiled
+            runner.sources.template.compile()
+            worker.use(runner.sources)
         self.executor = ProcessPoolExecutor(
             max_workers=jobs,
-            mp_context=_context(),
+            mp_context=context,
             initializer=worker.init,
-            initargs=(opts.library_dir, opts.jurisdictions_dir, opts.template),
+            initargs=(opts.library_dir, opts.jurisdictions_dir, opts.template, inherited),
         )
         self.executor.submit(worker.ping).result()  # start the workers now, before any progress thread
 

@@ -1,7 +1,8 @@
 """What runs for one row, in a worker process (or in the main process with ``--jobs 1``).
 
 A worker loads the sources once, when it starts (``init``): the library, the profiles and the
-master template, whose compiled form is then reused for every row it renders. Each task is plain
+master template, whose compiled form is then reused for every row it renders. A worker forked
+from the main process (Linux) starts with the main process's copy, already loaded and compiled. Each task is plain
 data in and plain data out, and goes through the same pipeline functions as ``generate``.
 """
 
@@ -28,10 +29,12 @@ _sources: pipeline.Sources | None = None
 _patterns: dict[str, NamePattern] = {}
 
 
-def init(library_dir: Path | None, jurisdictions_dir: Path | None, template: Path | None) -> None:
-    """Process-pool initializer: load the sources once for every row this process will handle."""
+def init(library_dir: Path | None, jurisdictions_dir: Path | None, template: Path | None, inherited: bool = False) -> None:
+    """Process-pool initializer: load the sources once for every row this process will handle
+    (a forked worker that ``inherited`` them from the main process uses that copy)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is handled by the main process
-    use(pipeline.load_sources(library_dir, jurisdictions_dir, template))
+    if not (inherited and _sources is not None):
+        use(pipeline.load_sources(library_dir, jurisdictions_dir, template))
 
 
 def use(sources: pipeline.Sources) -> None:
@@ -44,9 +47,11 @@ def ping() -> bool:
     return _sources is not None
 
 
-def identity() -> tuple[int, int]:
-    """This process and its sources object: the same pair for every task a worker runs."""
-    return os.getpid(), id(_require())
+def identity() -> tuple[int, int, bool]:
+    """This process, its sources object, and whether that object's master template is compiled
+    already: the same for every task a worker runs."""
+    sources = _require()
+    return os.getpid(), id(sources), sources.template._compiled is not None
 
 
 @dataclass

@@ -65,10 +65,14 @@ class MasterTemplate:
                 z.writestr(name, data)
         return out.getvalue()
 
-    def render_parts(self, context: dict[str, Any], *, schedule_count: int) -> dict[str, bytes]:
-        """Render into the package's parts: {part name: bytes}, as docxtpl would save them."""
+    def compile(self) -> None:
+        """Open, patch and compile the template now (else on the first render)."""
         if self._compiled is None:
             self._compiled = _Compiled(self.blob, self._env)
+
+    def render_parts(self, context: dict[str, Any], *, schedule_count: int) -> dict[str, bytes]:
+        """Render into the package's parts: {part name: bytes}, as docxtpl would save them."""
+        self.compile()
         return self._compiled.render_parts(context, schedule_count)
 
 
