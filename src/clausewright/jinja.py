@@ -31,6 +31,11 @@ MAX_SIZE = 1_000_000  # largest number a fragment may pass to a call or repeat a
 TIME_LIMIT = 5.0  # seconds one fragment may take to render
 
 
+# Deal values the filters read without the fragment naming them (``money`` without a currency
+# reads the deal currency), as paths below ``deal``: part of what a render depends on (memo.py).
+IMPLICIT_DEAL_READS = (("commercial", "currency"),)
+
+
 class FragmentError(Exception):
     """A fragment failed to compile or render; the message says why in a lawyer's terms."""
 

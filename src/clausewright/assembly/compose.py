@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import UndefinedError
 
 from clausewright import jinja
-from clausewright.assembly import markup
+from clausewright.assembly import markup, memo
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import (
     Agreement,
@@ -33,6 +33,7 @@ from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
 from clausewright.qa import drafting as Q
+from clausewright.qa import reads
 from clausewright.qa.findings import Finding, make
 
 
@@ -76,8 +77,9 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     included_ids = {c.id for c in chosen}
     context["included"] = lambda cid: cid in included_ids
 
-    sections = [_render_section(clause, context, deal) for clause in chosen]
-    definitions = _render_definitions(chosen, context, deal)
+    renders = _Renders(deal, jurisdictions, context, frozenset(included_ids))
+    sections = [_render_section(clause, context, deal, renders) for clause in chosen]
+    definitions = _render_definitions(chosen, context, deal, renders)
     agreement = Agreement(
         title=library.title,
         front=[s for s in sections if s.part == "front"],
@@ -123,12 +125,36 @@ def _clause_context(clause: Clause, context: dict[str, Any], deal: Deal) -> dict
     return dict(context, position=position_for(clause.position, deal), clause={"id": clause.id, "title": clause.title})
 
 
-def _render_section(clause: Clause, context: dict[str, Any], deal: Deal) -> Section:
-    literals: list[str] = []
+class _Renders:
+    """Renders of one deal's fragments, through the memory of earlier renders (memo.py)."""
+
+    def __init__(self, deal: Deal, jurisdictions: Jurisdictions, context: dict[str, Any], included: frozenset[str]):
+        self.deal = deal
+        self.included = included
+        profiles = tuple(deal.get(param) for param in reads.PROFILE_NAMES.values())
+        self.shared = (context["_locale"], jurisdictions.fingerprint, profiles)
+
+    def _key(self, clause: Clause) -> tuple:
+        return (*self.shared, clause.id, clause.title, position_for(clause.position, self.deal))
+
+    def text(self, clause: Clause, source: str, ctx: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+        """A fragment rendered: its text and the literal values its tokens stand for."""
+
+        def render() -> tuple[str, tuple[str, ...]]:
+            literals: list[str] = []
+            return jinja.render_fragment(source, ctx, literals), tuple(literals)
+
+        return memo.remembered("template", source, self._key(clause), self.deal.values, self.included, render)
+
+    def condition(self, clause: Clause, expression: str, ctx: dict[str, Any], where: str) -> bool:
+        return memo.remembered("expression", expression, self._key(clause), self.deal.values, self.included, lambda: _condition(expression, ctx, where))
+
+
+def _render_section(clause: Clause, context: dict[str, Any], deal: Deal, renders: _Renders) -> Section:
     where = f"clause {clause.id} ({clause.path})"
     try:
-        text = jinja.render_fragment(clause.body, _clause_context(clause, context, deal), literals)
-        paragraphs = markup.parse_cached(text, clause.id, literals)
+        text, literals = renders.text(clause, clause.body, _clause_context(clause, context, deal))
+        paragraphs = markup.parse_cached(text, clause.id, list(literals))
     except jinja.FragmentError as exc:
         raise LibraryError(where, str(exc)) from None
     except markup.MarkupError as exc:
@@ -148,18 +174,17 @@ def _render_section(clause: Clause, context: dict[str, Any], deal: Deal) -> Sect
     )
 
 
-def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Deal) -> list[Definition]:
+def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Deal, renders: _Renders) -> list[Definition]:
     out = []
     for clause in chosen:
         ctx = _clause_context(clause, context, deal)
         for d in clause.defines:
             where = f"clause {clause.id} ({clause.path}), definition {d.term!r}"
-            if not _condition(d.when, ctx, where):
+            if d.when is not None and not renders.condition(clause, d.when, ctx, where):
                 continue
-            literals: list[str] = []
             try:
-                text = jinja.render_fragment(d.text, ctx, literals)
-                inlines = markup.inlines(" ".join(text.split()), clause.id, literals)
+                text, literals = renders.text(clause, d.text, ctx)
+                inlines = markup.inlines(" ".join(text.split()), clause.id, list(literals))
             except (jinja.FragmentError, markup.MarkupError) as exc:
                 raise LibraryError(where, str(exc)) from None
             out.append(Definition(term=d.term, inlines=inlines, clause_id=clause.id))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,16 @@ class Jurisdictions:
             "institution": {iid: str(i.get("name", iid)) for iid, i in self.institutions.items()},
             "seat": {sid: str(s.get("name", sid)) for sid, s in self.seats.items()},
         }
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything loaded: the profiles, institutions and seats."""
+        content = {
+            "profiles": sorted((pid, p.sha256) for pid, p in self.profiles.items()),
+            "institutions": self.institutions,
+            "seats": self.seats,
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
     def profile(self, pid: str) -> Profile:
         try:

@@ -1,0 +1,132 @@
+"""Remembered renders of clause fragments, keyed by everything a fragment can read.
+
+The suppliers of a bulk run share most of their answers, so most clauses render to the same text
+for every one of them. A fragment's output depends only on its source text and on what it reads
+from its context: the deal values it names (found by walking its syntax tree, ``qa/reads.py``,
+plus the values the filters read without being named, ``jinja.IMPLICIT_DEAL_READS``), which
+clauses are included, the profiles and catalogue entries in play, the locale, and the clause's
+own id, title and position. The key of a render holds all of these, so a render is taken from
+memory only when rendering again would give the same text and the same literal values.
+
+A fragment whose reads cannot be told apart (one that rebinds ``deal`` or ``included``, or reads
+the whole deal) is keyed by the whole deal. Nothing is remembered of a render that fails.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import nodes
+
+from clausewright import jinja
+from clausewright.qa import reads
+
+MAX_REMEMBERED = 1024
+_WHOLE = ("whole",)
+_ABSENT = ("absent",)
+_DICT_ATTRIBUTES = frozenset(dir(dict))  # deal.x.items: Jinja gives the method, which sees all of x
+
+
+@dataclass(frozen=True)
+class _Plan:
+    deal_paths: tuple[tuple[str, ...], ...] | None  # None: the whole deal
+    included: tuple[str, ...] | None  # clause ids asked about; None: the whole set
+
+
+_plans: dict[tuple[str, str], _Plan] = {}
+_renders: OrderedDict[tuple, Any] = OrderedDict()
+
+
+def remembered(kind: str, source: str, key: tuple, deal_values: dict[str, Any], included: frozenset[str], render: Callable[[], Any]) -> Any:
+    """``render()``'s result for ``source`` (a fragment, ``kind`` "template", or a ``when``
+    expression, "expression") in a context described by ``key`` (everything but the deal and the
+    included clauses), remembered. The result must not be changed by the caller."""
+    plan = _plan(kind, source)
+    full = (kind, source, key, _deal_key(plan, deal_values), _included_key(plan, included))
+    found = _renders.get(full)
+    if found is not None:
+        _renders.move_to_end(full)
+        return found
+    result = render()
+    _renders[full] = result
+    if len(_renders) > MAX_REMEMBERED:
+        _renders.popitem(last=False)
+    return result
+
+
+def clear() -> None:
+    _renders.clear()
+
+
+def _plan(kind: str, source: str) -> _Plan:
+    plan = _plans.get((kind, source))
+    if plan is None:
+        plan = _plans[(kind, source)] = _make_plan(kind, source)
+    return plan
+
+
+def _make_plan(kind: str, source: str) -> _Plan:
+    try:
+        found = reads.template_reads(source) if kind == "template" else reads.expression_reads(source)
+        tree = jinja.FRAGMENTS.parse(source) if kind == "template" else jinja.EXPRESSIONS.parse("{{ (" + source + "\n) }}")
+    except jinja.FragmentError:
+        return _Plan(None, None)  # rendering reports the error
+    rebound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    paths: set[tuple[str, ...]] = {path for path in jinja.IMPLICIT_DEAL_READS}
+    whole_deal = "deal" in rebound
+    asked: set[str] = set()
+    whole_set = "included" in rebound
+    for read in found:
+        if read.root == "deal":
+            path = read.path[: read.path.index("[]")] if "[]" in read.path else read.path
+            if not path:
+                whole_deal = True
+            paths.add(path)
+        elif read.root == "included":
+            if read.dynamic or not read.path:
+                whole_set = True
+            else:
+                asked.add(read.path[0])
+    return _Plan(None if whole_deal else tuple(sorted(paths)), None if whole_set else tuple(sorted(asked)))
+
+
+def _deal_key(plan: _Plan, values: dict[str, Any]) -> tuple:
+    if plan.deal_paths is None:
+        return _frozen(values)
+    return tuple(_at(values, path) for path in plan.deal_paths)
+
+
+def _at(values: dict[str, Any], path: tuple[str, ...]) -> tuple:
+    """What a read of ``deal.<path>`` can see: the value there, frozen."""
+    node: Any = values
+    for depth, part in enumerate(path):
+        if not isinstance(node, dict) or part in _DICT_ATTRIBUTES:
+            return (depth, _frozen(node))  # the read sees all of this node
+        if part not in node:
+            return (depth, _ABSENT)  # undefined, whatever else the node holds
+        node = node[part]
+    return (len(path), _frozen(node))
+
+
+def _included_key(plan: _Plan, included: frozenset[str]) -> tuple:
+    if plan.included is None:
+        return (_WHOLE, tuple(sorted(included)))
+    return tuple(cid in included for cid in plan.included)
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable stand-in for a deal value that tells apart values that print differently
+    (``1`` and ``True``, ``Decimal('1.0')`` and ``Decimal('1.00')``)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(_frozen(v) for v in value))
+    if value is None or isinstance(value, (bool, int, _dt.date)):
+        return (type(value).__name__, value)
+    return (type(value).__name__, repr(value))
