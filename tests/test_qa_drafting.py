@@ -4,6 +4,8 @@ silent on the miniature library as it is."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clausewright import pipeline
 from clausewright.assembly.compose import AssemblyError
@@ -209,3 +211,44 @@ def test_text_from_a_profile_is_not_judged(tmp_path):
     copy = mini_copy(tmp_path)
     copy.edit("jurisdictions/profiles/singapore.yaml", "governing_law: {name: the laws of Singapore,", "governing_law: {name: 'the laws of Singapore as the Supplier knows them (USD 5 fees)',")
     assert not {"term-not-marked-up", "currency-mismatch"} & _ids(_findings(copy))
+
+
+_CASES = "sSſkKKiIıİßẞσςΣµμǅǄǆꭰᎠﬀﬆ\u0307"
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    stem=st.text(alphabet=_CASES + "abzAZ", min_size=1, max_size=4) | st.text(alphabet="sSkKiIabzAZ ", min_size=1, max_size=4),
+    text=st.text(alphabet=_CASES + "abzAZ .,", max_size=30),
+)
+def test_party_name_prefilter_never_hides_a_match(stem, text):
+    """The quick pre-check of the party-name check skips a paragraph only when the
+    case-insensitive search would find nothing in it (tried on the characters whose case
+    rules differ most: long s, Kelvin sign, dotted and dotless i, sharp s, final sigma,
+    micro sign, titlecase digraphs, Cherokee, ligatures, a combining dot)."""
+    import re
+
+    from clausewright.qa.drafting import _folded, _may_hold
+
+    if re.search(re.escape(stem), text, re.I):
+        assert _may_hold(_folded(text), stem), (stem, text)
+
+
+def test_party_name_prefilter_covers_every_character_matching_an_ascii_letter():
+    """Every character of the Basic Multilingual Plane that a case-insensitive expression
+    matches to an ASCII letter passes the pre-check for that letter."""
+    import re
+
+    from clausewright.qa.drafting import _folded, _may_hold
+
+    letter = re.compile("[a-z]", re.I)
+    checked = 0
+    for code in range(0x10000):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF or not letter.fullmatch(ch):
+            continue
+        for a in "abcdefghijklmnopqrstuvwxyz":
+            if re.fullmatch(a, ch, re.I):
+                assert _may_hold(_folded(ch), a) and _may_hold(_folded(ch), a.upper()), (hex(code), a)
+                checked += 1
+    assert checked >= 56  # the 52 letters and the four others (dotless i, dotted I, long s, Kelvin)

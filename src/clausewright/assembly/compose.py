@@ -197,10 +197,17 @@ def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Dea
 def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
     where_defined: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
+    used: dict[str, str] = {}
+    user: dict[str, str | None] = {}
     for section in agreement.sections():
         for p in section.paragraphs:
             for item in p.all_inlines():
-                if isinstance(item, TermDef):
+                kind = type(item)
+                if kind is TermUse:
+                    if item.term not in used:
+                        used[item.term] = f"clause {section.clause_id}, line {p.line}"
+                        user[item.term] = section.clause_id
+                elif kind is TermDef:
                     where_defined.setdefault(item.term, []).append(f"clause {section.clause_id}")
                     owner.setdefault(item.term, section.clause_id)
     listed = {}
@@ -212,14 +219,6 @@ def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
         if len(places) > 1:
             findings.append(make(Q.TERM_TWICE, f"the term {term!r} is defined more than once: {'; '.join(places)}", clause=owner[term], subject=term))
 
-    used: dict[str, str] = {}
-    user: dict[str, str | None] = {}
-    for section in agreement.sections():
-        for p in section.paragraphs:
-            for item in p.all_inlines():
-                if isinstance(item, TermUse):
-                    used.setdefault(item.term, f"clause {section.clause_id}, line {p.line}")
-                    user.setdefault(item.term, section.clause_id)
     # A definition kept in the list can use further terms: follow them to a fixed point.
     keep: set[str] = set()
     frontier = [t for t in used if t in listed]

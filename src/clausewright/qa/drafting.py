@@ -170,7 +170,7 @@ def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
         terms |= {i.term for i in p.all_inlines() if isinstance(i, TermDef)}
     if not terms:
         return []
-    key = tuple(sorted(terms))
+    finder = _term_finder(tuple(sorted(terms)))
     hits: dict[tuple[str, str], int] = {}
     for section, p in paragraphs(agreement):
         if p.kind in ("heading", "title"):
@@ -178,9 +178,9 @@ def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
         # a table's first row holds column labels, which are headings rather than drafting
         cells = [i for row in p.rows[1:] for cell in row for i in cell] if p.rows else p.inlines
         for item in cells:
-            if not isinstance(item, Text) or item.bold or (item.literal and item.text in data):
+            if type(item) is not Text or item.bold or (item.literal and item.text in data):
                 continue
-            for term in _unmarked_in(item.text, key):
+            for term in finder.find(item.text):
                 hits[(section.clause_id, term)] = hits.get((section.clause_id, term), 0) + 1
     return [
         make(TERM_NOT_MARKED, f"“{term}” appears {n} time{'s' if n != 1 else ''} as plain text; write [[{term}]] so it reads as the defined term", clause=cid, subject=term)
@@ -188,32 +188,46 @@ def unmarked_terms(agreement: Agreement, data: set[str]) -> list[Finding]:
     ]
 
 
-@lru_cache(maxsize=64)
-def _term_matcher(terms: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]]:
-    pattern = re.compile(
-        r"(?<![\w“\"'‘])(" + "|".join(re.escape(f) for t in sorted(terms, key=len, reverse=True) for f in _forms(t)) + r")(?![\w”\"’])"
-    )
-    return pattern, {f: t for t in terms for f in _forms(t)}
+class _TermFinder:
+    """Finds the defined terms written without markup in a text. The same texts recur in every
+    agreement a library produces, so each answer is remembered (for this set of terms)."""
+
+    MAX_REMEMBERED = 4096
+
+    def __init__(self, terms: tuple[str, ...]):
+        self.pattern = re.compile(
+            r"(?<![\w“\"'‘])(" + "|".join(re.escape(f) for t in sorted(terms, key=len, reverse=True) for f in _forms(t)) + r")(?![\w”\"’])"
+        )
+        self.base = {f: t for t in terms for f in _forms(t)}
+        self.found: dict[str, tuple[str, ...]] = {}
+
+    def find(self, text: str) -> tuple[str, ...]:
+        found = self.found.get(text)
+        if found is None:
+            if len(self.found) >= self.MAX_REMEMBERED:
+                self.found.clear()
+            found = self.found[text] = self._search(text)
+        return found
+
+    def _search(self, text: str) -> tuple[str, ...]:
+        found = []
+        for m in self.pattern.finditer(text):
+            before = text[: m.start()]
+            after = text[m.end():]
+            # "Third Party", "Product Liability": part of a longer capitalised phrase
+            prev = re.search(r"([A-Z][\w-]*)\s$", before)
+            nxt = re.match(r"\s([A-Z][\w-]*)", after)
+            if prev and prev.group(1) not in _LEADING_WORDS and f"{prev.group(1)} {m.group(1)}" not in self.base:
+                continue
+            if nxt and f"{m.group(1)} {nxt.group(1)}" not in self.base:
+                continue
+            found.append(self.base[m.group(1)])
+        return tuple(found)
 
 
-@lru_cache(maxsize=2048)
-def _unmarked_in(text: str, terms: tuple[str, ...]) -> tuple[str, ...]:
-    """The defined terms written without markup in ``text`` (the same text recurs in every
-    agreement a library produces, so the answer is remembered)."""
-    pattern, base = _term_matcher(terms)
-    found = []
-    for m in pattern.finditer(text):
-        before = text[: m.start()]
-        after = text[m.end():]
-        # "Third Party", "Product Liability": part of a longer capitalised phrase
-        prev = re.search(r"([A-Z][\w-]*)\s$", before)
-        nxt = re.match(r"\s([A-Z][\w-]*)", after)
-        if prev and prev.group(1) not in _LEADING_WORDS and f"{prev.group(1)} {m.group(1)}" not in base:
-            continue
-        if nxt and f"{m.group(1)} {nxt.group(1)}" not in base:
-            continue
-        found.append(base[m.group(1)])
-    return tuple(found)
+@lru_cache(maxsize=16)
+def _term_finder(terms: tuple[str, ...]) -> _TermFinder:
+    return _TermFinder(terms)
 
 
 # --- placeholders ----------------------------------------------------------------------------------
@@ -301,6 +315,20 @@ _CODE_AMOUNT = re.compile(r"(?<![A-Za-z])([A-Z]{3})\s?(?=\d)")
 _SYMBOL_AMOUNT = re.compile(r"([€£₫₹₩฿¥$])\s?(?=\d)")
 
 
+@lru_cache(maxsize=4096)
+def _amounts_in(text: str) -> tuple[tuple[str, str], ...]:
+    """(ISO code, how it is written) for each amount written with a currency code (per text)."""
+    return tuple(
+        (m.group(1), text[m.start(): m.start() + 24].split("\n")[0].strip()) for m in _CODE_AMOUNT.finditer(text) if m.group(1) in _codes()
+    )
+
+
+@lru_cache(maxsize=4096)
+def _symbol_amounts_in(text: str) -> tuple[tuple[str, str], ...]:
+    """(symbol, how it is written) for each amount written with a currency symbol (per text)."""
+    return tuple((m.group(1), text[m.start(): m.start() + 16].split("\n")[0].strip()) for m in _SYMBOL_AMOUNT.finditer(text))
+
+
 def currencies(texts: list[tuple[Section, str]], currency: str | None) -> list[Finding]:
     """``texts``: each paragraph's section and its ``drafting_text``."""
     if not currency:
@@ -308,12 +336,12 @@ def currencies(texts: list[tuple[Section, str]], currency: str | None) -> list[F
     own_names = {n for n, c in _names().items() if c == currency}
     hits: dict[tuple[str, str], list[str]] = {}
     for section, text in texts:
-        for m in _CODE_AMOUNT.finditer(text):
-            if m.group(1) in _codes() and m.group(1) != currency:
-                hits.setdefault((section.clause_id, m.group(1)), []).append(text[m.start(): m.start() + 24].split("\n")[0].strip())
-        for m in _SYMBOL_AMOUNT.finditer(text):
-            if currency not in _SYMBOLS[m.group(1)]:
-                hits.setdefault((section.clause_id, m.group(1)), []).append(text[m.start(): m.start() + 16].split("\n")[0].strip())
+        for code, sample in _amounts_in(text):
+            if code != currency:
+                hits.setdefault((section.clause_id, code), []).append(sample)
+        for symbol, sample in _symbol_amounts_in(text):
+            if currency not in _SYMBOLS[symbol]:
+                hits.setdefault((section.clause_id, symbol), []).append(sample)
         for name in _currency_names_in(text):
             code = _names()[name]
             if code != currency and not any(name in own for own in own_names):
@@ -344,6 +372,22 @@ def name_stem(name: str) -> str:
         stem = shorter
 
 
+# Characters outside ASCII that a case-insensitive regular expression matches to an ASCII letter
+# (dotless i, dotted capital I, long s; the Kelvin sign lower-cases to k by itself).
+_TO_ASCII = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s"})
+
+
+def _folded(text: str) -> str:
+    return text.translate(_TO_ASCII).lower()
+
+
+def _may_hold(text_folded: str, stem: str) -> bool:
+    """False only when a case-insensitive search for ``stem`` cannot match the text whose
+    ``_folded`` form is given: a plain substring search is many times faster than a
+    case-insensitive regular expression. A stem beyond ASCII is always searched for."""
+    return not stem.isascii() or stem.lower() in text_folded
+
+
 def party_names(agreement: Agreement, deal: Any, texts: list[tuple[Section, str]]) -> list[Finding]:
     out: list[Finding] = []
     names = {role: deal.get(f"{role}.name") for role in ("buyer", "supplier")}
@@ -352,15 +396,20 @@ def party_names(agreement: Agreement, deal: Any, texts: list[tuple[Section, str]
         out.append(make(PARTY_SAME, f"the buyer and the supplier are both named {names['buyer']!r}; check buyer.name and supplier.name", subject="buyer.name"))
     party_blocks = [s for s in agreement.front if s.style == "parties"]
     block_text = "\n".join(section_text(s) for s in party_blocks)
+    folded: list[tuple[Section, str, str]] | None = None
     for role, name in names.items():
         if party_blocks and name not in block_text:
             out.append(make(PARTY_NAME, f"the {role}'s name {name!r} (from {role}.name) does not appear in the parties block", clause=party_blocks[0].clause_id, subject=f"{role}.name"))
         stem = name_stem(name)
         if stem == name:
             continue
+        if folded is None:
+            folded = [(section, text, _folded(text)) for section, text in texts]
         pattern = re.compile(r"(?<!\w)" + re.escape(stem) + r"(?!\w)", re.I)
         variants: dict[str, set[str]] = {}
-        for section, text in texts:
+        for section, text, text_folded in folded:
+            if not _may_hold(text_folded, stem):
+                continue
             for m in pattern.finditer(text):
                 if text.startswith(name, m.start()):
                     continue
