@@ -337,3 +337,32 @@ def test_bulk_runs_the_same_checks_as_generate(tmp_path):
     allowed = bulk("run", str(suppliers), "--defaults", defaults, "--out", str(tmp_path / "out2"), "--jobs", "1", "--allow", "penalty-cap", options=[])
     assert allowed.exit_code == 0, allowed.output + allowed.stderr
     assert len(list((tmp_path / "out2").glob("CAP-2-*.docx"))) == 1
+
+
+def test_workers_collect_garbage_less_often_and_a_library_caller_gets_its_settings_back(mini_sources):
+    """Worker processes raise the collector's threshold for the run; with --jobs 1 the run
+    happens in the caller's process, whose settings are put back when it ends."""
+    import gc
+
+    from clausewright.bulk import runner, worker
+
+    before = gc.get_threshold()
+    options = runner.Options(MINI / "deal.yaml", jobs=2, library_dir=MINI / "library", jurisdictions_dir=MINI / "jurisdictions")
+    pool = runner._Pool(2, type("R", (), {"options": options, "sources": mini_sources})())
+    try:
+        thresholds = {result for _, result in pool.run(lambda_free_gc_threshold, range(8))}
+    finally:
+        pool.close()
+    assert thresholds == {worker.GC_THRESHOLD}
+    single = runner._Pool(1, type("R", (), {"options": options, "sources": mini_sources})())
+    try:
+        assert [result for _, result in single.run(lambda_free_gc_threshold, range(2))] == [worker.GC_THRESHOLD] * 2
+    finally:
+        single.close()
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def lambda_free_gc_threshold(_):
+    import gc
+
+    return gc.get_threshold()[0]

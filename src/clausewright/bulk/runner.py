@@ -16,6 +16,7 @@ flat however many rows there are.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -383,8 +384,11 @@ class _Pool:
     def __init__(self, jobs: int, runner: Runner):
         self.executor: ProcessPoolExecutor | None = None
         self.window = max(2, jobs * 4)
+        self._gc: tuple[int, int, int] | None = None
         if jobs <= 1:
             worker.use(runner.sources)
+            self._gc = gc.get_threshold()  # restored when the run ends (a library caller's process)
+            worker.settle()
             return
         opts = runner.options
         context = _context()
@@ -431,6 +435,10 @@ class _Pool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+        if self._gc is not None:
+            gc.unfreeze()
+            gc.set_threshold(*self._gc)
+            self._gc = None
 
 
 def _context():
