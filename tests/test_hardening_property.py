@@ -130,3 +130,25 @@ def test_date_parameter(mini_sources, base, day):
     when = deal.get("agreement.date")
     assert isinstance(day, _dt.date) or _dt.date.fromisoformat(day.strip()) == when
     assert f"This Agreement is dated {format_date(when, 'en_GB')}." in inspect.read(docx).text()
+
+
+xml_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80) | st.text(
+    alphabet=st.sampled_from(list("&<>\"'{}#;amplgt\n\t\r ")), max_size=40
+)
+
+
+@SETTINGS
+@given(text=xml_text)
+def test_escaped_text_and_attributes_read_back_exactly(text):
+    """What ooxml.xml escapes, an XML parser reads back as exactly the text (attribute values
+    included, with their line breaks, tabs and quotes), and no brace survives for docxtpl."""
+    from lxml import etree
+
+    from clausewright.ooxml.xml import attr, esc
+
+    text = "".join(ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and not 0xFFFE <= ord(ch) <= 0xFFFF))
+    escaped, attribute = esc(text), attr(text)
+    assert "{" not in escaped + attribute and "}" not in escaped + attribute
+    node = etree.fromstring(f'<t a="{attribute}">{escaped}</t>'.encode("utf-8"))
+    assert node.get("a") == text
+    assert (node.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")  # XML's own line-end rule for raw text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -336,6 +337,7 @@ def _number(agreement: Agreement) -> None:
 # --- cross-references ---------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def bookmark_name(anchor: str) -> str:
     """A Word bookmark name: at most 40 characters, letters, digits and underscores, unique."""
     slug = re.sub(r"[^A-Za-z0-9]+", "_", anchor)[:22].strip("_")

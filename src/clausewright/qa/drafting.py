@@ -92,7 +92,13 @@ def drafting_text(paragraph: Paragraph, data: set[str]) -> str:
     drafting checks judge."""
 
     def one(items) -> str:
-        return "".join(" \u2022 " if isinstance(i, Text) and i.literal and i.text in data else plain_text_of([i]) for i in items)
+        out = []
+        for i in items:
+            if type(i) is Text:
+                out.append(" \u2022 " if i.literal and i.text in data else i.text)
+            else:
+                out.append(plain_text_of((i,)))
+        return "".join(out)
 
     if paragraph.rows:
         return "\n".join(" | ".join(one(cell) for cell in row) for row in paragraph.rows)
