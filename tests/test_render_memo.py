@@ -1,0 +1,125 @@
+"""Remembered fragment renders (assembly/memo.py): a render is reused only when rendering again
+would give the same text, whatever the fragment reads and however it reads it."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import pytest
+
+from clausewright import pipeline
+from clausewright.assembly import memo
+from qa_helpers import mini_copy, tooling_optional
+
+BASE = {
+    "agreement": {"date": "2026-12-01"},
+    "buyer": {"name": "Acme", "signatory": {"name": "Ann"}},
+    "supplier": {"name": "Sup Co", "address": "Hanoi", "country": "vietnam", "signatory": {"name": "Bob"}},
+    "commercial": {"price": "1000"},
+    "products": [{"name": "Widget", "price": "2.50"}],
+}
+
+# Each changes one thing a fragment can see, directly, through a filter, or through the clauses
+# the deal includes.
+VARIANTS = [
+    {},
+    {"supplier": {"name": "Other Co"}},
+    {"commercial": {"currency": "EUR"}},  # read by `money` without being named
+    {"commercial": {"price": "1000.50"}},
+    {"confidentiality": {"years": "7"}},
+    {"positions": {"overall": "buyer"}},
+    {"positions": {"overall": "supplier", "confidentiality_duration": "balanced"}},
+    {"tooling": {"applies": "yes"}},
+    {"disputes": {"method": "courts"}},
+    {"agreement": {"locale": "de_DE"}},
+    {"supplier": {"country": "singapore"}},
+    {"products": [{"name": "Gadget", "price": "3"}, {"name": "Widget", "price": "2.50"}]},
+    {"supplier": {"signatory": {"name": "Bea", "title": "Director"}}},
+    {},
+]
+
+# Ways a fragment can read the deal that a walk of its syntax tree sees only in part: each in a
+# clause of its own, so that no other read widens its key.
+TRICKY = {
+    "alias": "{% set d = deal %}\n+ Alias: {{ d.supplier.name }}.\n",
+    "method": "{% for key, value in deal.supplier.items() %}{% if key == 'signatory' %}\n+ Method: {{ value.name }}.\n{% endif %}{% endfor %}\n",
+    "filters": "{% set names = deal.products | map(attribute='name') | list %}\n+ Products: {{ names | join_and }}.\n",
+    "included": "{% if included('schedule-tooling') %}\n+ Tooling applies.\n{% else %}\n+ No tooling.\n{% endif %}\n",
+    "dynamic": "{% for cid in ['schedule-tooling'] %}{% if included(cid) %}\n+ Dynamic inclusion.\n{% endif %}{% endfor %}\n+ Dynamic check.\n",
+    "implicit": "+ Amount: {{ deal.commercial.price | money }}.\n",
+}
+
+
+def _merged(variant: dict) -> dict:
+    out = copy.deepcopy(BASE)
+    for key, value in variant.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = {**out[key], **value}
+            if key == "supplier" and "signatory" in value:
+                out[key]["signatory"] = value["signatory"]
+        else:
+            out[key] = value
+    return out
+
+
+@pytest.fixture
+def tricky_sources(tmp_path):
+    mini = mini_copy(tmp_path)
+    tooling_optional(mini)  # the tooling schedule is in only when tooling.applies
+    for order, (name, body) in enumerate(TRICKY.items(), start=30):
+        header = f"---\nid: tricky-{name}\ntitle: Tricky {name}\nversion: 0.1.0\npart: body\norder: {order}\n---\n"
+        (mini.library / "clauses" / f"tricky-{name}.clause").write_text(header + body, encoding="utf-8")
+    return mini.sources()
+
+
+def _docx(raw: dict, sources) -> bytes:
+    return pipeline.draft(copy.deepcopy(raw), sources, allow=("ref-excluded",)).docx  # the mini definitions refer to the tooling schedule
+
+
+def test_remembered_renders_give_the_documents_fresh_renders_give(tricky_sources):
+    """Deals that differ in one value each, generated in turn with the memory kept, are byte for
+    byte the documents generated with the memory emptied first; and the memory was used."""
+    memo.clear()
+    kept = [_docx(_merged(v), tricky_sources) for v in VARIANTS]
+    used = len(memo._renders)
+    fresh = []
+    for variant in VARIANTS:
+        memo.clear()
+        fresh.append(_docx(_merged(variant), tricky_sources))
+    assert kept == fresh
+    assert kept[0] == kept[-1] and len(set(kept)) == len(VARIANTS) - 1  # each change shows
+    assert used < len(VARIANTS) * 10  # most renders came from memory (13 fragments per deal here)
+
+
+def test_what_the_fragment_reads_shows_in_the_document(tricky_sources):
+    from clausewright.ooxml import inspect
+
+    memo.clear()
+    for name, signatory in (("First Co", "Ann Lee"), ("Second Co", "Bo Chen"), ("First Co", "Cy Diaz")):
+        raw = _merged({"supplier": {"name": name, "signatory": {"name": signatory}}})
+        text = inspect.read(_docx(raw, tricky_sources)).text()
+        assert f"Alias: {name}." in text and f"Method: {signatory}." in text
+
+
+def test_frozen_values_tell_apart_values_that_print_differently():
+    import datetime as dt
+
+    frozen = memo._frozen
+    assert frozen(1) != frozen(True) and frozen(0) != frozen(False) and frozen(1) != frozen(1.0)
+    assert frozen(Decimal("1.0")) != frozen(Decimal("1.00"))
+    assert frozen(dt.date(2026, 1, 1)) != frozen(dt.datetime(2026, 1, 1))
+    assert frozen({"a": 1, "b": 2}) != frozen({"b": 2, "a": 1})  # order can show in a loop
+    assert frozen(["x"]) == frozen(["x"]) and frozen(None) != frozen("None")
+
+
+def test_reads_that_cannot_be_narrowed_key_on_everything():
+    assert memo._make_plan("template", "{% set d = deal %}{{ d.x }}").deal_paths is None  # the alias reads all of it
+    assert memo._make_plan("template", "{% set deal = law %}{{ deal.x }}").deal_paths is None  # `deal` rebound
+    assert memo._make_plan("template", "{{ deal.supplier.name }}").deal_paths == (("commercial", "currency"), ("supplier", "name"))
+    assert memo._make_plan("template", "{% for c in ['a'] %}{{ included(c) }}{% endfor %}").included is None
+    assert memo._make_plan("template", "{{ included('a') }}").included == ("a",)
+    values = {"supplier": {"name": "A", "items": "x"}}
+    assert memo._at(values, ("supplier", "items")) == (1, memo._frozen(values["supplier"]))  # dict method: all of it
+    assert memo._at(values, ("supplier", "fax")) == (1, memo._ABSENT)
+    assert memo._at(values, ("supplier", "name")) == (2, "A")
