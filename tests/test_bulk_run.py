@@ -366,3 +366,30 @@ def lambda_free_gc_threshold(_):
     import gc
 
     return gc.get_threshold()[0]
+
+
+def test_thousands_of_columns(folder):
+    """A sheet with thousands of columns: unknown ones are all reported at once (and quickly)
+    with nothing written; a thousand product entries per supplier are all in each document."""
+    import time as _time
+
+    from clausewright.ooxml import inspect
+
+    junk = [f"junk{i}" for i in range(3000)]
+    wide = write_csv(folder / "wide.csv", [["S-1", "Alpha Ltd", *["x"] * 3000]], header=["supplier_id", "supplier.name", *junk])
+    started = _time.monotonic()
+    result = bulk("run", str(wide), "--defaults", str(folder / "defaults.yaml"), "--out", str(folder / "wide-out"), "--jobs", "1")
+    assert result.exit_code == 3 and not (folder / "wide-out").exists()
+    assert "junk0: not a parameter of this library" in result.output and "and 2950 more" in result.output
+    assert _time.monotonic() - started < 30
+
+    header = ["supplier_id", "supplier.name", "supplier.address", "supplier.country", "supplier.signatory.name"]
+    header += [column for n in range(1, 1001) for column in (f"products.{n}.name", f"products.{n}.price")]
+    rows = [[f"S-{r}", f"Supplier {r}", "Road", "vietnam", "Signer", *[v for n in range(1, 1001) for v in (f"Part {r}-{n} <&>", f"{n}.50")]] for r in (1, 2)]
+    out = folder / "long-out"
+    result = bulk("run", str(write_csv(folder / "long.csv", rows, header=header)), "--defaults", str(folder / "defaults.yaml"), "--out", str(out), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    for r in (1, 2):
+        [docx] = [p for p in out.glob(f"S-{r}-*.docx")]
+        text = inspect.read(docx.read_bytes()).text()
+        assert all(f"Part {r}-{n} <&>" in text for n in (1, 500, 1000)) and text.count(f"Part {r}-") == 1000

@@ -95,6 +95,52 @@ def test_bulk_run_killed_at_random_points_then_resumed(reference):
     assert interrupted >= 3, "the kills did not land while documents were being written"
 
 
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
+def test_workers_end_when_the_main_process_is_killed_alone(reference):
+    """SIGKILL the bulk command only, not its workers: they notice, finish the row they are
+    writing, and exit; nothing half-written is left, and --resume completes the run."""
+    folder, expected = reference
+    out = folder / "out-orphans"
+    proc = subprocess.Popen(_command(folder, out, "--resume"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None and not (out.is_dir() and len(list(out.glob("*.docx"))) >= 3):
+        time.sleep(0.002)
+    workers = _children(proc.pid)
+    assert proc.poll() is None and len(workers) >= 2, "the run ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers), "worker processes outlived the command"
+    # the workers left no document half-written (the killed command's own manifest journal is
+    # cleared by the next run)
+    assert [name for name in _temporary(out) if not name.startswith(".manifest.jsonl.")] == []
+    resumed = subprocess.run(_command(folder, out, "--resume"), capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert _outputs(out) == expected and _temporary(out) == []
+
+
 # --- the wizard ---------------------------------------------------------------------------------------
 
 pexpect = pytest.importorskip("pexpect")

@@ -12,6 +12,8 @@ import gc
 import hashlib
 import os
 import signal
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,22 @@ def init(library_dir: Path | None, jurisdictions_dir: Path | None, template: Pat
     if not (inherited and _sources is not None):
         use(pipeline.load_sources(library_dir, jurisdictions_dir, template))
     settle()
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), name="clausewright-parent-watch", daemon=True).start()
+
+
+PARENT_CHECK_SECONDS = 0.5
+_writing = threading.Lock()  # held while a row's files are written
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker when the main process is gone (killed outright, it could not stop its
+    workers, which would wait for tasks forever). A row being written is finished first, so
+    no temporary file is left behind."""
+    while True:
+        time.sleep(PARENT_CHECK_SECONDS)
+        if os.getppid() != parent:
+            with _writing:
+                os._exit(0)
 
 
 def settle() -> None:
@@ -147,8 +165,9 @@ def write(task: Write) -> Written:
         composition, _ = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
         docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
         answers = (task.header + _dump(deal.answers(sources.schema))).encode("utf-8")
-        wrote = _put(Path(task.docx), docx, task.force)
-        wrote = _put(Path(task.answers_file), answers, task.force) or wrote
+        with _writing:
+            wrote = _put(Path(task.docx), docx, task.force)
+            wrote = _put(Path(task.answers_file), answers, task.force) or wrote
     except InputError as exc:
         return Written(task.number, "failed", problems=[_at(p, task.number) for p in exc.problems])
     except FindingsError as exc:
