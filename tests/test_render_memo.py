@@ -77,19 +77,39 @@ def _docx(raw: dict, sources) -> bytes:
     return pipeline.draft(copy.deepcopy(raw), sources, allow=("ref-excluded",)).docx  # the mini definitions refer to the tooling schedule
 
 
-def test_remembered_renders_give_the_documents_fresh_renders_give(tricky_sources):
+def test_remembered_renders_give_the_documents_fresh_renders_give(tricky_sources, monkeypatch):
     """Deals that differ in one value each, generated in turn with the memory kept, are byte for
     byte the documents generated with the memory emptied first; and the memory was used."""
+    from clausewright import jinja
+
+    renders = []
+    real = jinja.render_fragment
+    monkeypatch.setattr(jinja, "render_fragment", lambda *args: renders.append(1) or real(*args))
     memo.clear()
     kept = [_docx(_merged(v), tricky_sources) for v in VARIANTS]
-    used = len(memo._renders)
+    kept_renders = len(renders)
     fresh = []
     for variant in VARIANTS:
         memo.clear()
         fresh.append(_docx(_merged(variant), tricky_sources))
     assert kept == fresh
     assert kept[0] == kept[-1] and len(set(kept)) == len(VARIANTS) - 1  # each change shows
-    assert used < len(VARIANTS) * 10  # most renders came from memory (13 fragments per deal here)
+    assert kept_renders < 0.6 * (len(renders) - kept_renders)  # most renders came from memory
+
+
+def test_a_render_is_kept_when_its_key_comes_up_again():
+    memo.clear()
+    calls = []
+
+    def render(text):
+        return lambda: calls.append(text) or text
+
+    for _ in range(3):
+        assert memo.remembered("template", "{{ deal.a }}", (), {"a": "shared"}, frozenset(), render("shared")) == "shared"
+    for n in range(5):
+        assert memo.remembered("template", "{{ deal.a }}", (), {"a": f"row {n}"}, frozenset(), render(f"row {n}")) == f"row {n}"
+    assert calls.count("shared") == 2  # seen, then kept, then taken from memory
+    assert len(memo._renders) == 1  # a key seen once is not kept
 
 
 def test_what_the_fragment_reads_shows_in_the_document(tricky_sources):

@@ -10,6 +10,10 @@ memory only when rendering again would give the same text and the same literal v
 
 A fragment whose reads cannot be told apart (one that rebinds ``deal`` or ``included``, or reads
 the whole deal) is keyed by the whole deal. Nothing is remembered of a render that fails.
+
+A render is kept only when its key comes up a second time: the clauses that print a supplier's
+own data have a new key for every row, and keeping those would only push out the renders that
+every row shares (and make a worker's memory grow with the rows it handles, up to the bound).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from clausewright import jinja
 from clausewright.qa import reads
 
 MAX_REMEMBERED = 1024
+MAX_SEEN = 8192  # keys seen once, remembered by their hash only (forgotten all at once when full)
 _WHOLE = ("whole",)
 _ABSENT = ("absent",)
 _DICT_ATTRIBUTES = frozenset(dir(dict))  # deal.x.items: Jinja gives the method, which sees all of x
@@ -39,6 +44,7 @@ class _Plan:
 
 _plans: dict[tuple[str, str], _Plan] = {}
 _renders: OrderedDict[tuple, Any] = OrderedDict()
+_seen: set[int] = set()
 
 
 def remembered(kind: str, source: str, key: tuple, deal_values: dict[str, Any], included: frozenset[str], render: Callable[[], Any]) -> Any:
@@ -52,6 +58,12 @@ def remembered(kind: str, source: str, key: tuple, deal_values: dict[str, Any], 
         _renders.move_to_end(full)
         return found
     result = render()
+    digest = hash(full)
+    if digest not in _seen:  # the first time: only note that this key came up
+        if len(_seen) >= MAX_SEEN:
+            _seen.clear()
+        _seen.add(digest)
+        return result
     _renders[full] = result
     if len(_renders) > MAX_REMEMBERED:
         _renders.popitem(last=False)
@@ -60,6 +72,7 @@ def remembered(kind: str, source: str, key: tuple, deal_values: dict[str, Any], 
 
 def clear() -> None:
     _renders.clear()
+    _seen.clear()
 
 
 def _plan(kind: str, source: str) -> _Plan:
