@@ -84,10 +84,10 @@ def _plan(kind: str, source: str) -> _Plan:
 
 def _make_plan(kind: str, source: str) -> _Plan:
     try:
-        found = reads.template_reads(source) if kind == "template" else reads.expression_reads(source)
-        tree = jinja.FRAGMENTS.parse(source) if kind == "template" else jinja.EXPRESSIONS.parse("{{ (" + source + "\n) }}")
+        tree = reads.parse(kind, source)
     except jinja.FragmentError:
         return _Plan(None, None)  # rendering reports the error
+    found = reads.reads_of(tree)
     rebound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     paths: set[tuple[str, ...]] = {path for path in jinja.IMPLICIT_DEAL_READS}
     whole_deal = "deal" in rebound

@@ -133,37 +133,44 @@ class _Walker:
             self.visit(child)
 
 
-def template_reads(source: str) -> list[Read]:
-    """Reads of a clause body or definition text; raises ``jinja.FragmentError`` on a syntax error."""
+# What a source is, how it is parsed, and how its syntax errors are worded.
+_PARSERS = {
+    "template": (lambda source: jinja.FRAGMENTS.parse(source), lambda source, exc: f"line {exc.lineno}: {exc.message}"),
+    "expression": (lambda source: jinja.EXPRESSIONS.parse("{{ (" + source + "\n) }}"), lambda source, exc: f"bad expression {source!r}: {exc.message}"),
+    "text": (lambda source: jinja.EXPRESSIONS.parse(source), lambda source, exc: f"{source!r}: {exc.message}"),
+}
+
+
+def parse(kind: str, source: str) -> nodes.Template:
+    """The syntax tree of a clause body or definition text (``template``), a ``when`` expression
+    without braces (``expression``) or a schema default (``text``); raises
+    ``jinja.FragmentError`` on a syntax error."""
+    parser, wording = _PARSERS[kind]
     try:
-        tree = jinja.FRAGMENTS.parse(source)
+        return parser(source)
     except TemplateSyntaxError as exc:
-        raise jinja.FragmentError(f"line {exc.lineno}: {exc.message}") from None
+        raise jinja.FragmentError(wording(source, exc)) from None
+
+
+def reads_of(tree: nodes.Template) -> list[Read]:
     walker = _Walker()
     walker.visit(tree)
     return _unique(walker.reads)
+
+
+def template_reads(source: str) -> list[Read]:
+    """Reads of a clause body or definition text."""
+    return reads_of(parse("template", source))
 
 
 def expression_reads(expression: str) -> list[Read]:
     """Reads of a ``when`` expression (no braces)."""
-    try:
-        tree = jinja.EXPRESSIONS.parse("{{ (" + expression + "\n) }}")
-    except TemplateSyntaxError as exc:
-        raise jinja.FragmentError(f"bad expression {expression!r}: {exc.message}") from None
-    walker = _Walker()
-    walker.visit(tree)
-    return _unique(walker.reads)
+    return reads_of(parse("expression", expression))
 
 
 def text_reads(source: str) -> list[Read]:
     """Reads of a schema default such as ``{{ supplier_country.currency }}``."""
-    try:
-        tree = jinja.EXPRESSIONS.parse(source)
-    except TemplateSyntaxError as exc:
-        raise jinja.FragmentError(f"{source!r}: {exc.message}") from None
-    walker = _Walker()
-    walker.visit(tree)
-    return _unique(walker.reads)
+    return reads_of(parse("text", source))
 
 
 def _unique(reads: list[Read]) -> list[Read]:
