@@ -2,7 +2,7 @@
 # Set up everything the test suite needs on a fresh machine, then run it.
 # Creates .venv, installs clausewright with its test extras (a regular, non-editable install, so
 # the tests exercise the package as users get it), installs LibreOffice when soffice is missing,
-# and runs pytest. Extra arguments go to pytest.
+# runs ruff and mypy, and runs pytest. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,5 +17,8 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q ".[test]"
-# pytest exits non-zero when a test fails and with 5 when no test ran: both fail this script.
+# Lint and type-check (configured in pyproject.toml), then the tests. pytest exits non-zero when a
+# test fails and with 5 when no test ran: both fail this script.
+.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/mypy
 .venv/bin/python -m pytest "$@"

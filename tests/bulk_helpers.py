@@ -9,10 +9,10 @@ import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import MINI
 
 from clausewright.cli.main import cli
-from clausewright.ooxml import inspect
-from conftest import MINI
+from clausewright.ooxml import reader
 
 MINI_OPTIONS = ["--library", str(MINI / "library"), "--jurisdictions", str(MINI / "jurisdictions")]
 
@@ -74,8 +74,8 @@ def errors(out: Path) -> list[dict]:
 def assert_valid(path: Path, *texts: str) -> str:
     """The DOCX passes the structural check, and its visible text holds every one of ``texts``."""
     data = path.read_bytes()
-    assert inspect.check(data, list(texts)) == [], path.name
-    shown = inspect.read(data).text()
+    assert reader.check(data, list(texts)) == [], path.name
+    shown = reader.read(data).text()
     for text in texts:
         assert text in shown, (path.name, text)
     return shown

@@ -8,7 +8,7 @@ import re
 
 import docx as python_docx
 
-from clausewright.ooxml import inspect
+from clausewright.ooxml import reader
 
 TEXT_LIMIT, LONGTEXT_LIMIT = 1000, 20000  # the default limits of text and longtext parameters
 MISSING = {"", "~", "null"}
@@ -44,10 +44,10 @@ def expected(value: str, *, multiline: bool) -> str | None:
 def assert_sound(data: bytes, literals: list[str]) -> list[str]:
     """The DOCX is structurally sound and python-docx reopens it; returns its paragraph texts."""
     assert data[:2] == b"PK"
-    problems = inspect.check(data, literals)
+    problems = reader.check(data, literals)
     assert problems == [], problems[:5]
     python_docx.Document(io.BytesIO(data))  # reopens without error
-    return [p.text for p in inspect.read(data).paragraphs]
+    return [p.text for p in reader.read(data).paragraphs]
 
 
 def between(text: str, start: str, end: str) -> list[str]:

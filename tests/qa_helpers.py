@@ -6,8 +6,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from clausewright import pipeline
 from conftest import MINI
+
+from clausewright import pipeline
 
 
 @dataclass

@@ -7,10 +7,10 @@ import os
 import sys
 
 import pytest
+from bulk_helpers import GOOD, HEADER, bulk, docx_names, write_csv, write_defaults
 
 from clausewright.bulk import naming
 from clausewright.errors import ClausewrightError
-from bulk_helpers import GOOD, HEADER, bulk, docx_names, write_csv, write_defaults
 
 
 @pytest.fixture

@@ -13,13 +13,25 @@ import time
 from pathlib import Path
 
 import pytest
+from bulk_helpers import (
+    BAD,
+    GOOD,
+    HEADER,
+    MINI_OPTIONS,
+    assert_valid,
+    bulk,
+    docx_names,
+    errors,
+    files,
+    manifest,
+    many_rows,
+    write_csv,
+    write_defaults,
+)
+from conftest import MINI
 from openpyxl import Workbook
 
 from clausewright import pipeline
-from conftest import MINI
-from bulk_helpers import (
-    BAD, GOOD, HEADER, MINI_OPTIONS, assert_valid, bulk, docx_names, errors, files, manifest, many_rows, write_csv, write_defaults,
-)
 
 
 @pytest.fixture
@@ -276,6 +288,7 @@ def test_bundled_library_end_to_end(tmp_path):
 def test_plain_progress_lines_when_not_on_a_terminal(folder):
     suppliers = write_csv(folder / "suppliers.csv", many_rows(5))
     from click.testing import CliRunner
+
     from clausewright.cli.main import cli
 
     result = CliRunner().invoke(cli, ["bulk", "run", str(suppliers), "--defaults", str(folder / "defaults.yaml"), "--out", str(folder / "out"), "--jobs", "1", "--progress-every", "2", *MINI_OPTIONS])
@@ -373,7 +386,7 @@ def test_thousands_of_columns(folder):
     with nothing written; a thousand product entries per supplier are all in each document."""
     import time as _time
 
-    from clausewright.ooxml import inspect
+    from clausewright.ooxml import reader
 
     junk = [f"junk{i}" for i in range(3000)]
     wide = write_csv(folder / "wide.csv", [["S-1", "Alpha Ltd", *["x"] * 3000]], header=["supplier_id", "supplier.name", *junk])
@@ -391,5 +404,5 @@ def test_thousands_of_columns(folder):
     assert result.exit_code == 0, result.output
     for r in (1, 2):
         [docx] = [p for p in out.glob(f"S-{r}-*.docx")]
-        text = inspect.read(docx.read_bytes()).text()
+        text = reader.read(docx.read_bytes()).text()
         assert all(f"Part {r}-{n} <&>" in text for n in (1, 500, 1000)) and text.count(f"Part {r}-") == 1000

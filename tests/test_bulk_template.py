@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bulk_helpers import bulk
+from conftest import MINI, SAMPLES
 from openpyxl import load_workbook
 
 from clausewright import pipeline
 from clausewright.bulk.layout import Layout, column_name, merge
 from clausewright.bulk.reading import excel_value
-from clausewright.ooxml import template as T
-from conftest import MINI, SAMPLES
-from bulk_helpers import bulk
+from clausewright.ooxml import template
 
 
 def test_xlsx_template_has_columns_and_a_help_sheet(tmp_path, mini_sources):
@@ -73,7 +73,7 @@ def test_excel_values(mini_sources):
 def _splices(monkeypatch) -> list[bool]:
     """Record, for each document rendered, whether its body XML was spliced in unparsed."""
     seen: list[bool] = []
-    original = T._Compiled._document_xml
+    original = template._Compiled._document_xml
 
     def spy(self, context, spliced):
         out = original(self, context, spliced)
@@ -83,13 +83,13 @@ def _splices(monkeypatch) -> list[bool]:
             seen.append(False)  # rendered whole, without trying to splice
         return out
 
-    monkeypatch.setattr(T._Compiled, "_document_xml", spy)
+    monkeypatch.setattr(template._Compiled, "_document_xml", spy)
     return seen
 
 
 def _classic(path, sources, monkeypatch, **kwargs) -> bytes:
     with monkeypatch.context() as m:
-        m.setattr(T._Compiled, "render_parts", lambda self, context, count: self._render_classic(context, count))
+        m.setattr(template._Compiled, "render_parts", lambda self, context, count: self._render_classic(context, count))
         return pipeline.generate(path, None, sources=sources, **kwargs).docx
 
 
@@ -115,9 +115,9 @@ def test_hostile_values_splice_to_the_bytes_docxtpl_writes(mini_sources, monkeyp
     breaks, bidi controls, astral characters...) in a one-line field, a multi-line field and a
     table cell: the spliced document is byte for byte the one docxtpl's own path writes."""
     import yaml
+    from fixtures.hostile_values import VALUES
 
     from clausewright.errors import InputError
-    from fixtures.hostile_values import VALUES
 
     spliced = multiline = 0
     for index, (label, value) in enumerate(VALUES):

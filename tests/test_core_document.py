@@ -3,19 +3,19 @@ and reproducible, and LibreOffice shows the same numbers we computed."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
-import io
+from xml.sax.saxutils import escape
 
 import pytest
+from conftest import MINI, libreoffice_text
 from docx import Document
 
 from clausewright import pipeline
 from clausewright.assembly.model import TermUse, Text
-from clausewright.ooxml import inspect
+from clausewright.ooxml import reader
 from clausewright.qa.drafting import plain_text
-from xml.sax.saxutils import escape
-from conftest import MINI, libreoffice_text
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def _deal_literals(result):
 
 def test_structure_is_sound(mini_docx):
     path, result = mini_docx
-    assert inspect.check(path.read_bytes(), _deal_literals(result)) == []
+    assert reader.check(path.read_bytes(), _deal_literals(result)) == []
 
 
 def test_python_docx_reopens_it(mini_docx):
@@ -46,7 +46,7 @@ def test_python_docx_reopens_it(mini_docx):
 
 
 def test_numbers_and_cross_references(mini_docx):
-    info = inspect.read(mini_docx[0].read_bytes())
+    info = reader.read(mini_docx[0].read_bytes())
     labels = [(p.label, p.text) for p in info.paragraphs if p.label]
     assert ("2", "Confidentiality") in labels
     assert ("Schedule 1", "Tooling") in labels
@@ -63,7 +63,7 @@ def test_numbers_and_cross_references(mini_docx):
 
 
 def test_schedule_numbering_restarts(mini_docx):
-    info = inspect.read(mini_docx[0].read_bytes())
+    info = reader.read(mini_docx[0].read_bytes())
     after = [p.label for p in info.paragraphs[[p.label for p in info.paragraphs].index("Schedule 1"):] if p.label]
     assert after[:4] == ["Schedule 1", "1", "1.1", "2"]
 
@@ -73,7 +73,7 @@ def test_defined_terms_bold_in_quotes_and_pruned(mini_docx):
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert re.search(r"“</w:t></w:r><w:r><w:rPr><w:rStyle w:val=\"DefinedTerm\"/></w:rPr><w:t[^>]*>Confidential Information</w:t>", xml)
     assert result.composition.agreement.pruned_definitions == ["Business Day"]
-    assert "Business Day" not in inspect.read(path.read_bytes()).text()
+    assert "Business Day" not in reader.read(path.read_bytes()).text()
 
 
 def test_neighbouring_plain_text_shares_a_run(mini_docx):
@@ -92,7 +92,7 @@ def test_neighbouring_plain_text_shares_a_run(mini_docx):
 
 
 def test_user_text_exactly_as_typed(mini_docx):
-    info = inspect.read(mini_docx[0].read_bytes())
+    info = reader.read(mini_docx[0].read_bytes())
     text = info.text()
     for value in [
         "Smith & Jones <UK> Ltd",
@@ -107,7 +107,7 @@ def test_user_text_exactly_as_typed(mini_docx):
 
 
 def test_money_dates_and_words(mini_docx):
-    text = inspect.read(mini_docx[0].read_bytes()).text()
+    text = reader.read(mini_docx[0].read_bytes()).text()
     assert "This Agreement is dated 1 December 2026." in text
     assert "VND 1,250,000 (one million two hundred and fifty thousand Vietnamese dong)" in text
     assert "VND 12.50" in text  # digits beyond the currency's usual decimals are never dropped
@@ -115,7 +115,7 @@ def test_money_dates_and_words(mini_docx):
 
 def test_provenance_properties(mini_docx):
     path, result = mini_docx
-    props = inspect.read(path.read_bytes()).properties
+    props = reader.read(path.read_bytes()).properties
     assert props["clausewright.library"] == "mini 0.1.0"
     assert props["clausewright.deal_sha256"] == result.deal.fingerprint()
     assert props["clausewright.profile.supplier_country"].startswith("vietnam 0.1.0 sha256:")
@@ -126,7 +126,7 @@ def test_provenance_properties(mini_docx):
 
 
 def test_signature_blocks_follow_formalities(mini_docx):
-    text = inspect.read(mini_docx[0].read_bytes()).text()
+    text = reader.read(mini_docx[0].read_bytes()).text()
     assert "Signed for and on behalf of Smith & Jones <UK> Ltd (the Buyer)" in text
     # the Vietnamese profile says a company seal is customary; the buyer has no profile
     assert text.count("Company seal") == 1
@@ -139,7 +139,7 @@ def test_toc_field_is_dirty_and_lists_every_article(mini_docx):
     path, _ = mini_docx
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert 'w:fldCharType="begin" w:dirty="true"' in xml and 'TOC \\o "1-1"' in xml
-    info = inspect.read(path.read_bytes())
+    info = reader.read(path.read_bytes())
     toc = [p.text for p in info.paragraphs if p.style == "TOC1"]
     assert toc == ["1\tDefinitions and interpretation", "2\tConfidentiality", "3\tGoverning law", "Schedule 1\tTooling"]
     settings = zipfile.ZipFile(path).read("word/settings.xml").decode()
@@ -166,13 +166,13 @@ def test_a_changed_answer_changes_the_document(mini_sources):
     a = pipeline.generate(MINI / "deal.yaml", None, sources=mini_sources).docx
     b = pipeline.generate(MINI / "deal.yaml", None, sources=mini_sources, overrides=["confidentiality.years=7"]).docx
     assert a != b
-    assert "seven (7) years" in inspect.read(b).text()
+    assert "seven (7) years" in reader.read(b).text()
 
 
 def test_libreoffice_shows_our_numbers(mini_docx, tmp_path):
     path, _ = mini_docx
     text = libreoffice_text(path, tmp_path)
-    info = inspect.read(path.read_bytes())
+    info = reader.read(path.read_bytes())
     shown = [line.strip() for line in text.splitlines()]
     for p in info.paragraphs:
         if p.label and p.style not in ("TOC1",):
@@ -181,7 +181,7 @@ def test_libreoffice_shows_our_numbers(mini_docx, tmp_path):
 
 
 def test_comments_anchored_on_the_clause(mini_docx):
-    info = inspect.read(mini_docx[0].read_bytes())
+    info = reader.read(mini_docx[0].read_bytes())
     anchored = [p for p in info.paragraphs if p.comments]
     assert [p.text for p in anchored] == ["Confidentiality"]
     assert all("VERIFY" in info.comments[c] for c in anchored[0].comments)
@@ -190,5 +190,5 @@ def test_comments_anchored_on_the_clause(mini_docx):
 
 def test_no_comments_option(mini_sources):
     docx = pipeline.generate(MINI / "deal.yaml", None, sources=mini_sources, comments=False).docx
-    info = inspect.read(docx)
+    info = reader.read(docx)
     assert info.comments == {} and "word/comments.xml" not in info.parts

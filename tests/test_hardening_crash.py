@@ -16,10 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from clausewright.ooxml import inspect
-from conftest import MINI
 from bulk_helpers import MINI_OPTIONS, manifest, many_rows, write_csv, write_defaults
+
+from clausewright.ooxml import reader
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and pseudo-terminals are POSIX")]
 
@@ -89,7 +88,7 @@ def test_bulk_run_killed_at_random_points_then_resumed(reference):
         for name, data in got.items():
             assert data == expected[name], (attempt, name)
             if name.endswith(".docx"):
-                assert inspect.check(data, [f"Supplier {n} Ltd" for n in range(1, ROWS + 1)]) == [], name
+                assert reader.check(data, [f"Supplier {n} Ltd" for n in range(1, ROWS + 1)]) == [], name
         lines = manifest(out)
         assert [e["row"] for e in lines] == list(range(2, ROWS + 2)) and {e["status"] for e in lines} <= {"written", "unchanged"}
     assert interrupted >= 3, "the kills did not land while documents were being written"
@@ -145,6 +144,7 @@ def test_workers_end_when_the_main_process_is_killed_alone(reference):
 
 pexpect = pytest.importorskip("pexpect")
 from test_wizard_terminal import DOWN, ENTER, answer, answer_the_rest, finish, spawn  # noqa: E402
+
 from clausewright.inputs.deal import read_deal_file  # noqa: E402
 from clausewright.wizard.session import session_path  # noqa: E402
 
@@ -170,5 +170,5 @@ def test_wizard_autosave_survives_a_killed_terminal(tmp_path):
     data = read_deal_file(tmp_path / "t.answers.yaml")
     assert data["agreement"] == {"date": "2026-12-01", "locale": "en_GB", "draft": "no"}
     assert data["buyer"]["name"] == "Acme & <Co> {{ 7*7 }}"
-    assert inspect.check((tmp_path / "t.docx").read_bytes(), ["Acme & <Co> {{ 7*7 }}"]) == []
+    assert reader.check((tmp_path / "t.docx").read_bytes(), ["Acme & <Co> {{ 7*7 }}"]) == []
     assert not saved.exists()

@@ -9,25 +9,23 @@ from __future__ import annotations
 import csv
 import io
 import re
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
 import pytest
 import yaml
+from bulk_helpers import MINI_OPTIONS, bulk, errors, manifest
 from click.testing import CliRunner
+from conftest import libreoffice_text
+from fixtures.hostile_values import BY_LABEL, VALUES
+from hardening_helpers import assert_sound, between, expected
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
 from clausewright import pipeline, yamlio
 from clausewright.cli.main import cli
 from clausewright.errors import InputError
-from clausewright.ooxml import inspect
-from conftest import MINI, libreoffice_text
-from bulk_helpers import MINI_OPTIONS, bulk, errors, manifest
-from fixtures.hostile_values import BY_LABEL, VALUES
-from hardening_helpers import assert_sound, between, expected
+from clausewright.ooxml import reader
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -60,7 +58,7 @@ def shapes(mini_sources, tmp_path_factory):
     """The paragraphs each field's value appears in, from a document with marker values."""
     folder = tmp_path_factory.mktemp("shapes")
     result = pipeline.generate(_write_deal(folder / "d.yaml", _deal(BUYER, ADDRESS, PRODUCT)), None, sources=mini_sources)
-    texts = [p.text for p in inspect.read(result.docx).paragraphs]
+    texts = [p.text for p in reader.read(result.docx).paragraphs]
     found = {marker: [t for t in texts if marker in t] for marker in (BUYER, ADDRESS, PRODUCT)}
     assert len(found[BUYER]) >= 3 and found[ADDRESS] and found[PRODUCT], found  # cover, parties, signature
     return found
@@ -126,7 +124,7 @@ def test_values_are_never_evaluated(mini_sources, tmp_path):
     for label in ("jinja 7*7", "jinja in name", "jinja for", "jinja macro", "docxtpl escape pair", "jinja deal lookup", "jinja config"):
         value = BY_LABEL[label]
         result = pipeline.generate(_write_deal(tmp_path / "d.yaml", _deal(value, value, value)), None, sources=mini_sources)
-        text = inspect.read(result.docx).text()
+        text = reader.read(result.docx).text()
         assert text.count(value) >= 4, label
         assert "49" not in text and "XXX" not in text and "<Config" not in text, label
         assert "QQ" not in text and "Ann" in text
@@ -181,7 +179,7 @@ def test_libreoffice_reads_the_values_exactly(mini_sources, tmp_path):
     pipeline.generate(_write_deal(tmp_path / "d.yaml", data), out, sources=mini_sources)
     assert_sound(out.read_bytes(), [p["name"] for p in products] + [address])
     shown = libreoffice_text(out, tmp_path)
-    xml_text = inspect.read(out.read_bytes()).text()
+    xml_text = reader.read(out.read_bytes()).text()
     for i, label in enumerate(LIBREOFFICE_LABELS):
         want = expected(BY_LABEL[label], multiline=False)
         assert between(xml_text, f"«{i}»", f"«/{i}»") == [want], label
@@ -282,7 +280,7 @@ def test_every_hostile_value_through_bulk_csv(tmp_path):
     writer.writerow(BULK_HEADER)
     for ident, label, name, address in _bulk_rows():
         try:
-            f"{name}{address}".encode("utf-8")
+            f"{name}{address}".encode()
         except UnicodeEncodeError:
             skipped.append((label, "a lone surrogate cannot be encoded in a UTF-8 file"))
             continue

@@ -5,7 +5,6 @@ command line prints it without a traceback."""
 
 from __future__ import annotations
 
-import io
 import shutil
 import struct
 import time
@@ -13,13 +12,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from bulk_helpers import MINI_OPTIONS
 from click.testing import CliRunner
+from conftest import MINI
 
 from clausewright import pipeline, resources, yamlio
 from clausewright.cli.main import cli
 from clausewright.errors import ClausewrightError, TemplateError
-from conftest import MINI
-from bulk_helpers import MINI_OPTIONS
 
 pytestmark = pytest.mark.timeout(120)
 

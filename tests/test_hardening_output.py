@@ -10,11 +10,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from bulk_helpers import (
+    GOOD,
+    HEADER,
+    MINI_OPTIONS,
+    bulk,
+    docx_names,
+    write_csv,
+    write_defaults,
+)
 from click.testing import CliRunner
+from conftest import MINI
 
 from clausewright.cli.main import cli
-from conftest import MINI
-from bulk_helpers import GOOD, HEADER, MINI_OPTIONS, bulk, docx_names, write_csv, write_defaults
 
 POSIX = pytest.mark.skipif(sys.platform == "win32", reason="symlinks and umask are POSIX")
 

@@ -10,14 +10,14 @@ import datetime as _dt
 import re
 
 import pytest
+from hardening_helpers import expected
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clausewright import pipeline
 from clausewright.errors import InputError
 from clausewright.formatting import date as format_date
-from clausewright.ooxml import inspect
-from hardening_helpers import expected
+from clausewright.ooxml import reader
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
@@ -49,7 +49,7 @@ def _run(raw, sources):
     return deal, pipeline.build_docx(composition, deal, sources)
 
 
-def _put(raw, path, value):
+def put_dotted(raw, path, value):
     node = raw
     for key in path[:-1]:
         node = node[key]
@@ -65,7 +65,7 @@ text_values = st.text(alphabet=st.characters(codec=None), max_size=60) | st.text
 @given(field=st.sampled_from(sorted(TEXT_FIELDS)), value=text_values)
 def test_text_round_trips_or_is_refused_with_the_field(mini_sources, base, field, value):
     raw = copy.deepcopy(base)
-    _put(raw, TEXT_FIELDS[field], value)
+    put_dotted(raw, TEXT_FIELDS[field], value)
     want = expected(value, multiline=field in MULTILINE)
     try:
         deal, docx = _run(raw, mini_sources)
@@ -75,8 +75,8 @@ def test_text_round_trips_or_is_refused_with_the_field(mini_sources, base, field
         return
     assert want is not None, value
     assert deal.get(field) == want
-    assert inspect.check(docx, [want, "Acme", "Sup Co"]) == []
-    text = inspect.read(docx).text()
+    assert reader.check(docx, [want, "Acme", "Sup Co"]) == []
+    text = reader.read(docx).text()
     assert want in text
 
 
@@ -95,7 +95,7 @@ def test_integer_parameter(mini_sources, base, years):
         assert [p.field for p in exc.problems] == ["confidentiality.years"]
         return
     assert valid, years
-    assert f"({deal.get('confidentiality.years')}) years" in inspect.read(docx).text()
+    assert f"({deal.get('confidentiality.years')}) years" in reader.read(docx).text()
 
 
 @SETTINGS
@@ -113,7 +113,7 @@ def test_money_parameter(mini_sources, base, price):
         assert str(price).strip() in ("", "~", "null")
         return
     assert value >= 0 and value.is_finite()
-    assert f"{value:,.2f}".split(".")[0] in inspect.read(docx).text()
+    assert f"{value:,.2f}".split(".")[0] in reader.read(docx).text()
 
 
 @SETTINGS
@@ -129,7 +129,7 @@ def test_date_parameter(mini_sources, base, day):
         return
     when = deal.get("agreement.date")
     assert isinstance(day, _dt.date) or _dt.date.fromisoformat(day.strip()) == when
-    assert f"This Agreement is dated {format_date(when, 'en_GB')}." in inspect.read(docx).text()
+    assert f"This Agreement is dated {format_date(when, 'en_GB')}." in reader.read(docx).text()
 
 
 xml_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=80) | st.text(
@@ -149,6 +149,6 @@ def test_escaped_text_and_attributes_read_back_exactly(text):
     text = "".join(ch for ch in text if ch in "\t\n\r" or (ord(ch) >= 0x20 and not 0xFFFE <= ord(ch) <= 0xFFFF))
     escaped, attribute = esc(text), attr(text)
     assert "{" not in escaped + attribute and "}" not in escaped + attribute
-    node = etree.fromstring(f'<t a="{attribute}">{escaped}</t>'.encode("utf-8"))
+    node = etree.fromstring(f'<t a="{attribute}">{escaped}</t>'.encode())
     assert node.get("a") == text
     assert (node.text or "") == text.replace("\r\n", "\n").replace("\r", "\n")  # XML's own line-end rule for raw text

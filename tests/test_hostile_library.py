@@ -7,10 +7,10 @@ import shutil
 import time
 
 import pytest
+from conftest import MINI
 
 from clausewright import pipeline
 from clausewright.errors import LibraryError
-from conftest import MINI
 
 HOSTILE = {
     "class escape": "{{ ''.__class__.__mro__[1].__subclasses__() }}",

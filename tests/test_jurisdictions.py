@@ -6,11 +6,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import SAMPLES
 
 from clausewright import pipeline, resources
 from clausewright.inputs.deal import read_deal_file
-from clausewright.ooxml import inspect
-from conftest import SAMPLES
+from clausewright.ooxml import reader
 
 PROFILES = ["vietnam", "singapore", "hong-kong", "china", "england-wales", "new-york", "germany", "india", "thailand", "mexico", "japan", "south-korea"]
 INSTITUTIONS = ["ICC", "SIAC", "HKIAC", "CIETAC", "VIAC", "LCIA", "DIS", "JCAA", "KCAB", "MCIA", "TAI", "CAM", "ICDR"]
@@ -46,8 +46,8 @@ def test_each_profile_generates_with_its_own_defaults(pid, bundled_sources):
     assert deal.get("law.governing_law") == defaults["governing_law"]
     assert deal.get("commercial.currency") == profile["currency"]
     composition = pipeline.assemble(deal, bundled_sources)
-    info = inspect.read(pipeline.build_docx(composition, deal, bundled_sources))
-    assert inspect.check(pipeline.build_docx(composition, deal, bundled_sources), [str(v) for v in deal.flat.values()]) == []
+    info = reader.read(pipeline.build_docx(composition, deal, bundled_sources))
+    assert reader.check(pipeline.build_docx(composition, deal, bundled_sources), [str(v) for v in deal.flat.values()]) == []
     law = jur.profiles[defaults["governing_law"]].data
     assert law["governing_law"]["name"] in _clause_text(info, "Governing law")
     institution = jur.institutions[defaults["institution"]]
@@ -66,7 +66,7 @@ def test_dispute_clause_for_each_institution(iid, bundled_sources):
     raw["disputes"] = {"method": "arbitration", "institution": iid}
     deal = pipeline.validate_deal(raw, bundled_sources)
     assert deal.get("disputes.seat") == institution["default_seat"]
-    info = inspect.read(pipeline.build_docx(pipeline.assemble(deal, bundled_sources), deal, bundled_sources))
+    info = reader.read(pipeline.build_docx(pipeline.assemble(deal, bundled_sources), deal, bundled_sources))
     disputes = _clause_text(info, "Dispute resolution")
     seat = bundled_sources.jurisdictions.seats[institution["default_seat"]]
     assert institution["name"] in disputes and str(institution["edition"]) in disputes and seat["name"] in disputes
@@ -79,7 +79,7 @@ def test_courts_instead_of_arbitration(bundled_sources):
     raw["disputes"] = {"method": "courts", "courts": "england-wales", "courts_exclusive": "yes"}
     deal = pipeline.validate_deal(raw, bundled_sources)
     assert "disputes.institution" not in deal.flat and "disputes.seat" not in deal.flat
-    info = inspect.read(pipeline.build_docx(pipeline.assemble(deal, bundled_sources), deal, bundled_sources))
+    info = reader.read(pipeline.build_docx(pipeline.assemble(deal, bundled_sources), deal, bundled_sources))
     disputes = _clause_text(info, "Dispute resolution")
     courts = bundled_sources.jurisdictions.profiles["england-wales"].data["courts"]["name"]
     assert courts in disputes and "exclusive jurisdiction" in disputes
@@ -88,7 +88,7 @@ def test_courts_instead_of_arbitration(bundled_sources):
 
 def test_counsel_notes_are_comments_on_their_clause(bundled_sources, tmp_path):
     result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", tmp_path / "vn.docx", sources=bundled_sources)
-    info = inspect.read((tmp_path / "vn.docx").read_bytes())
+    info = reader.read((tmp_path / "vn.docx").read_bytes())
     titles = {s.clause_id: s.paragraphs[0] for s in result.composition.agreement.sections()}
     checked = 0
     for pid in ("vietnam", "singapore"):
@@ -115,9 +115,9 @@ def test_a_profile_change_changes_the_provenance(tmp_path, bundled_sources):
     shutil.copytree(resources.jurisdictions_dir(), jur)
     path = jur / "profiles" / "vietnam.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("version: 1.0.0", "version: 1.0.1", 1), encoding="utf-8")
-    before = inspect.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx).properties
+    before = reader.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx).properties
     changed = pipeline.load_sources(None, jur)
-    after = inspect.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=changed).docx).properties
+    after = reader.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=changed).docx).properties
     assert before["clausewright.profile.supplier_country"].startswith("vietnam 1.0.0 sha256:")
     assert after["clausewright.profile.supplier_country"].startswith("vietnam 1.0.1 sha256:")
     assert before["clausewright.profile.governing_law"] == after["clausewright.profile.governing_law"]

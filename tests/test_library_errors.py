@@ -8,13 +8,12 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from conftest import MINI
 
-from clausewright import pipeline
+from clausewright import pipeline, resources
 from clausewright.cli.main import cli
 from clausewright.errors import ClausewrightError, LibraryError, TemplateError
 from clausewright.ooxml.template import MasterTemplate
-from clausewright import resources
-from conftest import MINI
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from clausewright import pipeline
-from clausewright.ooxml import inspect
 from conftest import SAMPLES
+
+from clausewright import pipeline
+from clausewright.ooxml import reader
 
 
 def _sections(result):
@@ -17,7 +18,7 @@ def test_overall_position_and_a_per_topic_override(bundled_sources):
     sections = _sections(result)
     assert sections["audit"].position == "supplier"
     assert sections["confidentiality"].position == "buyer"
-    props = inspect.read(result.docx).properties
+    props = reader.read(result.docx).properties
     assert props["clausewright.clause.audit"].endswith("position:supplier")
 
 
@@ -25,16 +26,16 @@ def test_positions_change_the_drafting(bundled_sources):
     texts = {}
     for pos in ("buyer", "balanced", "supplier"):
         result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources, overrides=[f"positions.overall={pos}"])
-        info = inspect.read(result.docx)
+        info = reader.read(result.docx)
         texts[pos] = info.text()
     assert len({texts["buyer"], texts["balanced"], texts["supplier"]}) == 3
 
 
 def test_drafting_notes_are_comments_only_when_asked(bundled_sources):
-    plain = inspect.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx)
+    plain = reader.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx)
     assert not any(text.startswith("Negotiated topic") for text in plain.comments.values())
     result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources, overrides=["agreement.position_notes=yes"])
-    info = inspect.read(result.docx)
+    info = reader.read(result.docx)
     note = bundled_sources.library.clauses["confidentiality"].positions["balanced"]
     heading = next(p for p in info.paragraphs if p.text == "Confidentiality" and p.style == "Heading1")
     comments = [info.comments[c] for c in heading.comments]

@@ -8,13 +8,14 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from conftest import MINI
+from qa_helpers import mini_copy, tooling_optional
 
 from clausewright import pipeline
 from clausewright.cli.main import cli
 from clausewright.errors import ClausewrightError
-from clausewright.qa import diff as D
-from conftest import MINI
-from qa_helpers import mini_copy, tooling_optional
+from clausewright.ooxml.reader import read_clauses
+from clausewright.qa import diff as document_diff
 
 
 def _edit_docx(data: bytes, old: str, new: str) -> bytes:
@@ -38,7 +39,7 @@ def generated(mini_sources):
 
 
 def test_provenance_records_where_each_clause_starts(generated):
-    doc = D.read(generated)
+    doc = read_clauses(generated)
     assert list(doc.clauses) == ["parties", "definitions", "confidentiality", "law", "schedule-tooling"]
     assert doc.clauses["confidentiality"].title == "Confidentiality"
     assert doc.clauses["parties"].paragraphs[0] == "Parties"
@@ -49,7 +50,7 @@ def test_provenance_records_where_each_clause_starts(generated):
 
 def test_a_clause_edited_by_hand(generated):
     edited = _edit_docx(generated, "may disclose it to its employees", "may disclose it only to those employees")
-    diffs = {d.clause: d for d in D.compare(D.read(generated), D.read(edited))}
+    diffs = {d.clause: d for d in document_diff.compare(read_clauses(generated), read_clauses(edited))}
     conf = diffs["confidentiality"]
     assert conf.status == "changed"
     assert [(c.op, c.old, c.new) for c in conf.changes] == [("insert", "", "only"), ("replace", "its", "those")]
@@ -58,7 +59,7 @@ def test_a_clause_edited_by_hand(generated):
 
 
 def test_identical_documents(generated):
-    assert {d.status for d in D.compare(D.read(generated), D.read(generated))} == {"unchanged"}
+    assert {d.status for d in document_diff.compare(read_clauses(generated), read_clauses(generated))} == {"unchanged"}
 
 
 def test_added_removed_and_renumbered_clauses(tmp_path):
@@ -67,10 +68,10 @@ def test_added_removed_and_renumbered_clauses(tmp_path):
     sources = copy.sources()
     without = pipeline.generate(copy.deal, None, sources=sources, allow=["ref-excluded"]).docx
     with_tooling = pipeline.generate(copy.deal, None, sources=sources, overrides=["tooling.applies=yes", "confidentiality.years=7"]).docx
-    diffs = {d.clause: d for d in D.compare(D.read(without), D.read(with_tooling))}
+    diffs = {d.clause: d for d in document_diff.compare(read_clauses(without), read_clauses(with_tooling))}
     assert diffs["schedule-tooling"].status == "added"
     assert diffs["confidentiality"].status == "changed" and any(c.new.startswith("seven") for c in diffs["confidentiality"].changes)
-    back = {d.clause: d for d in D.compare(D.read(with_tooling), D.read(without))}
+    back = {d.clause: d for d in document_diff.compare(read_clauses(with_tooling), read_clauses(without))}
     assert back["schedule-tooling"].status == "removed"
 
 
@@ -81,7 +82,7 @@ def test_cross_reference_numbers_are_compared_by_target(tmp_path):
     # a new article before Confidentiality renumbers it and the references into it
     (copy.library / "clauses" / "scope.clause").write_text("---\nid: scope\ntitle: Scope\nversion: 0.1.0\npart: body\norder: 15\n---\n+ The [[Supplier]] makes the products.\n", encoding="utf-8")
     after = pipeline.generate(copy.deal, None, sources=copy.sources()).docx
-    diffs = {d.clause: d for d in D.compare(D.read(before), D.read(after))}
+    diffs = {d.clause: d for d in document_diff.compare(read_clauses(before), read_clauses(after))}
     assert diffs["scope"].status == "added"
     assert diffs["confidentiality"].status == "renumbered"  # "clause 2.2" became "clause 3.2": same target
     assert diffs["definitions"].status == "unchanged"
@@ -112,4 +113,4 @@ def test_not_a_generated_document(tmp_path):
     path = tmp_path / "plain.docx"
     Document().save(str(path))
     with pytest.raises(ClausewrightError, match="no clausewright provenance"):
-        D.read(path.read_bytes(), name="plain.docx")
+        read_clauses(path.read_bytes(), name="plain.docx")

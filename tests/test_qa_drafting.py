@@ -4,16 +4,16 @@ silent on the miniature library as it is."""
 from __future__ import annotations
 
 import pytest
+from conftest import MINI
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from qa_helpers import mini_copy, tooling_optional
 
 from clausewright import pipeline
 from clausewright.assembly.compose import AssemblyError
-from clausewright.ooxml import inspect
-from clausewright.qa.findings import FindingsError
+from clausewright.findings import FindingsError
+from clausewright.ooxml import reader
 from clausewright.qa.review import review
-from conftest import MINI
-from qa_helpers import mini_copy, tooling_optional
 
 
 def _findings(copy_or_sources, overrides=(), deal=None):
@@ -109,8 +109,8 @@ def test_generate_refuses_on_an_error_unless_allowed(tmp_path):
     result = pipeline.generate(copy.deal, out, sources=sources, allow=["ref-excluded"])
     assert out.exists() and any(f.id == "ref-excluded" and f.allowed for f in result.findings)
     data = out.read_bytes()
-    assert inspect.check(data) == []  # the dangling reference is printed as a highlighted placeholder, not a broken field
-    assert "[schedule-tooling]" in inspect.read(data).text()
+    assert reader.check(data) == []  # the dangling reference is printed as a highlighted placeholder, not a broken field
+    assert "[schedule-tooling]" in reader.read(data).text()
 
 
 def test_unmarked_defined_term(tmp_path, clean):
@@ -180,10 +180,11 @@ def test_answer_that_does_not_apply(mini_sources, clean):
 
 
 def test_every_finding_id_is_documented():
+    from conftest import ROOT
+
     import clausewright.cli.qa  # noqa: F401 - declares deal-invalid
     import clausewright.qa.library_check  # noqa: F401
-    from clausewright.qa.findings import CATALOGUE
-    from conftest import ROOT
+    from clausewright.findings import CATALOGUE
 
     doc = (ROOT / "docs" / "qa.md").read_text(encoding="utf-8")
     missing = [fid for fid in CATALOGUE if f"`{fid}`" not in doc]
@@ -228,10 +229,10 @@ def test_party_name_prefilter_never_hides_a_match(stem, text):
     micro sign, titlecase digraphs, Cherokee, ligatures, a combining dot)."""
     import re
 
-    from clausewright.qa.drafting import _folded, _may_hold
+    from clausewright.qa.drafting import folded_for_search, may_hold
 
     if re.search(re.escape(stem), text, re.I):
-        assert _may_hold(_folded(text), stem), (stem, text)
+        assert may_hold(folded_for_search(text), stem), (stem, text)
 
 
 def test_party_name_prefilter_covers_every_character_matching_an_ascii_letter():
@@ -239,7 +240,7 @@ def test_party_name_prefilter_covers_every_character_matching_an_ascii_letter():
     matches to an ASCII letter passes the pre-check for that letter."""
     import re
 
-    from clausewright.qa.drafting import _folded, _may_hold
+    from clausewright.qa.drafting import folded_for_search, may_hold
 
     letter = re.compile("[a-z]", re.I)
     checked = 0
@@ -249,6 +250,6 @@ def test_party_name_prefilter_covers_every_character_matching_an_ascii_letter():
             continue
         for a in "abcdefghijklmnopqrstuvwxyz":
             if re.fullmatch(a, ch, re.I):
-                assert _may_hold(_folded(ch), a) and _may_hold(_folded(ch), a.upper()), (hex(code), a)
+                assert may_hold(folded_for_search(ch), a) and may_hold(folded_for_search(ch), a.upper()), (hex(code), a)
                 checked += 1
     assert checked >= 56  # the 52 letters and the four others (dotless i, dotted I, long s, Kelvin)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from qa_helpers import mini_copy, tooling_optional
 
 from clausewright import pipeline
 from clausewright.cli.main import cli
-from clausewright.qa import explain as X
-from clausewright.qa.reads import expression_reads, template_reads
-from qa_helpers import mini_copy, tooling_optional
+from clausewright.qa import explain
+from clausewright.reads import expression_reads, template_reads
 
 
 def _conditional_copy(tmp_path):
@@ -27,7 +27,7 @@ def _explain(copy, overrides=()):
     sources = copy.sources()
     deal = pipeline.validate_deal(pipeline.read_answers(copy.deal, overrides), sources)
     composition = pipeline.assemble(deal, sources, strict=False)
-    return {e.clause: e for e in X.explain(sources.library, deal, sources.jurisdictions, composition)}
+    return {e.clause: e for e in explain.explain(sources.library, deal, sources.jurisdictions, composition)}
 
 
 def test_names_the_deciding_parameter_of_a_left_out_clause(tmp_path):

@@ -6,14 +6,14 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from qa_helpers import mini_copy
 
 from clausewright.cli.main import cli
-from clausewright.qa import library_check as L
-from qa_helpers import mini_copy
+from clausewright.qa import library_check
 
 
 def _check(copy):
-    return L.check(copy.library, copy.jurisdictions, jobs=1)
+    return library_check.check(copy.library, copy.jurisdictions, jobs=1)
 
 
 def _errors(report):
@@ -21,8 +21,8 @@ def _errors(report):
 
 
 def test_bundled_library_passes():
-    report = L.check()
-    assert report.ok, L.format_text(report)
+    report = library_check.check()
+    assert report.ok, library_check.format_text(report)
     assert report.stats["failed"] == 0
     n = report.stats["profiles"]
     assert report.stats["combinations"] >= n * n * 3
@@ -108,7 +108,7 @@ def test_matrix_in_parallel_matches(tmp_path, jobs):
     copy = mini_copy(tmp_path)
     copy.edit("library/clauses/confidentiality.clause", "as clause <<.disclosure>> permits", "as clause <<nowhere>> permits")
     one = [(f.id, f.message) for f in _check(copy).findings]
-    many = [(f.id, f.message) for f in L.check(copy.library, copy.jurisdictions, jobs=jobs).findings]
+    many = [(f.id, f.message) for f in library_check.check(copy.library, copy.jurisdictions, jobs=jobs).findings]
     assert one == many
 
 

@@ -9,16 +9,16 @@ import copy
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLES
 
-from clausewright import pipeline
+from clausewright import pipeline, resources, yamlio
 from clausewright.assembly.compose import Composition
 from clausewright.assembly.model import Agreement, Paragraph, Section, TermUse, Text
 from clausewright.cli.main import cli
-from clausewright.inputs.deal import Deal, _put
+from clausewright.findings import FindingsError
+from clausewright.inputs.deal import Deal, put_dotted
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
 from clausewright.qa import rules
-from clausewright.qa.findings import FindingsError
-from conftest import SAMPLES
 
 
 def _merge(base, extra):
@@ -82,13 +82,17 @@ def deal(**answers) -> Deal:
             flat[pid] = value
     values = {}
     for pid, value in flat.items():
-        _put(values, pid, value)
+        put_dotted(values, pid, value)
     return Deal(values=values, flat=flat)
 
 
 def agreement(*sections: tuple[str, list[Paragraph]]) -> Composition:
     body = [Section(clause_id=cid, version="1", sha256="0", part="body", title=cid, paragraphs=paras) for cid, paras in sections]
-    return Composition(agreement=Agreement(title="T", front=[], body=body, schedules=[], definitions=[]))
+    return Composition(agreement=Agreement(title="T", front=[], body=body, schedules=[], definitions=[]), subjects=BUNDLED_SUBJECTS)
+
+
+# where the rules look for each subject: the bundled library's library.yaml
+BUNDLED_SUBJECTS = yamlio.load_file(resources.library_dir() / "library.yaml")["subjects"]
 
 
 def ids(findings):

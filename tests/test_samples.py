@@ -3,14 +3,12 @@ LibreOffice opens it and shows the numbers we computed."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from conftest import SAMPLES, libreoffice_convert, libreoffice_text
 from docx import Document
 
 from clausewright import pipeline
-from clausewright.ooxml import inspect
-from conftest import SAMPLES, libreoffice_convert, libreoffice_text
+from clausewright.ooxml import reader
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
 
@@ -43,14 +41,14 @@ def test_there_are_samples():
 @pytest.mark.parametrize("name", [p.stem for p in SAMPLE_FILES])
 def test_sample_is_structurally_sound(generated, name):
     path, result = generated[name]
-    assert inspect.check(path.read_bytes(), _literals(result.deal)) == []
+    assert reader.check(path.read_bytes(), _literals(result.deal)) == []
     Document(str(path))  # python-docx reopens it
 
 
 @pytest.mark.parametrize("name", [p.stem for p in SAMPLE_FILES])
 def test_sample_is_a_complete_agreement(generated, name):
     path, result = generated[name]
-    info = inspect.read(path.read_bytes())
+    info = reader.read(path.read_bytes())
     agreement = result.composition.agreement
     assert len(agreement.body) >= 12 and agreement.schedules
     text = info.text()
@@ -70,7 +68,7 @@ def test_libreoffice_opens_the_sample_and_shows_our_numbers(generated, name, tmp
     path, _ = generated[name]
     text = libreoffice_text(path, tmp_path)
     shown = [line.strip() for line in text.splitlines() if line.strip()]
-    info = inspect.read(path.read_bytes())
+    info = reader.read(path.read_bytes())
     numbered = [p for p in info.paragraphs if p.label and p.style != "TOC1"]
     assert len(numbered) > 50
     for p in numbered:
@@ -84,7 +82,7 @@ def test_price_schedule_in_the_suppliers_number_format(bundled_sources):
     result = pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources, overrides=[
         "commercial.currency=VND", "commercial.schedule_locale=vi_VN", "products.1.unit_price=25000000000",
         "liability.minimum_cap=1250000"])
-    info = inspect.read(result.docx)
+    info = reader.read(result.docx)
     cells = [p.text for p in info.paragraphs if p.style == "TableText"]
     assert "VND 25.000.000.000" in cells  # the price schedule in the Vietnamese number format
     assert "VND 11,80" in cells

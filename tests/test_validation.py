@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from conftest import MINI
 
 from clausewright import pipeline
 from clausewright.cli.main import cli
 from clausewright.errors import InputError
-from conftest import MINI
 
 MINI_OPTS = ["--library", str(MINI / "library"), "--jurisdictions", str(MINI / "jurisdictions")]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import MINI, SAMPLES
 
 from clausewright import pipeline, wizard
 from clausewright.cli.main import cli
@@ -22,7 +23,6 @@ from clausewright.inputs.deal import read_deal_file
 from clausewright.wizard.answers import Answers
 from clausewright.wizard.asker import BACK, Cancelled
 from clausewright.wizard.session import session_path
-from conftest import MINI, SAMPLES
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import MINI
 
 from clausewright.cli.main import cli
 from clausewright.inputs.deal import read_deal_file
 from clausewright.wizard.session import session_path
-from conftest import MINI
 
 pexpect = pytest.importorskip("pexpect")
 pytestmark = [

@@ -32,7 +32,7 @@ TIME_LIMIT = 5.0  # seconds one fragment may take to render
 
 
 # Deal values the filters read without the fragment naming them (``money`` without a currency
-# reads the deal currency), as paths below ``deal``: part of what a render depends on (memo.py).
+# reads the deal currency), as paths below ``deal``: part of what a render depends on (assembly/render_cache.py).
 IMPLICIT_DEAL_READS = (("commercial", "currency"),)
 
 

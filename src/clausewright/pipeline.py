@@ -9,27 +9,24 @@ holds everything that is loaded once and reused for many documents (bulk runs).
 
 from __future__ import annotations
 
-import datetime as _dt
-import hashlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clausewright import __version__, resources
+from clausewright import resources
+from clausewright.assembly import front_matter
 from clausewright.assembly.compose import Composition, compose
 from clausewright.errors import ClausewrightError
-from clausewright.formatting import DEFAULT_LOCALE, date as format_date
+from clausewright.files import write_atomic
+from clausewright.findings import Finding, FindingsError, blocking
 from clausewright.inputs.deal import Deal, apply_overrides, read_deal_file, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import Library, load_library
-from clausewright.ooxml import package, writer
-from clausewright.ooxml.template import MasterTemplate, markup
-from clausewright.ooxml.xml import comments_part, inline_text
-from clausewright.qa.findings import Finding, FindingsError, blocking
+from clausewright.ooxml import document
+from clausewright.ooxml.template import MasterTemplate
+from clausewright.provenance import provenance as stamp
+from clausewright.qa import memo as drafting_memo
 from clausewright.qa.review import review
-from clausewright.ooxml import styles as S
 
 
 @dataclass
@@ -88,26 +85,17 @@ def assemble_checked(
 
 
 def build_docx(composition: Composition, deal: Deal, sources: Sources, *, comments: bool = True) -> bytes:
-    agreement = composition.agreement
-    parts = writer.write(agreement, comments=comments)
-    context = {
-        "title": _text(agreement.title),
-        "date_line": _text(_date_line(deal)),
-        "buyer_name": _text(deal.get("buyer.name", "")),
-        "supplier_name": _text(deal.get("supplier.name", "")),
-        "cover_note": _text(_cover_note(deal)),
-        "header_text": _text(_header(deal)),
-        "footer_text": _text(agreement.title),
-        "toc": markup(parts.toc),
-        "front": markup(parts.front),
-        "body": markup(parts.body),
-        "schedules": markup(parts.schedules),
-        "signatories": signatories(deal, sources.jurisdictions),
-    }
-    rendered = sources.template.render_parts(context, schedule_count=parts.schedule_count)
-    comments_xml = comments_part(parts.comments, S.COMMENT_TEXT, S.COMMENT_REFERENCE) if parts.comments else None
-    created = f"{deal.get('agreement.date').isoformat()}T00:00:00Z" if deal.get("agreement.date") else "2000-01-01T00:00:00Z"
-    return package.finish_parts(rendered, title=agreement.title, created=created, properties=provenance(composition, deal, sources), comments_xml=comments_xml)
+    agreement, wording = composition.agreement, sources.library.wording
+    when = deal.get("agreement.date")
+    return document.build(
+        agreement,
+        sources.template,
+        cover=front_matter.cover(agreement.title, deal, wording),
+        signatures=front_matter.signature_blocks(deal, sources.jurisdictions, wording),
+        properties=provenance(composition, deal, sources),
+        created=f"{when.isoformat()}T00:00:00Z" if when else "2000-01-01T00:00:00Z",
+        comments=comments,
+    )
 
 
 def draft(
@@ -142,139 +130,18 @@ def generate(
     result.output = output
     memo_docx = None
     if memo is not None:
-        from clausewright.qa import memo as memo_writer
-
         if output is not None and Path(memo).resolve() == Path(output).resolve():
             raise ClausewrightError(f"{memo}: the memo and the agreement cannot be the same file")
         if Path(memo).exists() and not force:
             raise ClausewrightError(f"{memo} already exists; use --force to replace it")
-        memo_docx = memo_writer.build(result, sources)
+        memo_docx = drafting_memo.build(result, sources)
     if output is not None:
         write_atomic(Path(output), result.docx, force=force)
-    if memo_docx is not None:
+    if memo is not None and memo_docx is not None:
         write_atomic(Path(memo), memo_docx, force=force)
     return result
 
 
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _text(value: str):
-    return markup(inline_text(str(value)))
-
-
-def _locale(deal: Deal) -> str:
-    return deal.get("agreement.locale") or DEFAULT_LOCALE
-
-
-def _date_line(deal: Deal) -> str:
-    when = deal.get("agreement.date")
-    return f"Dated {format_date(when, _locale(deal))}" if isinstance(when, _dt.date) else "Dated"
-
-
-def _cover_note(deal: Deal) -> str:
-    parts = []
-    if deal.get("agreement.draft", True):
-        parts.append("Draft for discussion. Subject to contract and to review by counsel in each relevant jurisdiction.")
-    if deal.get("agreement.reference"):
-        parts.append(f"Reference: {deal.get('agreement.reference')}")
-    return "\n".join(parts)
-
-
-def _header(deal: Deal) -> str:
-    pieces = []
-    if deal.get("agreement.draft", True):
-        pieces.append("DRAFT")
-    if deal.get("agreement.reference"):
-        pieces.append(str(deal.get("agreement.reference")))
-    return " | ".join(pieces)
-
-
-SEAL_INSTRUCTION = "Affix the company seal (chop) here"
-
-
-def signatories(deal: Deal, jurisdictions: Jurisdictions) -> list[dict[str, Any]]:
-    """One signature block per party, following its country's signing formalities."""
-    out = []
-    for role, label in (("buyer", "the Buyer"), ("supplier", "the Supplier")):
-        profile = jurisdictions.profiles.get(deal.get(f"{role}.country") or "")
-        formalities = (profile.data.get("formalities") or {}) if profile else {}
-        seal = formalities.get("seal") or {}
-        title = deal.get(f"{role}.signatory.title") or formalities.get("signatory_title") or "Authorised Signatory"
-        customary = bool(seal.get("customary") or seal.get("required"))
-        out.append(
-            {
-                "party": _text(f"{deal.get(f'{role}.name', '')} ({label})"),
-                "name": _text(deal.get(f"{role}.signatory.name", "")),
-                "title": _text(title),
-                "seal": customary,
-                "seal_label": _text("Company seal" + (" (required)" if seal.get("required") else "")),
-                "seal_note": _text(SEAL_INSTRUCTION),
-            }
-        )
-    return out
-
-
-PROFILE_ROLES = {
-    "supplier_country": "supplier.country",
-    "governing_law": "law.governing_law",
-    "arbitration_agreement_law": "disputes.arbitration_agreement_law",
-    "buyer_country": "buyer.country",
-}
-
-
 def provenance(composition: Composition, deal: Deal, sources: Sources) -> dict[str, str]:
-    """What the document was made from, stamped into its custom properties."""
-    lib = sources.library
-    props = {
-        "clausewright.tool_version": __version__,
-        "clausewright.library": f"{lib.id} {lib.version}",
-        "clausewright.template_sha256": hashlib.sha256(sources.template.blob).hexdigest(),
-        "clausewright.deal_sha256": deal.fingerprint(),
-    }
-    for role, pid_key in PROFILE_ROLES.items():
-        pid = deal.get(pid_key)
-        if pid in sources.jurisdictions.profiles:
-            p = sources.jurisdictions.profiles[pid]
-            props[f"clausewright.profile.{role}"] = f"{p.id} {p.version} sha256:{p.sha256[:16]}"
-    for section in composition.agreement.sections():
-        props[f"clausewright.clause.{section.clause_id}"] = f"{section.version} sha256:{section.sha256[:16]}" + (
-            f" position:{section.position}" if section.position else ""
-        )
-    for section in composition.agreement.sections():
-        # where each clause starts in the document: the bookmark on its heading (read by `diff`)
-        if section.paragraphs and section.paragraphs[0].bookmark:
-            props[f"clausewright.bookmark.{section.clause_id}"] = section.paragraphs[0].bookmark
-    return props
-
-
-def write_atomic(path: Path, data: bytes, *, force: bool = False) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise ClausewrightError(f"{path} already exists; use --force to replace it")
-    if path.is_dir():
-        raise ClausewrightError(f"{path} is a folder")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise ClausewrightError(f"folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """What the document was made from (``provenance.py``), for its custom properties."""
+    return stamp(composition, deal, sources.library, sources.jurisdictions, sources.template.blob)

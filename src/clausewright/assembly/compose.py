@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import UndefinedError
 
 from clausewright import jinja
-from clausewright.assembly import markup, memo
+from clausewright.assembly import kinds, markup, render_cache
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import (
     Agreement,
@@ -29,13 +29,13 @@ from clausewright.assembly.model import (
     TermUse,
     Text,
 )
+from clausewright.assembly.notes import applicable_notes, note_text
 from clausewright.errors import ClausewrightError, LibraryError
+from clausewright.findings import Finding, make
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
-from clausewright.qa import drafting as Q
-from clausewright.qa import reads
-from clausewright.qa.findings import Finding, make
+from clausewright.roles import ROLES
 
 
 class AssemblyError(ClausewrightError):
@@ -65,6 +65,7 @@ class Composition:
     decisions: list[Decision] = field(default_factory=list)
     # What resolving terms and references found (docs/qa.md): errors, and the pruned definitions.
     findings: list[Finding] = field(default_factory=list)
+    subjects: dict[str, str] = field(default_factory=dict)  # the library's ``subjects``: where rule checks look
 
 
 def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comments: bool = True, strict: bool = True) -> Composition:
@@ -99,7 +100,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
         _attach_notes(agreement, deal, jurisdictions)
         if deal.get("agreement.position_notes"):
             _attach_position_notes(agreement, library)
-    return Composition(agreement=agreement, decisions=decisions, findings=findings)
+    return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects)
 
 
 def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:
@@ -127,12 +128,12 @@ def _clause_context(clause: Clause, context: dict[str, Any], deal: Deal) -> dict
 
 
 class _Renders:
-    """Renders of one deal's fragments, through the memory of earlier renders (memo.py)."""
+    """Renders of one deal's fragments, through the memory of earlier renders (render_cache.py)."""
 
     def __init__(self, deal: Deal, jurisdictions: Jurisdictions, context: dict[str, Any], included: frozenset[str]):
         self.deal = deal
         self.included = included
-        profiles = tuple(deal.get(param) for param in reads.PROFILE_NAMES.values())
+        profiles = tuple(deal.get(role.parameter) for role in ROLES)
         self.shared = (context["_locale"], jurisdictions.fingerprint, profiles)
 
     def _key(self, clause: Clause) -> tuple:
@@ -145,10 +146,10 @@ class _Renders:
             literals: list[str] = []
             return jinja.render_fragment(source, ctx, literals), tuple(literals)
 
-        return memo.remembered("template", source, self._key(clause), self.deal.values, self.included, render)
+        return render_cache.remembered("template", source, self._key(clause), self.deal.values, self.included, render)
 
     def condition(self, clause: Clause, expression: str, ctx: dict[str, Any], where: str) -> bool:
-        return memo.remembered("expression", expression, self._key(clause), self.deal.values, self.included, lambda: _condition(expression, ctx, where))
+        return render_cache.remembered("expression", expression, self._key(clause), self.deal.values, self.included, lambda: _condition(expression, ctx, where))
 
 
 def _render_section(clause: Clause, context: dict[str, Any], deal: Deal, renders: _Renders) -> Section:
@@ -218,7 +219,7 @@ def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
         listed[d.term] = d
     for term, places in sorted(where_defined.items()):
         if len(places) > 1:
-            findings.append(make(Q.TERM_TWICE, f"the term {term!r} is defined more than once: {'; '.join(places)}", clause=owner[term], subject=term))
+            findings.append(make(kinds.TERM_TWICE, f"the term {term!r} is defined more than once: {'; '.join(places)}", clause=owner[term], subject=term))
 
     # A definition kept in the list can use further terms: follow them to a fixed point.
     keep: set[str] = set()
@@ -236,10 +237,10 @@ def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
                     frontier.append(item.term)
     for term, where in sorted(used.items()):
         if term not in where_defined:
-            findings.append(make(Q.TERM_UNDEFINED, f"the term {term!r} is used ({where}) but never defined", clause=user.get(term), subject=term))
+            findings.append(make(kinds.TERM_UNDEFINED, f"the term {term!r} is used ({where}) but never defined", clause=user.get(term), subject=term))
     agreement.pruned_definitions = sorted(t for t in listed if t not in keep)
     for term in agreement.pruned_definitions:
-        findings.append(make(Q.DEFINITION_UNUSED, f"the definition of {term!r} is not used in this agreement and was left out", clause=listed[term].clause_id, subject=term))
+        findings.append(make(kinds.DEFINITION_UNUSED, f"the definition of {term!r} is not used in this agreement and was left out", clause=listed[term].clause_id, subject=term))
     agreement.definitions = sorted((d for d in agreement.definitions if d.term in keep), key=lambda d: _sort_key(d.term))
     _expand_definitions(agreement)
 
@@ -351,7 +352,7 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
         for p in section.paragraphs:
             if p.anchor:
                 if p.anchor in targets:
-                    findings.append(make(Q.ANCHOR_TWICE, f"the anchor {p.anchor!r} is used twice", clause=section.clause_id, subject=p.anchor))
+                    findings.append(make(kinds.ANCHOR_TWICE, f"the anchor {p.anchor!r} is used twice", clause=section.clause_id, subject=p.anchor))
                 p.bookmark = bookmark_name(p.anchor)
                 targets[p.anchor] = p
 
@@ -365,13 +366,13 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
         if target is None:
             clause_id = ref.target.split(".")[0]
             if clause_id not in library.clauses:
-                findings.append(make(Q.REF_MISSING, f"{where} refers to {ref.target!r}, which is not in the library", clause=clause, subject=ref.target))
+                findings.append(make(kinds.REF_MISSING, f"{where} refers to {ref.target!r}, which is not in the library", clause=clause, subject=ref.target))
             elif not any(s.clause_id == clause_id for s in agreement.sections()):
                 findings.append(
-                    make(Q.REF_EXCLUDED, f"{where} refers to {ref.target!r}, but clause {clause_id!r} is not in this agreement (its condition is false)", clause=clause, subject=ref.target)
+                    make(kinds.REF_EXCLUDED, f"{where} refers to {ref.target!r}, but clause {clause_id!r} is not in this agreement (its condition is false)", clause=clause, subject=ref.target)
                 )
             else:
-                findings.append(make(Q.REF_MISSING, f"{where} refers to {ref.target!r}, which has no such anchor", clause=clause, subject=ref.target))
+                findings.append(make(kinds.REF_MISSING, f"{where} refers to {ref.target!r}, which has no such anchor", clause=clause, subject=ref.target))
             ref.text = f"[{ref.target}]"  # printed highlighted, with no field (see ooxml.writer)
             return
         ref.text = target.ref_text
@@ -396,18 +397,9 @@ def _attach_notes(agreement: Agreement, deal: Deal, jurisdictions: Jurisdictions
     for section in agreement.sections():
         if section.paragraphs:
             headings[section.clause_id] = section.paragraphs[0]
-    seen = set()
-    for role in ("supplier.country", "law.governing_law", "disputes.arbitration_agreement_law"):
-        pid = deal.get(role)
-        if pid not in jurisdictions.profiles or pid in seen:
-            continue
-        seen.add(pid)
-        profile = jurisdictions.profiles[pid]
-        for note in profile.data.get("notes") or []:
-            target = headings.get(str(note["clause"]))
-            if target is None:
-                continue
-            target.comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note)))
+    for note in applicable_notes(deal, jurisdictions, set(headings)):
+        profile = note.profile
+        headings[note.clause].comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note.data)))
 
 
 def _attach_position_notes(agreement: Agreement, library: Library) -> None:
@@ -419,16 +411,6 @@ def _attach_position_notes(agreement: Agreement, library: Library) -> None:
         others = "; ".join(f"{pos}: {note}" for pos, note in clause.positions.items() if pos != section.position)
         text = f"Negotiated topic {clause.position}, drafted at the {section.position} position: {clause.positions[section.position]} Other positions: {others}"
         section.paragraphs[0].comments.append(Comment(author="Negotiation position", initials="NP", text=text))
-
-
-def note_text(profile_name: str, note: dict[str, Any]) -> str:
-    text = f"[{profile_name}] {str(note['text']).strip()}"
-    if note.get("citation"):
-        text += f" Source: {note['citation']}."
-    text += f" Last reviewed {note['last_reviewed']}."
-    if note.get("verify"):
-        text += " VERIFY with local counsel before relying on this."
-    return text
 
 
 def placeholders(agreement: Agreement) -> list[str]:

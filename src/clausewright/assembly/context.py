@@ -7,6 +7,7 @@ from typing import Any
 from clausewright.formatting import DEFAULT_LOCALE
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
+from clausewright.roles import ROLES
 
 OVERALL_DEFAULT = "balanced"
 
@@ -22,18 +23,13 @@ def base_context(deal: Deal, jurisdictions: Jurisdictions) -> dict[str, Any]:
             return None
         return dict(catalogue[key], id=key)
 
-    disputes = values.get("disputes") or {}
-    return {
-        "deal": values,
-        "supplier_country": profile(deal.get("supplier.country")),
-        "buyer_country": profile(deal.get("buyer.country")),
-        "law": profile(deal.get("law.governing_law")),
-        "arbitration_law": profile(deal.get("disputes.arbitration_agreement_law")),
-        "courts": profile(disputes.get("courts")),
-        "institution": catalogue_entry(jurisdictions.institutions, disputes.get("institution")),
-        "seat": catalogue_entry(jurisdictions.seats, disputes.get("seat")),
-        "_locale": deal.get("agreement.locale") or DEFAULT_LOCALE,
-    }
+    catalogues = {"institutions": jurisdictions.institutions, "seats": jurisdictions.seats}
+    context: dict[str, Any] = {"deal": values}
+    for role in ROLES:
+        key = deal.get(role.parameter)
+        context[role.name] = profile(key) if role.catalogue == "profiles" else catalogue_entry(catalogues[role.catalogue], key)
+    context["_locale"] = deal.get("agreement.locale") or DEFAULT_LOCALE
+    return context
 
 
 def position_for(topic: str | None, deal: Deal) -> str | None:

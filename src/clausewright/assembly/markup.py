@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 
-from clausewright.assembly.model import Inline, Paragraph, Placeholder, Ref, TermDef, TermUse, Text
+from clausewright.assembly.model import (
+    Inline,
+    Paragraph,
+    Placeholder,
+    Ref,
+    TermDef,
+    TermUse,
+    Text,
+)
 from clausewright.jinja import LITERAL, LITERAL_OPEN
 
 MAX_LEVEL = 4

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from copy import copy
 from dataclasses import dataclass, field
-from typing import Union
 
 
 @dataclass
@@ -45,7 +44,7 @@ class Placeholder:
     text: str
 
 
-Inline = Union[Text, TermUse, TermDef, Ref, Placeholder]
+Inline = Text | TermUse | TermDef | Ref | Placeholder
 
 
 @dataclass

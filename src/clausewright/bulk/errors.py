@@ -6,7 +6,7 @@ from clausewright.errors import ClausewrightError, Problem
 
 EXIT_OK = 0  # every row written (or, for validate and --dry-run, every row valid)
 EXIT_ROWS_FAILED = 1  # some rows failed; the others were written
-EXIT_USAGE = 2  # a usage error (options, an unsupported file type)
+# 2 is a usage error (options, an unsupported file type): click exits with it itself
 EXIT_PREFLIGHT = 3  # validation or another check failed and nothing was written
 
 

@@ -122,7 +122,7 @@ class Layout:
                 problems.append(Problem(f"column {index + 1}", "holds a value but has no header; name the column or clear it", row))
             elif column.is_id:
                 supplier_id = str(value).strip()
-            elif column.list_param is not None:
+            elif column.list_param is not None and column.param is not None:
                 lists.setdefault(column.list_param.id, {}).setdefault(column.entry, {})[column.param.id] = value
             else:
                 put(answers, column.name, value)

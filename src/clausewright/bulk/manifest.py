@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from clausewright.errors import Problem
-from clausewright.pipeline import write_atomic
+from clausewright.files import write_atomic
 
 MANIFEST = "manifest.jsonl"
 ERRORS = "errors.csv"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 
 class Progress:
@@ -14,8 +14,8 @@ class Progress:
         self.enabled = enabled
         self.every = max(1, every)
         self.terminal = enabled and hasattr(self.stream, "isatty") and self.stream.isatty()
-        self._bar = None
-        self._task = None
+        self._bar: Any = None  # a rich progress bar while one is shown
+        self._task: Any = None
 
     def start(self, label: str, total: int | None) -> None:
         """``total`` None: not known in advance (rows are counted as they are read)."""
@@ -24,7 +24,14 @@ class Progress:
             return
         if self.terminal:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as Bar
 
             self._bar = Bar(
                 TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),

@@ -17,10 +17,11 @@ import json
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from clausewright import yamlio
 from clausewright.bulk.errors import PreflightError
@@ -128,8 +129,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             first = fh.readline()
             delimiter = max((",", ";", "\t"), key=first.count)
             fh.seek(0)
-            for number, record in enumerate(csv.reader(fh, delimiter=delimiter, strict=False), start=1):
-                yield number, record
+            yield from enumerate(csv.reader(fh, delimiter=delimiter, strict=False), start=1)
     except UnicodeDecodeError as exc:
         raise PreflightError(f"{path}: not UTF-8 text (byte {exc.start}); in Excel, save as \"CSV UTF-8\"") from None
     except csv.Error as exc:
@@ -182,7 +182,7 @@ def excel_value(value: Any, number_format: str | None, column: Column | None) ->
             number *= 100
         number = number.normalize()
         places = _shown_places(number_format) if kind in ("money", "decimal") else 0
-        if places and -number.as_tuple().exponent < places:
+        if places and -int(number.as_tuple().exponent) < places:
             return format(number.quantize(Decimal(1).scaleb(-places)), "f")  # 12.5 shown as 12.50
         if number == number.to_integral_value():
             return int(number)

@@ -31,7 +31,12 @@ from typing import Any
 
 from clausewright import __version__, pipeline
 from clausewright.bulk import manifest, naming, worker
-from clausewright.bulk.errors import EXIT_OK, EXIT_PREFLIGHT, EXIT_ROWS_FAILED, PreflightError
+from clausewright.bulk.errors import (
+    EXIT_OK,
+    EXIT_PREFLIGHT,
+    EXIT_ROWS_FAILED,
+    PreflightError,
+)
 from clausewright.bulk.layout import SUPPLIER_ID, Layout, column_name, merge
 from clausewright.bulk.progress import Progress
 from clausewright.bulk.reading import BulkInput
@@ -184,7 +189,7 @@ class Runner:
                 first.setdefault(key, plan.number)
         named = [(plan.number, plan.stem) for plan in plans if plan.stem and not plan.problems]
         ids = {plan.number: plan.supplier_id for plan in plans}
-        problems += [(p, ids.get(p.row)) for p in naming.collisions(named)]
+        problems += [(p, ids.get(p.row) if p.row is not None else None) for p in naming.collisions(named)]
         return problems
 
     def _report(self, plans: list[Plan]) -> Report:
@@ -199,6 +204,21 @@ class Runner:
         opts = self.options
         plans = self._check("build" if opts.dry_run else "validate")
         report = self._report(plans)
+        good = self._refuse_bad_rows(plans, report)
+        out_dir = self._out_dir()
+        targets, skipped = self._targets(good, out_dir)
+        if opts.dry_run:
+            report.planned = [targets[n] + naming.DOCX for n in sorted(targets) if n not in skipped]
+            report.unchanged = len(skipped)
+            report.exit_code = EXIT_PREFLIGHT if report.problems else EXIT_OK
+            return report
+        self._write_all(plans, out_dir, targets, skipped, report)
+        report.exit_code = EXIT_ROWS_FAILED if report.failed or report.not_run else EXIT_OK
+        return report
+
+    def _refuse_bad_rows(self, plans: list[Plan], report: Report) -> list[Plan]:
+        """The valid rows; refuses the run when rows clash, or when invalid rows stop it."""
+        opts = self.options
         cross = self._named_problems(plans)
         if cross:
             raise PreflightError("some rows cannot be told apart; nothing was written:", [p for p, _ in cross])
@@ -206,14 +226,26 @@ class Runner:
         if report.problems and (opts.fail_fast or not good):
             why = "--fail-fast" if opts.fail_fast and good else "no row is valid"
             raise PreflightError(f"{len({p.row for p, _ in report.problems})} row(s) failed validation ({why}); nothing was written:", [p for p, _ in report.problems])
+        return good
 
-        out_dir = Path(opts.out_dir)
+    def _out_dir(self) -> Path:
+        if self.options.out_dir is None:
+            raise PreflightError("--out is needed to write documents")
+        out_dir = Path(self.options.out_dir)
         if out_dir.exists() and not out_dir.is_dir():
             raise PreflightError(f"--out {out_dir} is a file, not a folder")
+        return out_dir
+
+    def _targets(self, good: list[Plan], out_dir: Path) -> tuple[dict[int, str], dict[int, dict]]:
+        """Row -> file stem for every valid row, and the rows --resume skips (with their manifest
+        entries); refuses names that leave --out and files that would be overwritten."""
+        opts = self.options
         previous = manifest.read_previous(out_dir) if opts.resume and out_dir.is_dir() else {}
         targets: dict[int, str] = {}  # row -> file stem (paths are made from it when needed)
-        skipped, conflicts, escapes = {}, [], []
+        skipped: dict[int, dict] = {}
+        conflicts, escapes = [], []
         for plan in good:
+            assert plan.stem is not None  # every valid row has a file name
             try:
                 docx = naming.target(out_dir, plan.stem, naming.DOCX)
                 answers = naming.target(out_dir, plan.stem, naming.ANSWERS)
@@ -234,13 +266,10 @@ class Runner:
         if conflicts:
             hint = "--force replaces them" if opts.resume else "--resume skips rows already done; --force replaces them"
             raise PreflightError(f"{len(conflicts)} output file(s) would be overwritten ({hint}); nothing was written:", conflicts)
+        return targets, skipped
 
-        if opts.dry_run:
-            report.planned = [targets[n] + naming.DOCX for n in sorted(targets) if n not in skipped]
-            report.unchanged = len(skipped)
-            report.exit_code = EXIT_PREFLIGHT if report.problems else EXIT_OK
-            return report
-
+    def _write_all(self, plans: list[Plan], out_dir: Path, targets: dict[int, str], skipped: dict[int, dict], report: Report) -> None:
+        """Record failed and skipped rows, write the others, and finish the manifest and errors.csv."""
         out_dir.mkdir(parents=True, exist_ok=True)
         manifest.remove_leftovers(out_dir, [stem + suffix for stem in targets.values() for suffix in (naming.DOCX, naming.ANSWERS)])
         self._base = out_dir.resolve()
@@ -261,8 +290,6 @@ class Runner:
             journal.close(complete=complete)
             if complete:
                 manifest.write_errors(out_dir, report.problems)
-        report.exit_code = EXIT_ROWS_FAILED if report.failed or report.not_run else EXIT_OK
-        return report
 
     def _write(self, plans: dict[int, Plan], targets: dict, skipped: dict, journal: manifest.Journal, report: Report) -> None:
         opts = self.options
@@ -283,7 +310,7 @@ class Runner:
         self.progress.start("writing", len(todo))
         pending = set(todo)
         stop = False
-        for task, result in self._pool_for().run(worker.write, tasks(), stop=lambda: stop):
+        for task, result in self._pool_for().run(worker.write, tasks(), stop=lambda: stop):  # noqa: B023 - reads the flag as it is set below
             plan = plans[task.number]
             pending.discard(task.number)
             docx, answers_file = self._paths(targets[task.number])

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from clausewright.bulk.layout import SUPPLIER_ID, Column, Layout
 from clausewright.errors import ClausewrightError
+from clausewright.files import write_atomic
 from clausewright.inputs.schema import Parameter
-from clausewright.pipeline import write_atomic
 
 DATA_SHEET, HELP_SHEET = "suppliers", "help"
 HELP_COLUMNS = ("column", "label", "type", "required", "allowed values", "default", "applies when", "help", "example")
@@ -91,6 +91,8 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
     described: set[str] = set()
     for column in columns:
         if column.is_id:
+            continue
+        if column.param is None:
             continue
         if column.list_param is not None:
             name = f"{column.list_param.id}.N.{column.param.id}"

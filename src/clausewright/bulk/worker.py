@@ -24,10 +24,10 @@ from clausewright import pipeline, yamlio
 from clausewright.bulk.layout import SUPPLIER_ID
 from clausewright.bulk.naming import NamePattern
 from clausewright.errors import ClausewrightError, InputError, Problem
-from clausewright.qa.findings import FindingsError, blocking
+from clausewright.files import write_atomic
+from clausewright.findings import FindingsError, blocking
 
 GC_THRESHOLD = 5_000  # allocations between young-generation collections (Python's default: 700)
-CHECK_LEVELS = ("validate", "assemble", "build")  # how far a check goes: validation only, + assembly, + the DOCX in memory
 
 _sources: pipeline.Sources | None = None
 _patterns: dict[str, NamePattern] = {}
@@ -82,7 +82,7 @@ def identity() -> tuple[int, int, bool]:
     """This process, its sources object, and whether that object's master template is compiled
     already: the same for every task a worker runs."""
     sources = _require()
-    return os.getpid(), id(sources), sources.template._compiled is not None
+    return os.getpid(), id(sources), sources.template.compiled
 
 
 @dataclass
@@ -167,8 +167,8 @@ def write(task: Write) -> Written:
         docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
         answers = (task.header + _dump(deal.answers(sources.schema))).encode("utf-8")
         with _writing:
-            wrote = _put(Path(task.docx), docx, task.force)
-            wrote = _put(Path(task.answers_file), answers, task.force) or wrote
+            wrote = put_dotted(Path(task.docx), docx, task.force)
+            wrote = put_dotted(Path(task.answers_file), answers, task.force) or wrote
     except InputError as exc:
         return Written(task.number, "failed", problems=[_at(p, task.number) for p in exc.problems])
     except FindingsError as exc:
@@ -199,14 +199,14 @@ def _dump(answers: dict[str, Any]) -> str:
     return yaml.dump(answers, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
 
 
-def _put(path: Path, data: bytes, force: bool) -> bool:
+def put_dotted(path: Path, data: bytes, force: bool) -> bool:
     """Write ``data`` atomically; False when the file already holds exactly ``data``."""
     if path.exists() and not path.is_dir():
         if path.read_bytes() == data:
             return False
         if not force:
             raise ClausewrightError(f"{path.name} already exists with different content; --force replaces it")
-    pipeline.write_atomic(path, data, force=force)
+    write_atomic(path, data, force=force)
     return True
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from clausewright import yamlio
+from clausewright import resources, yamlio
 from clausewright.cli.common import jurisdictions_option, library_option, reports_errors
 from clausewright.errors import ClausewrightError
 from clausewright.inputs.jurisdictions import load_jurisdictions
 from clausewright.inputs.library import load_library
-from clausewright import resources
 
 
 def _library(library_dir):

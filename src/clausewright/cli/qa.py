@@ -7,26 +7,32 @@ from pathlib import Path
 
 import click
 
+from clausewright import findings as finding_list
 from clausewright import pipeline
-from clausewright.cli.common import jurisdictions_option, library_option, reports_errors, sources_options
+from clausewright.cli.common import (
+    jurisdictions_option,
+    library_option,
+    reports_errors,
+    sources_options,
+)
 from clausewright.errors import InputError
-from clausewright.qa import diff as D
-from clausewright.qa import explain as X
-from clausewright.qa import findings as F
-from clausewright.qa import library_check as L
+from clausewright.ooxml.reader import read_clauses
+from clausewright.qa import diff as document_diff
+from clausewright.qa import explain as explanations
+from clausewright.qa import library_check as library_checks
 from clausewright.qa.review import review
 
-DEAL_INVALID = F.kind("deal-invalid", "error", "the deal itself is invalid (a missing or wrong answer); reported by check --format json", "deal")
+DEAL_INVALID = finding_list.kind("deal-invalid", "error", "the deal itself is invalid (a missing or wrong answer); reported by check --format json", "deal")
 
 _deal_argument = click.argument("deal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a deal value (buyer.name=...). Repeatable.")
 _format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 
 
-def print_findings(findings: list[F.Finding], *, min_severity: str = "warning") -> None:
+def print_findings(findings: list[finding_list.Finding], *, min_severity: str = "warning") -> None:
     """Warnings (and allowed errors) of a generated agreement, on standard error."""
-    for f in F.sort(findings):
-        if F._RANK[f.severity] <= F._RANK[min_severity]:
+    for f in finding_list.sort(findings):
+        if finding_list.at_least(f.severity, min_severity):
             label = "Allowed error" if f.allowed else f.severity.capitalize()
             click.echo(f"{label}: {f.line()}", err=True)
 
@@ -50,16 +56,16 @@ def check(deal, overrides, allow, fmt, library_dir, jurisdictions_dir, template)
     except InputError as exc:
         if fmt != "json":
             raise
-        findings = [F.make(DEAL_INVALID, p.message, subject=p.field) for p in exc.problems]
-        click.echo(F.to_json(findings, deal=str(deal)))
+        findings = [finding_list.make(DEAL_INVALID, p.message, subject=p.field) for p in exc.problems]
+        click.echo(finding_list.to_json(findings, deal=str(deal)))
         sys.exit(1)
     composition = pipeline.assemble(answers, sources, strict=False)
     findings = review(composition, answers, sources.jurisdictions, allow=allow, answers=raw)
     if fmt == "json":
-        click.echo(F.to_json(findings, deal=str(deal)))
+        click.echo(finding_list.to_json(findings, deal=str(deal)))
     else:
-        click.echo(F.format_text(findings, title=f"Checked {deal}: {len(composition.agreement.body)} clauses, {len(composition.agreement.schedules)} schedules"))
-    sys.exit(1 if F.blocking(findings) else 0)
+        click.echo(finding_list.format_text(findings, title=f"Checked {deal}: {len(composition.agreement.body)} clauses, {len(composition.agreement.schedules)} schedules"))
+    sys.exit(1 if finding_list.blocking(findings) else 0)
 
 
 @click.command()
@@ -77,13 +83,13 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     answers = pipeline.validate_deal(pipeline.read_answers(deal, overrides), sources, source=str(deal))
     composition = pipeline.assemble(answers, sources, strict=False)
-    explanations = X.explain(sources.library, answers, sources.jurisdictions, composition)
+    explained = explanations.explain(sources.library, answers, sources.jurisdictions, composition)
     lib = sources.library
     if fmt == "json":
-        click.echo(X.to_json(explanations, deal=str(deal), library=f"{lib.id} {lib.version}", choices=X.summary(answers, sources.jurisdictions)))
+        click.echo(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", choices=explanations.summary(answers, sources.jurisdictions)))
     else:
-        header = [f"{lib.title} (library {lib.id} {lib.version}) for {deal}", *X.summary(answers, sources.jurisdictions)]
-        click.echo(X.format_text(explanations, header))
+        header = [f"{lib.title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
+        click.echo(explanations.format_text(explained, header))
 
 
 @click.group("library")
@@ -104,8 +110,8 @@ def library_check(library_dir, jurisdictions_dir, fmt, jobs):
     used; every clause renders, with consistent terms and cross-references, under every
     governing law x supplier country x position; profile files are complete. Exits 1 on any
     error or warning."""
-    report = L.check(library_dir, jurisdictions_dir, jobs=jobs)
-    click.echo(L.to_json(report) if fmt == "json" else L.format_text(report))
+    report = library_checks.check(library_dir, jurisdictions_dir, jobs=jobs)
+    click.echo(library_checks.to_json(report) if fmt == "json" else library_checks.format_text(report))
     sys.exit(0 if report.ok else 1)
 
 
@@ -137,11 +143,11 @@ def diff(documents, deal, overrides, fmt, exit_code, library_dir, jurisdictions_
         if overrides:
             raise click.UsageError("--set applies only with --against-library")
         old_bytes, old_name, new_path = documents[0].read_bytes(), str(documents[0]), documents[1]
-    old = D.read(old_bytes, name=old_name)
-    new = D.read(new_path.read_bytes(), name=str(new_path))
-    notes = D.provenance_notes(old, new, old_label="library" if deal else "old", new_label="edited" if deal else "new")
-    diffs = D.compare(old, new)
-    click.echo(D.to_json(diffs, old_name, str(new_path), notes) if fmt == "json" else D.format_text(diffs, old_name, str(new_path), notes))
+    old = read_clauses(old_bytes, name=old_name)
+    new = read_clauses(new_path.read_bytes(), name=str(new_path))
+    notes = document_diff.provenance_notes(old, new, old_label="library" if deal else "old", new_label="edited" if deal else "new")
+    diffs = document_diff.compare(old, new)
+    click.echo(document_diff.to_json(diffs, old_name, str(new_path), notes) if fmt == "json" else document_diff.format_text(diffs, old_name, str(new_path), notes))
     if exit_code and any(d.status != "unchanged" for d in diffs):
         sys.exit(1)
 

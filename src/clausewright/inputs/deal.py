@@ -46,7 +46,7 @@ class Deal:
                 value = [{f.id: f.type.to_text(r[f.id]) for f in param.fields if r.get(f.id) is not None} for r in value]
             else:
                 value = param.type.to_text(value)
-            _put(out, param.id, value)
+            put_dotted(out, param.id, value)
         return out
 
     def fingerprint(self) -> str:
@@ -200,7 +200,7 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
         if value is MISSING:
             continue
         flat[param.id] = value
-        _put(values, param.id, value)
+        put_dotted(values, param.id, value)
         if from_default:
             outcome.from_default = True
             defaulted.add(param.id)
@@ -318,7 +318,7 @@ def nest(flat: dict[str, Any]) -> dict[str, Any]:
     """Answers keyed by parameter id, nested as a deal file holds them (the inverse of ``flatten``)."""
     tree: dict[str, Any] = {}
     for pid, value in flat.items():
-        _put(tree, pid, value)
+        put_dotted(tree, pid, value)
     return tree
 
 
@@ -359,7 +359,7 @@ def _ensure_sections(tree: dict[str, Any], dotted: str) -> None:
         node = nxt
 
 
-def _put(tree: dict[str, Any], dotted: str, value: Any) -> None:
+def put_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
     parts = dotted.split(".")
     node = tree
     for part in parts[:-1]:

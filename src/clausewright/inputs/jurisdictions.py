@@ -82,7 +82,7 @@ def load_jurisdictions(directory: Path) -> Jurisdictions:
         )
     if not profiles:
         raise LibraryError(str(profiles_dir), "no jurisdiction profiles found")
-    for pid, profile in profiles.items():
+    for profile in profiles.values():
         law = profile.data["defaults"]["governing_law"]
         if law not in profiles:
             raise LibraryError(str(profile.path), f"defaults.governing_law {law!r} is not a profile")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clausewright import yamlio
+from clausewright import resources, yamlio
 from clausewright.errors import LibraryError
 from clausewright.inputs.schema import Schema, load_schema
 
@@ -54,6 +54,8 @@ class Library:
     schema: Schema
     clauses: dict[str, Clause]
     directory: Path
+    wording: dict[str, str] = field(default_factory=dict)  # library.yaml ``wording``: cover, header, signature blocks
+    subjects: dict[str, str] = field(default_factory=dict)  # library.yaml ``subjects``: where rule checks look
 
     def ordered(self, part: str) -> list[Clause]:
         return sorted((c for c in self.clauses.values() if c.part == part), key=lambda c: (c.order, c.id))
@@ -90,8 +92,21 @@ def load_library(directory: Path) -> Library:
                 raise LibraryError(str(clause.path), f"term {d.term!r} is also defined in clause {terms[d.term]!r}")
             terms.setdefault(d.term, clause.id)
     return Library(
-        id=str(meta["id"]), title=str(meta["title"]), version=str(meta["version"]), schema=schema, clauses=clauses, directory=directory
+        id=str(meta["id"]), title=str(meta["title"]), version=str(meta["version"]), schema=schema, clauses=clauses, directory=directory,
+        wording=_texts(meta, meta_path, "wording"),
+        subjects=_texts(meta, meta_path, "subjects"),
     )
+
+
+def _texts(meta: dict[str, Any], where: Path, key: str) -> dict[str, str]:
+    """The library's table ``key`` (``wording``, ``subjects``), over the bundled library's for
+    anything it leaves out."""
+    own = meta.get(key) or {}
+    if not isinstance(own, dict) or not all(isinstance(v, str) for v in own.values()):
+        raise LibraryError(str(where), f"'{key}' must map names to texts")
+    bundled = resources.library_dir() / "library.yaml"
+    base = {} if bundled.resolve() == where.resolve() else (yamlio.load_file(bundled).get(key) or {})
+    return {**base, **{str(k): v for k, v in own.items()}}
 
 
 def _unconditional(clause: Clause, term: str) -> bool:

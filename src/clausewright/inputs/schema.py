@@ -49,10 +49,6 @@ class Parameter:
     source: str = ""
     _catalogue: dict[str, str] | None = None
 
-    @property
-    def type_name(self) -> str:
-        return self.type.name
-
     def choice_map(self) -> dict[str, str]:
         if self.type.name in ("jurisdiction", "institution", "seat"):
             return self.catalogue()
@@ -119,7 +115,8 @@ def load_schema(directory: Path) -> Schema:
     files = sorted(directory.glob("*.yaml"))
     if not files:
         raise LibraryError(str(directory), "no parameter files (*.yaml) found")
-    sections, seen = [], {}
+    sections: list[Section] = []
+    seen: dict[str, str] = {}
     for path in files:
         data = yamlio.load_file(path)
         where = str(path)

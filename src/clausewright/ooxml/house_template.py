@@ -11,18 +11,12 @@ from __future__ import annotations
 import io
 import zipfile
 
-from clausewright.ooxml import styles as S
+from clausewright.ooxml import styles
+from clausewright.ooxml.namespaces import DECLARATIONS
 from clausewright.ooxml.package import FIXED_TIME
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS = f'xmlns:w="{W}" xmlns:r="{R}"'
 FONT = "Arial"
 TEXT_WIDTH = 9026  # A4 less 2 x 1440 twips margins
-
-
-def _ppr(*parts: str) -> str:
-    return "<w:pPr>" + "".join(parts) + "</w:pPr>"
 
 
 def _para_style(sid, name, *, based="Normal", ppr="", rpr="", next_style=None, outline=None, num=None):
@@ -45,7 +39,7 @@ def _indent(left, hanging=0):
 def styles_xml() -> str:
     justify = '<w:jc w:val="both"/>'
     out = [
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {NS}>',
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {DECLARATIONS}>',
         "<w:docDefaults><w:rPrDefault><w:rPr>"
         f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
         '<w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-GB" w:eastAsia="en-US" w:bidi="ar-SA"/>'
@@ -62,37 +56,37 @@ def styles_xml() -> str:
         _para_style("CoverParty", "Cover Party", ppr='<w:spacing w:after="240"/><w:jc w:val="center"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/>'),
         _para_style("CoverNote", "Cover Note", ppr='<w:spacing w:before="1440"/><w:jc w:val="center"/>', rpr='<w:i/><w:sz w:val="18"/>'),
         _para_style("TOCHeading", "TOC Heading", ppr='<w:keepNext/><w:spacing w:after="240"/>', rpr='<w:b/><w:caps/><w:sz w:val="22"/>'),
-        _para_style(S.TOC1, "toc 1", ppr=f'<w:tabs><w:tab w:val="left" w:pos="720"/><w:tab w:val="left" w:pos="1440"/><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="60"/>{_indent(720, 720)}'),
-        _para_style(S.HEADING, "heading 1", ppr='<w:keepNext/>{numPr}<w:spacing w:before="240" w:after="160"/>' + _indent(720, 720), rpr='<w:b/><w:caps/>', outline=0, next_style=S.CLAUSE[1], num=(S.NUM_CLAUSES, 0)),
+        _para_style(styles.TOC1, "toc 1", ppr=f'<w:tabs><w:tab w:val="left" w:pos="720"/><w:tab w:val="left" w:pos="1440"/><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="60"/>{_indent(720, 720)}'),
+        _para_style(styles.HEADING, "heading 1", ppr='<w:keepNext/>{numPr}<w:spacing w:before="240" w:after="160"/>' + _indent(720, 720), rpr='<w:b/><w:caps/>', outline=0, next_style=styles.CLAUSE[1], num=(styles.NUM_CLAUSES, 0)),
     ]
-    for level, sid in S.CLAUSE.items():
+    for level, sid in styles.CLAUSE.items():
         left = 720 * max(level, 1)
-        out.append(_para_style(sid, f"Clause {level + 1}", ppr="{numPr}" + _indent(left, 720) + justify, num=(S.NUM_CLAUSES, level)))
-    for level, sid in S.BODY.items():
+        out.append(_para_style(sid, f"Clause {level + 1}", ppr="{numPr}" + _indent(left, 720) + justify, num=(styles.NUM_CLAUSES, level)))
+    for level, sid in styles.BODY.items():
         out.append(_para_style(sid, f"Body {level + 1}", ppr=_indent(720 * max(level, 1)) + justify))
     out += [
-        _para_style(S.DEFINITION, "Definition", ppr=_indent(720) + justify),
-        _para_style(S.FRONT_TEXT, "Front Text", ppr=justify),
-        _para_style(S.FRONT_TITLE, "Front Title", ppr='<w:keepNext/><w:spacing w:before="240" w:after="160"/>', rpr="<w:b/><w:caps/>"),
+        _para_style(styles.DEFINITION, "Definition", ppr=_indent(720) + justify),
+        _para_style(styles.FRONT_TEXT, "Front Text", ppr=justify),
+        _para_style(styles.FRONT_TITLE, "Front Title", ppr='<w:keepNext/><w:spacing w:before="240" w:after="160"/>', rpr="<w:b/><w:caps/>"),
         _para_style("AgreementTitle", "Agreement Title", ppr='<w:spacing w:after="360"/><w:jc w:val="center"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/>'),
-        _para_style(S.PARTIES, "Parties", ppr="{numPr}" + _indent(720, 720) + justify, num=(S.NUM_PARTIES, 0)),
-        _para_style(S.RECITAL, "Recital", ppr="{numPr}" + _indent(720, 720) + justify, num=(S.NUM_RECITALS, 0)),
-        _para_style(S.SCHEDULE_HEADING, "Schedule Heading", ppr='<w:keepNext/><w:pageBreakBefore/>{numPr}<w:spacing w:after="360"/>' + _indent(1440, 1440), rpr='<w:b/><w:caps/><w:sz w:val="22"/>', outline=0, num=(S.NUM_SCHEDULES, 0)),
+        _para_style(styles.PARTIES, "Parties", ppr="{numPr}" + _indent(720, 720) + justify, num=(styles.NUM_PARTIES, 0)),
+        _para_style(styles.RECITAL, "Recital", ppr="{numPr}" + _indent(720, 720) + justify, num=(styles.NUM_RECITALS, 0)),
+        _para_style(styles.SCHEDULE_HEADING, "Schedule Heading", ppr='<w:keepNext/><w:pageBreakBefore/>{numPr}<w:spacing w:after="360"/>' + _indent(1440, 1440), rpr='<w:b/><w:caps/><w:sz w:val="22"/>', outline=0, num=(styles.NUM_SCHEDULES, 0)),
     ]
-    for level, sid in S.SCHEDULE.items():
+    for level, sid in styles.SCHEDULE.items():
         left = 720 * max(level - 1, 1)
-        out.append(_para_style(sid, f"Schedule {level}", ppr="{numPr}" + _indent(left, 720) + justify, num=(S.NUM_SCHEDULE_PARAGRAPHS, level - 1)))
+        out.append(_para_style(sid, f"Schedule {level}", ppr="{numPr}" + _indent(left, 720) + justify, num=(styles.NUM_SCHEDULE_PARAGRAPHS, level - 1)))
     out += [
-        _para_style(S.TABLE_TEXT, "Table Text", ppr='<w:spacing w:before="40" w:after="40"/>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
+        _para_style(styles.TABLE_TEXT, "Table Text", ppr='<w:spacing w:before="40" w:after="40"/>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
         _para_style("SignatureParty", "Signature Party", ppr='<w:keepNext/><w:spacing w:before="480" w:after="120"/>', rpr="<w:b/>"),
         _para_style("SignatureText", "Signature Text", ppr='<w:keepNext/><w:spacing w:before="120" w:after="120"/>'),
-        _para_style(S.COMMENT_TEXT, "annotation text", rpr='<w:sz w:val="18"/>'),
+        _para_style(styles.COMMENT_TEXT, "annotation text", rpr='<w:sz w:val="18"/>'),
         _para_style("Header", "header", ppr='<w:tabs><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/><w:jc w:val="right"/>', rpr='<w:b/><w:sz w:val="16"/>'),
         _para_style("Footer", "footer", ppr='<w:tabs><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/>', rpr='<w:sz w:val="16"/>'),
-        f'<w:style w:type="character" w:customStyle="1" w:styleId="{S.DEFINED_TERM}"><w:name w:val="Defined Term"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/><w:rPr><w:b/></w:rPr></w:style>',
-        f'<w:style w:type="character" w:styleId="{S.COMMENT_REFERENCE}"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:sz w:val="16"/></w:rPr></w:style>',
+        f'<w:style w:type="character" w:customStyle="1" w:styleId="{styles.DEFINED_TERM}"><w:name w:val="Defined Term"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/><w:rPr><w:b/></w:rPr></w:style>',
+        f'<w:style w:type="character" w:styleId="{styles.COMMENT_REFERENCE}"><w:name w:val="annotation reference"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:sz w:val="16"/></w:rPr></w:style>',
         '<w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:basedOn w:val="DefaultParagraphFont"/><w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>',
-        f'<w:style w:type="table" w:customStyle="1" w:styleId="{S.TABLE}"><w:name w:val="Clause Table"/><w:basedOn w:val="TableNormal"/>'
+        f'<w:style w:type="table" w:customStyle="1" w:styleId="{styles.TABLE}"><w:name w:val="Clause Table"/><w:basedOn w:val="TableNormal"/>'
         '<w:pPr><w:spacing w:after="0"/></w:pPr>'
         '<w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="808080"/><w:left w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
         '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="808080"/><w:right w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
@@ -116,24 +110,24 @@ def _lvl(ilvl, fmt, text, style, left, hanging=720, suffix="tab"):
 
 def numbering_xml() -> str:
     abstract = {
-        S.NUM_CLAUSES: [
-            _lvl(0, "decimal", "%1", S.HEADING, 720),
-            _lvl(1, "decimal", "%1.%2", S.CLAUSE[1], 720),
-            _lvl(2, "lowerLetter", "(%3)", S.CLAUSE[2], 1440),
-            _lvl(3, "lowerRoman", "(%4)", S.CLAUSE[3], 2160),
-            _lvl(4, "upperLetter", "(%5)", S.CLAUSE[4], 2880),
+        styles.NUM_CLAUSES: [
+            _lvl(0, "decimal", "%1", styles.HEADING, 720),
+            _lvl(1, "decimal", "%1.%2", styles.CLAUSE[1], 720),
+            _lvl(2, "lowerLetter", "(%3)", styles.CLAUSE[2], 1440),
+            _lvl(3, "lowerRoman", "(%4)", styles.CLAUSE[3], 2160),
+            _lvl(4, "upperLetter", "(%5)", styles.CLAUSE[4], 2880),
         ],
-        S.NUM_PARTIES: [_lvl(0, "decimal", "(%1)", S.PARTIES, 720)],
-        S.NUM_RECITALS: [_lvl(0, "upperLetter", "(%1)", S.RECITAL, 720)],
-        S.NUM_SCHEDULES: [_lvl(0, "decimal", "Schedule %1", S.SCHEDULE_HEADING, 1440, 1440)],
-        S.ABSTRACT_SCHEDULE_PARAGRAPHS: [
-            _lvl(0, "decimal", "%1", S.SCHEDULE[1], 720),
-            _lvl(1, "decimal", "%1.%2", S.SCHEDULE[2], 720),
-            _lvl(2, "lowerLetter", "(%3)", S.SCHEDULE[3], 1440),
-            _lvl(3, "lowerRoman", "(%4)", S.SCHEDULE[4], 2160),
+        styles.NUM_PARTIES: [_lvl(0, "decimal", "(%1)", styles.PARTIES, 720)],
+        styles.NUM_RECITALS: [_lvl(0, "upperLetter", "(%1)", styles.RECITAL, 720)],
+        styles.NUM_SCHEDULES: [_lvl(0, "decimal", "Schedule %1", styles.SCHEDULE_HEADING, 1440, 1440)],
+        styles.ABSTRACT_SCHEDULE_PARAGRAPHS: [
+            _lvl(0, "decimal", "%1", styles.SCHEDULE[1], 720),
+            _lvl(1, "decimal", "%1.%2", styles.SCHEDULE[2], 720),
+            _lvl(2, "lowerLetter", "(%3)", styles.SCHEDULE[3], 1440),
+            _lvl(3, "lowerRoman", "(%4)", styles.SCHEDULE[4], 2160),
         ],
     }
-    parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {NS}>']
+    parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:numbering {DECLARATIONS}>']
     for aid, levels in abstract.items():
         parts.append(f'<w:abstractNum w:abstractNumId="{aid}"><w:multiLevelType w:val="multilevel"/>{"".join(levels)}</w:abstractNum>')
     for aid in abstract:
@@ -193,8 +187,8 @@ def document_xml() -> str:
             page_break,
             _tag("{{p front }}"),
             _tag("{{p body }}"),
-            _p(S.FRONT_TITLE, _r("Signatures"), "<w:pageBreakBefore/>"),
-            _p(S.FRONT_TEXT, _r("This Agreement has been signed by the duly authorised representatives of the parties on the date stated at the beginning of it.")),
+            _p(styles.FRONT_TITLE, _r("Signatures"), "<w:pageBreakBefore/>"),
+            _p(styles.FRONT_TEXT, _r("This Agreement has been signed by the duly authorised representatives of the parties on the date stated at the beginning of it.")),
             _tag("{%p for s in signatories %}"),
             _p("SignatureParty", _r("Signed for and on behalf of {{ s.party }}")),
             signature_table,
@@ -205,7 +199,7 @@ def document_xml() -> str:
             "</w:sectPr>",
         ]
     )
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {NS}><w:body>{body}</w:body></w:document>'
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {DECLARATIONS}><w:body>{body}</w:body></w:document>'
 
 
 def _field(instr: str, cached: str) -> str:
@@ -219,17 +213,17 @@ def _field(instr: str, cached: str) -> str:
 
 
 def header_xml() -> str:
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {NS}>{_p("Header", _r("{{ header_text }}"))}</w:hdr>'
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr {DECLARATIONS}>{_p("Header", _r("{{ header_text }}"))}</w:hdr>'
 
 
 def footer_xml() -> str:
     content = _r("{{ footer_text }}") + '<w:r><w:tab/></w:r>' + _r("Page ") + _field("PAGE", "1") + _r(" of ") + _field("NUMPAGES", "1")
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {NS}>{_p("Footer", content)}</w:ftr>'
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:ftr {DECLARATIONS}>{_p("Footer", content)}</w:ftr>'
 
 
 def settings_xml() -> str:
     return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings {NS}>'
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings {DECLARATIONS}>'
         '<w:zoom w:percent="100"/><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>'
         '<w:updateFields w:val="true"/>'
         '<w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'

@@ -25,12 +25,12 @@ from lxml import etree
 from markupsafe import Markup
 
 from clausewright.errors import TemplateError
-from clausewright.ooxml import styles as S
+from clausewright.ooxml import styles
+from clausewright.ooxml.namespaces import w
 from clausewright.ooxml.package import MAX_PART_BYTES, MAX_PARTS
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all parts together, unpacked
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml", "word/numbering.xml")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing rewrites inside <w:t>
@@ -51,7 +51,7 @@ class MasterTemplate:
         except OSError as exc:
             raise TemplateError(f"{self.path}: cannot read the template: {exc.strerror or exc}") from None
         self.styles = _inspect(self.blob, self.path)
-        missing = [f"{sid} ({kind})" for kind, ids in S.REQUIRED_STYLES.items() for sid in ids if sid not in self.styles.get(kind, set())]
+        missing = [f"{sid} ({kind})" for kind, ids in styles.REQUIRED_STYLES.items() for sid in ids if sid not in self.styles.get(kind, set())]
         if missing:
             raise TemplateError(f"{self.path}: the template lacks {len(missing)} required style(s): {', '.join(missing)}")
         self._env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
@@ -65,15 +65,20 @@ class MasterTemplate:
                 z.writestr(name, data)
         return out.getvalue()
 
-    def compile(self) -> None:
+    def compile(self) -> _Compiled:
         """Open, patch and compile the template now (else on the first render)."""
         if self._compiled is None:
             self._compiled = _Compiled(self.blob, self._env)
+        return self._compiled
+
+    @property
+    def compiled(self) -> bool:
+        """Whether the template has been compiled (``compile()``) in this process."""
+        return self._compiled is not None
 
     def render_parts(self, context: dict[str, Any], *, schedule_count: int) -> dict[str, bytes]:
         """Render into the package's parts: {part name: bytes}, as docxtpl would save them."""
-        self.compile()
-        return self._compiled.render_parts(context, schedule_count)
+        return self.compile().render_parts(context, schedule_count)
 
 
 class _Compiled(DocxTemplate):
@@ -142,11 +147,17 @@ class _Compiled(DocxTemplate):
         document = None
         if all(_spliceable(value) for value in spliced.values()):
             document = self._document_xml({**context, **{key: Markup(_marker(key)) for key in spliced}}, spliced)
-        parts[self.document_name] = document if document is not None else self._document_xml(context, {})
+        parts[self.document_name] = document if document is not None else self._whole_document_xml(context)
         for name, encoding, template in self.headers_footers:
             parts[name] = serialize_part_xml(parse_xml(self._finish_xml(template, context).encode(encoding)))
         parts[self.numbering_name] = self._numbering_xml(schedule_count)
         return parts
+
+    def _whole_document_xml(self, context: dict[str, Any]) -> bytes:
+        """word/document.xml rendered whole, exactly as docxtpl does."""
+        out = self._document_xml(context, {})
+        assert out is not None  # only a splice can fail
+        return out
 
     def _document_xml(self, context: dict[str, Any], spliced: dict[str, str]) -> bytes | None:
         """word/document.xml, rendered and re-serialised as docxtpl does; with ``spliced``, each
@@ -165,7 +176,7 @@ class _Compiled(DocxTemplate):
             tree = self.fix_tables(xml)
         self.fix_docpr_ids(tree)
         document = parse_xml(self.originals[self.document_name])
-        document.replace(document.find(f"{{{W_NS}}}body"), tree)
+        document.replace(document.find(w("body")), tree)
         out = serialize_part_xml(document)
         for key, value in spliced.items():
             before, marker, after = out.partition(_marker(key).encode("utf-8"))
@@ -223,7 +234,7 @@ def _tables_need_no_fix(tree, xml: str) -> bool:
     (``gridSpan``), when each table has as many grid columns as its widest row has cells."""
     if "gridSpan" in xml:
         return False
-    tbl, tr, tc, grid, col = (f"{{{W_NS}}}{tag}" for tag in ("tbl", "tr", "tc", "tblGrid", "gridCol"))
+    tbl, tr, tc, grid, col = (w(tag) for tag in ("tbl", "tr", "tc", "tblGrid", "gridCol"))
     for table in tree.iter(tbl):
         tbl_grid = table.find(grid)
         if tbl_grid is None:
@@ -237,10 +248,10 @@ def _tables_need_no_fix(tree, xml: str) -> bool:
 def _append_schedule_lists(numbering, count: int) -> None:
     """One list instance per schedule, restarting its paragraph numbering at 1."""
     for index in range(count):
-        num_id = S.FIRST_SCHEDULE_NUM_ID + index
+        num_id = styles.FIRST_SCHEDULE_NUM_ID + index
         numbering.append(
             parse_xml(
-                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{S.ABSTRACT_SCHEDULE_PARAGRAPHS}"/>'
+                f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{styles.ABSTRACT_SCHEDULE_PARAGRAPHS}"/>'
                 '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
             )
         )
@@ -279,8 +290,8 @@ def _inspect(blob: bytes, path: Path) -> dict[str, set[str]]:
     except etree.XMLSyntaxError as exc:
         raise TemplateError(f"{path}: word/styles.xml is not well-formed XML: {exc}") from None
     found: dict[str, set[str]] = {}
-    for style in root.iter(f"{{{W_NS}}}style"):
-        found.setdefault(style.get(f"{{{W_NS}}}type"), set()).add(style.get(f"{{{W_NS}}}styleId"))
+    for style in root.iter(w("style")):
+        found.setdefault(style.get(w("type")), set()).add(style.get(w("styleId")))
     return found
 
 

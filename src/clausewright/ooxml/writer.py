@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from clausewright.assembly.model import Agreement, Inline, Paragraph, Placeholder, Ref, Section, TermDef, TermUse, Text
-from clausewright.ooxml import styles as S
-from clausewright.ooxml import xml
+from clausewright.assembly.model import (
+    Agreement,
+    Inline,
+    Paragraph,
+    Placeholder,
+    Ref,
+    Section,
+    TermDef,
+    TermUse,
+    Text,
+)
+from clausewright.ooxml import styles, xml
 
 FIRST_BOOKMARK_ID = 1000
 TEXT_WIDTH = 9026
@@ -57,7 +66,7 @@ class _Writer:
             if isinstance(item, TermDef):
                 text(OPEN_QUOTE)
                 flush()
-                out.append(xml.run(item.term, style=S.DEFINED_TERM))
+                out.append(xml.run(item.term, style=styles.DEFINED_TERM))
                 text(CLOSE_QUOTE)
                 continue
             if pending:
@@ -81,57 +90,57 @@ class _Writer:
             for comment in p.comments:
                 cid = len(self.comments)
                 self.comments.append((cid, comment.author, comment.initials, comment.text))
-                runs = xml.comment_anchor(cid, runs, S.COMMENT_REFERENCE)
+                runs = xml.comment_anchor(cid, runs, styles.COMMENT_REFERENCE)
         return runs
 
     def table(self, p: Paragraph, indent: int) -> str:
         rows = [[self.inlines(cell) for cell in row] for row in p.rows]
         # An empty small paragraph after the table keeps the next paragraph off its bottom border.
-        return xml.table(S.TABLE, S.TABLE_TEXT, rows, indent=indent, width=TEXT_WIDTH - indent) + xml.paragraph(S.TABLE_TEXT, "")
+        return xml.table(styles.TABLE, styles.TABLE_TEXT, rows, indent=indent, width=TEXT_WIDTH - indent) + xml.paragraph(styles.TABLE_TEXT, "")
 
     def front(self, section: Section) -> str:
         out = []
-        numbered_style = S.PARTIES if section.style == "parties" else S.RECITAL
+        numbered_style = styles.PARTIES if section.style == "parties" else styles.RECITAL
         for p in section.paragraphs:
             if p.kind == "title":
-                out.append(xml.paragraph(S.FRONT_TITLE, self.content(p)))
+                out.append(xml.paragraph(styles.FRONT_TITLE, self.content(p)))
             elif p.kind == "numbered":
                 out.append(xml.paragraph(numbered_style, self.content(p)))
             elif p.kind == "table":
                 out.append(self.table(p, 0))
             else:
-                out.append(xml.paragraph(S.FRONT_TEXT if p.level == 0 else S.BODY[p.level], self.content(p)))
+                out.append(xml.paragraph(styles.FRONT_TEXT if p.level == 0 else styles.BODY[p.level], self.content(p)))
         return "".join(out)
 
     def article(self, section: Section) -> str:
         out = []
         for p in section.paragraphs:
             if p.kind == "heading":
-                out.append(xml.paragraph(S.HEADING, self.content(p)))
+                out.append(xml.paragraph(styles.HEADING, self.content(p)))
             elif p.kind == "numbered":
-                out.append(xml.paragraph(S.CLAUSE[p.level], self.content(p)))
+                out.append(xml.paragraph(styles.CLAUSE[p.level], self.content(p)))
             elif p.kind == "definition":
-                out.append(xml.paragraph(S.DEFINITION, self.content(p)))
+                out.append(xml.paragraph(styles.DEFINITION, self.content(p)))
             elif p.kind == "table":
                 out.append(self.table(p, 720 * max(p.level, 1)))
             else:
-                out.append(xml.paragraph(S.BODY[p.level], self.content(p)))
+                out.append(xml.paragraph(styles.BODY[p.level], self.content(p)))
         return "".join(out)
 
     def schedule(self, section: Section, index: int) -> str:
-        num_id = S.FIRST_SCHEDULE_NUM_ID + index
+        num_id = styles.FIRST_SCHEDULE_NUM_ID + index
         out = []
         for p in section.paragraphs:
             if p.kind == "heading":
-                out.append(xml.paragraph(S.SCHEDULE_HEADING, self.content(p)))
+                out.append(xml.paragraph(styles.SCHEDULE_HEADING, self.content(p)))
             elif p.kind == "numbered":
-                out.append(xml.paragraph(S.SCHEDULE[p.level], self.content(p), num=(num_id, p.level - 1)))
+                out.append(xml.paragraph(styles.SCHEDULE[p.level], self.content(p), num=(num_id, p.level - 1)))
             elif p.kind == "definition":
-                out.append(xml.paragraph(S.DEFINITION, self.content(p)))
+                out.append(xml.paragraph(styles.DEFINITION, self.content(p)))
             elif p.kind == "table":
                 out.append(self.table(p, 720 * max(p.level - 1, 1)))
             else:
-                out.append(xml.paragraph(S.BODY[max(p.level - 1, 0)], self.content(p)))
+                out.append(xml.paragraph(styles.BODY[max(p.level - 1, 0)], self.content(p)))
         return "".join(out)
 
 
@@ -149,7 +158,7 @@ def toc(agreement: Agreement) -> str:
         entries = [xml.run("")]
     entries[0] = xml.field_begin('TOC \\o "1-1" \\h \\z \\u', dirty=True) + entries[0]
     entries[-1] += xml.FIELD_END
-    return "".join(xml.paragraph(S.TOC1, e) for e in entries)
+    return "".join(xml.paragraph(styles.TOC1, e) for e in entries)
 
 
 def write(agreement: Agreement, *, comments: bool = True) -> Parts:

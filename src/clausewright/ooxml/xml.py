@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from clausewright.ooxml.namespaces import W
+
 # In this order: "&" first, so the entities written for the others are not escaped again.
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("{", "&#123;"), ("}", "&#125;"))
 _ATTRIBUTE_ESCAPES = (*_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"), ("\r", "&#13;"))
@@ -161,5 +163,5 @@ def comments_part(comments: list[tuple[int, str, str, str]], text_style: str, re
         )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' + "".join(items) + "</w:comments>"
+        f'<w:comments xmlns:w="{W}">' + "".join(items) + "</w:comments>"
     )

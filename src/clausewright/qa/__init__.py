@@ -1,2 +1,13 @@
-"""Quality checks: drafting QA and jurisdiction rule checks on an assembled agreement, ``explain``,
-the library check for maintainers, clause-by-clause diff and the drafting memo."""
+"""Quality checks on a deal and its assembled agreement, and tools for reviewing lawyers.
+
+    drafting       drafting QA of the assembled text (unmarked terms, placeholders, currency, names)
+    rules          jurisdiction rule checks driven by the profiles
+    review         every check on one deal (what generate, check, the wizard and bulk run)
+    explain        why each clause is in or out, with the values that decided it
+    library_check  the library and its profiles over every law x country x position combination
+    diff           clause-by-clause comparison of two agreements (read with ooxml.reader)
+    memo           what the drafting memo says (written by ooxml.memo)
+
+Finding kinds and the Jinja read analysis these checks share with the assembly stage live below
+the stages, in ``clausewright.findings`` and ``clausewright.reads``.
+"""

@@ -1,32 +1,33 @@
 """Drafting QA of an assembled agreement, before anything is written.
 
-The assembly engine itself reports what it meets while resolving terms and references (a term
-used but never defined, a term defined twice, an unused definition it pruned, a reference to a
-clause that is not in the agreement); those kinds are declared here and raised in
-``assembly.compose``. This module adds the checks that read the finished text: defined terms
-written without their markup, unfilled placeholders, amounts in another currency, party names
+The assembly engine itself reports what it meets while resolving terms and references (its
+kinds are declared in ``assembly/kinds.py``). This module adds the checks that read the finished
+text: defined terms written without their markup, unfilled placeholders, amounts in another currency, party names
 that differ from the deal, and answers that were given but do not apply.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from babel.numbers import get_currency_name, list_currencies
 
-from clausewright.assembly.model import Agreement, Paragraph, Placeholder, Ref, Section, TermDef, TermUse, Text
-from clausewright.qa.findings import Finding, kind, make
+from clausewright.assembly.model import (
+    Agreement,
+    Paragraph,
+    Placeholder,
+    Ref,
+    Section,
+    TermDef,
+    TermUse,
+    Text,
+)
+from clausewright.findings import Finding, kind, make
+from clausewright.roles import PROFILE_ROLES
 
-# Raised by the assembly engine (assembly/compose.py).
-TERM_UNDEFINED = kind("term-undefined", "error", "a defined term is used ([[Term]]) but no clause in the agreement defines it", "drafting")
-TERM_TWICE = kind("term-defined-twice", "error", "a term is defined more than once in the agreement", "drafting")
-DEFINITION_UNUSED = kind("definition-unused", "info", "a definition is never used in this agreement, so it was left out of the definitions list", "drafting")
-ANCHOR_TWICE = kind("anchor-duplicate", "error", "two paragraphs carry the same cross-reference anchor", "drafting")
-REF_EXCLUDED = kind("ref-excluded", "error", "a cross-reference points to a clause whose condition left it out of this agreement", "drafting")
-REF_MISSING = kind("ref-missing", "error", "a cross-reference points to a clause or anchor that does not exist in the library", "drafting")
-# Checked here, on the assembled text.
 TERM_NOT_MARKED = kind("term-not-marked-up", "warning", "a defined term appears as plain capitalised text, without [[ ]] markup", "drafting")
 PLACEHOLDER = kind("placeholder-unfilled", "warning", "the draft still holds a [? ... ?] placeholder for the lawyer to complete", "drafting")
 PLACEHOLDER_FINAL = kind("placeholder-in-final", "error", "a placeholder remains in a document marked as final (agreement.draft is false)", "drafting")
@@ -143,7 +144,7 @@ def _profile_texts(deal: Any, jurisdictions: Any) -> list[str]:
             for value in node:
                 walk(value)
 
-    for pid in {deal.get(k) for k in ("supplier.country", "buyer.country", "law.governing_law", "disputes.arbitration_agreement_law", "disputes.courts")}:
+    for pid in {deal.get(role.parameter) for role in PROFILE_ROLES}:
         if pid in jurisdictions.profiles:
             walk({k: v for k, v in jurisdictions.profiles[pid].data.items() if k != "notes"})
     for key, catalogue in (("disputes.institution", jurisdictions.institutions), ("disputes.seat", jurisdictions.seats)):
@@ -383,13 +384,13 @@ def name_stem(name: str) -> str:
 _TO_ASCII = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s"})
 
 
-def _folded(text: str) -> str:
+def folded_for_search(text: str) -> str:
     return text.translate(_TO_ASCII).lower()
 
 
-def _may_hold(text_folded: str, stem: str) -> bool:
+def may_hold(text_folded: str, stem: str) -> bool:
     """False only when a case-insensitive search for ``stem`` cannot match the text whose
-    ``_folded`` form is given: a plain substring search is many times faster than a
+    ``folded_for_search`` form is given: a plain substring search is many times faster than a
     case-insensitive regular expression. A stem beyond ASCII is always searched for."""
     return not stem.isascii() or stem.lower() in text_folded
 
@@ -410,20 +411,21 @@ def party_names(agreement: Agreement, deal: Any, texts: list[tuple[Section, str]
         if stem == name:
             continue
         if folded is None:
-            folded = [(section, text, _folded(text)) for section, text in texts]
+            folded = [(section, text, folded_for_search(text)) for section, text in texts]
         pattern = re.compile(r"(?<!\w)" + re.escape(stem) + r"(?!\w)", re.I)
         variants: dict[str, set[str]] = {}
         for section, text, text_folded in folded:
-            if not _may_hold(text_folded, stem):
+            if not may_hold(text_folded, stem):
                 continue
             for m in pattern.finditer(text):
                 if text.startswith(name, m.start()):
                     continue
-                shown = (m.group(0) + re.match(r"[\w.,&' -]{0,20}", text[m.end():]).group(0)).strip(" ,")
+                tail = re.match(r"[\w.,&' -]{0,20}", text[m.end():])  # always matches (possibly nothing)
+                shown = (m.group(0) + (tail.group(0) if tail else "")).strip(" ,")
                 variants.setdefault(section.clause_id, set()).add(shown)
-        for cid, shown in sorted(variants.items()):
+        for cid, forms in sorted(variants.items()):
             out.append(
-                make(PARTY_NAME, f"the {role} is written as {', '.join(repr(s) for s in sorted(shown))}, but {role}.name is {name!r}", clause=cid, subject=f"{role}.name")
+                make(PARTY_NAME, f"the {role} is written as {', '.join(repr(s) for s in sorted(forms))}, but {role}.name is {name!r}", clause=cid, subject=f"{role}.name")
             )
     return out
 

@@ -19,21 +19,12 @@ from jinja2 import UndefinedError
 from clausewright import jinja
 from clausewright.assembly.compose import Composition, select
 from clausewright.assembly.context import base_context, position_for
+from clausewright.assembly.notes import candidate_notes
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
-from clausewright.qa.reads import PROFILE_NAMES, Read, expression_reads, template_reads
-
-NOTE_ROLES = ("supplier.country", "law.governing_law", "disputes.arbitration_agreement_law")  # as assembly attaches them
-ROLE_LABELS = {
-    "supplier_country": "supplier's country profile",
-    "buyer_country": "buyer's country profile",
-    "law": "governing-law profile",
-    "arbitration_law": "arbitration-agreement-law profile",
-    "courts": "courts profile",
-    "institution": "arbitral institution (institutions.yaml)",
-    "seat": "arbitration seat (seats.yaml)",
-}
+from clausewright.reads import Read, expression_reads, template_reads
+from clausewright.roles import BY_NAME
 
 
 @dataclass
@@ -127,7 +118,7 @@ class _Explainer:
             if pid in self.deal.ignored:
                 return "does not apply"
             return "not answered"
-        if read.root in PROFILE_NAMES:
+        if read.root in BY_NAME:
             return self.source_of(read.root)
         if read.root == "included":
             return "clause condition"
@@ -136,13 +127,14 @@ class _Explainer:
         return read.root
 
     def source_of(self, name: str) -> str:
-        key = self.deal.get(PROFILE_NAMES[name])
-        if name in ("institution", "seat"):
-            return f"{ROLE_LABELS[name]} {key}" if key else f"no {name} ({PROFILE_NAMES[name]} not set)"
+        role = BY_NAME[name]
+        key = self.deal.get(role.parameter)
+        if role.catalogue != "profiles":
+            return f"{role.label} {key}" if key else f"no {name} ({role.parameter} not set)"
         profile = self.jurisdictions.profiles.get(key) if isinstance(key, str) else None
         if profile is None:
-            return f"no profile ({PROFILE_NAMES[name]} not set)"
-        return f"{ROLE_LABELS[name]} {profile.id} {profile.version}"
+            return f"no profile ({role.parameter} not set)"
+        return f"{role.label} {profile.id} {profile.version}"
 
     def value(self, read: Read, context: dict[str, Any]) -> Value:
         expression = read.dotted.replace("[]", "")
@@ -182,7 +174,7 @@ class _Explainer:
                 out.position_from = "positions.overall" + (" (default)" if "positions.overall" in self.deal.defaulted else "")
             else:
                 out.position_from = "the default position"
-            out.drafting_note = clause.positions.get(out.position)
+            out.drafting_note = clause.positions.get(out.position or "")
         for d in clause.defines:
             entry: dict[str, Any] = {"term": d.term, "when": d.when}
             if d.when:
@@ -213,27 +205,18 @@ class _Explainer:
                 pass
         by_name: dict[str, list[str]] = {}
         for r in reads:
-            if r.root in PROFILE_NAMES:
+            if r.root in BY_NAME:
                 by_name.setdefault(r.root, [])
                 if r.path and r.dotted not in by_name[r.root]:
                     by_name[r.root].append(r.dotted)
-        return [Variant(name, self.source_of(name), PROFILE_NAMES[name], sorted(paths)) for name, paths in sorted(by_name.items())]
+        return [Variant(name, self.source_of(name), BY_NAME[name].parameter, sorted(paths)) for name, paths in sorted(by_name.items())]
 
     def notes(self, clause_id: str, included: bool) -> list[Note]:
-        out, seen = [], set()
-        for role in NOTE_ROLES:
-            pid = self.deal.get(role)
-            if pid not in self.jurisdictions.profiles or pid in seen:
-                continue
-            seen.add(pid)
-            profile = self.jurisdictions.profiles[pid]
-            for note in profile.data.get("notes") or []:
-                if str(note.get("clause")) == clause_id:
-                    out.append(
-                        Note(profile.id, str(note.get("id")), " ".join(str(note.get("text", "")).split()), note.get("citation"),
-                             str(note.get("last_reviewed")), bool(note.get("verify")), included)
-                    )
-        return out
+        return [
+            Note(n.profile.id, n.id, " ".join(str(n.data.get("text", "")).split()), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify, included)
+            for n in candidate_notes(self.deal, self.jurisdictions)
+            if n.clause == clause_id
+        ]
 
 
 def explain(library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None = None) -> list[Explanation]:
@@ -280,9 +263,9 @@ def format_text(explanations: list[Explanation], header: list[str]) -> str:
                 decided = ", ".join(f"{v['expression']} = {_show(v['value'])}" for v in d.get("decided_by", []))
                 state = "defined" if d.get("applies") else "not defined"
                 lines.append(f"      definition {d['term']!r}: {state} (when {d['when']}; {decided})")
-        for v in e.variants:
-            reads = f": {', '.join(v.reads)}" if v.reads else ""
-            lines.append(f"      {v.name}.* from {v.source} (chosen by {v.selected_by}){reads}")
+        for variant in e.variants:
+            reads = f": {', '.join(variant.reads)}" if variant.reads else ""
+            lines.append(f"      {variant.name}.* from {variant.source} (chosen by {variant.selected_by}){reads}")
         for n in e.notes:
             state = "attached as a comment" if n.attached else "not attached (clause left out)"
             cite = f" Source: {n.citation}." if n.citation else ""

@@ -22,10 +22,11 @@ import datetime as _dt
 import json
 import os
 import re
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
@@ -33,14 +34,14 @@ from babel.numbers import list_currencies
 from clausewright import jinja, resources
 from clausewright.assembly.compose import compose
 from clausewright.errors import ClausewrightError, InputError, LibraryError
-from clausewright.inputs.deal import _put, convert, validate
+from clausewright.findings import Finding, counts, kind, make, sort
+from clausewright.inputs.deal import convert, put_dotted, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import Invalid
 from clausewright.qa import rules
-from clausewright.qa.findings import Finding, counts, kind, make, sort
-from clausewright.qa.reads import Read, expression_reads, template_reads, text_reads
+from clausewright.reads import Read, expression_reads, template_reads, text_reads
 
 LOAD = kind("library-load", "error", "the library or the jurisdictions folder cannot be loaded at all", "library")
 SYNTAX = kind("library-syntax", "error", "a fragment, condition or default does not compile", "library")
@@ -226,8 +227,8 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
     declared = [p.id for p in schema.parameters] + [f"{p.id}.{f.id}" for p in schema.parameters if p.type.name == "list" for f in p.fields]
     unused = [pid for pid in declared if pid not in used]
     for pid in unused:
-        param = schema.get(pid) or schema.get(pid.rsplit(".", 1)[0])
-        out.append(make(UNUSED, f"{pid} is declared but no fragment, condition, default, engine step or rule check reads it", source=param.source if param else None, subject=pid))
+        owner = schema.get(pid) or schema.get(pid.rsplit(".", 1)[0])
+        out.append(make(UNUSED, f"{pid} is declared but no fragment, condition, default, engine step or rule check reads it", source=owner.source if owner else None, subject=pid))
 
     out += _examples(schema)
     out += profile_checks(library, jurisdictions)
@@ -272,7 +273,7 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
     for pid, profile in sorted(jurisdictions.profiles.items()):
         data, where = profile.data, str(profile.path)
 
-        def bad(message: str) -> None:
+        def bad(message: str, pid: str = pid, where: str = where) -> None:
             out.append(make(PROFILE, f"profile {pid}: {message}", source=where, subject=pid))
 
         missing = [key for key in REQUIRED if not _get(data, key)[0]]
@@ -327,9 +328,9 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
         for key in ("name", "rules", "edition", "in_force"):
             if not inst.get(key):
                 out.append(make(PROFILE_GAP, f"institution {iid}: {key} is missing", source=f"institutions.yaml {iid}", subject=iid))
-        seat = inst.get("default_seat")
-        if seat is not None and seat not in jurisdictions.seats:
-            out.append(make(PROFILE, f"institution {iid}: default_seat {seat!r} is not in seats.yaml", source=f"institutions.yaml {iid}", subject=iid))
+        default_seat = inst.get("default_seat")
+        if default_seat is not None and default_seat not in jurisdictions.seats:
+            out.append(make(PROFILE, f"institution {iid}: default_seat {default_seat!r} is not in seats.yaml", source=f"institutions.yaml {iid}", subject=iid))
     return out
 
 
@@ -401,7 +402,7 @@ def synthetic_deal(schema: Schema, combination: Combination) -> dict[str, Any]:
     for param in schema.parameters:
         pid = param.id
         if pid in fixed:
-            _put(raw, pid, fixed[pid])
+            put_dotted(raw, pid, fixed[pid])
             continue
         if pid.startswith("positions."):
             continue  # topics follow the matrix's overall position
@@ -421,7 +422,7 @@ def synthetic_deal(schema: Schema, combination: Combination) -> dict[str, Any]:
             elif param.default is None:
                 value = synthetic_value(param, bool_value=True)
         if value is not None:
-            _put(raw, pid, value)
+            put_dotted(raw, pid, value)
     return raw
 
 
@@ -525,12 +526,12 @@ def summarise(library: Library, outcomes: list[Outcome]) -> list[Finding]:
         for cid in sorted(set(library.clauses) - seen_clauses):
             out.append(make(NEVER, f"clause {cid} is left out in all {total} combinations (condition: {library.clauses[cid].when}); it was never rendered", clause=cid))
         kept = {t for o in rendered for t in o.definitions}
-        for clause in library.clauses.values():
-            if clause.id not in seen_clauses:
+        for defining in library.clauses.values():
+            if defining.id not in seen_clauses:
                 continue
-            for d in clause.defines:
+            for d in defining.defines:
                 if d.term not in kept:
-                    out.append(make(DEFINITION_NEVER, f"the definition of {d.term!r} is never used in any combination", clause=clause.id, subject=d.term))
+                    out.append(make(DEFINITION_NEVER, f"the definition of {d.term!r} is never used in any combination", clause=defining.id, subject=d.term))
     return out
 
 
@@ -562,7 +563,7 @@ def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None
 
 
 def format_text(report: Report) -> str:
-    from clausewright.qa.findings import format_text as fmt
+    from clausewright.findings import format_text as fmt
 
     lines = [f"Library {report.library}"]
     s = report.stats

@@ -4,13 +4,14 @@ refuses to write when an error is not allowed."""
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from clausewright.assembly.compose import Composition
+from clausewright.findings import Finding, apply_allow, sort
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.qa import drafting, rules
-from clausewright.qa.findings import Finding, apply_allow, sort
 
 
 def review(composition: Composition, deal: Deal, jurisdictions: Jurisdictions, *, allow: Iterable[str] = (), answers: dict[str, Any] | None = None) -> list[Finding]:

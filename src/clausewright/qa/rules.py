@@ -12,17 +12,18 @@ Facts: docs/qa.md lists each rule with the source it relies on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from clausewright import formatting
 from clausewright.assembly.compose import Composition
+from clausewright.assembly.model import Section, TermUse
+from clausewright.findings import Finding, kind, make
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
-from clausewright.assembly.model import TermUse
 from clausewright.qa.drafting import section_text
-from clausewright.qa.findings import Finding, kind, make
 
 PENALTY_CAP = kind("penalty-cap", "error", "the agreed sum exceeds the statutory cap on penalties of the governing law (Vietnam: 8% of the obligation breached)", "rule")
 PENALTY_PRINCIPAL = kind("penalty-over-principal", "error", "the agreed sum exceeds the principal obligation, which the governing law forbids (Mexico)", "rule")
@@ -44,11 +45,8 @@ PARAMETERS = (
     "disputes.method", "buyer.country", "supplier.country", "law.governing_law",
 )
 
-# Profiles under which assigning locally developed foreground patents is a technology export.
-# A profile says so with ``export_control.foreground_assignment_is_export: true``.
-FOREGROUND_TERM = "Foreground IP"
-NON_COMPETE_ANCHOR = "non-compete"  # the anchor of a post-term non-compete paragraph
-DISPUTE_CLAUSE = "dispute-resolution"
+# The clauses, anchors and terms the rules look for are the library's ``subjects``
+# (library.yaml): ``Facts.subject("disputes")`` is the bundled library's "dispute-resolution".
 
 
 @dataclass
@@ -84,6 +82,17 @@ class Facts:
     @property
     def buyer(self) -> Profile | None:
         return self.profile("buyer.country")
+
+    def subject(self, name: str) -> str:
+        """Where the library keeps a subject the rules report on (library.yaml ``subjects``)."""
+        subjects = self.composition.subjects if self.composition is not None else {}
+        return subjects.get(name, "")
+
+    def section(self, clause_id: str) -> Section | None:
+        """The clause's section in this agreement, if it is in it."""
+        if self.composition is None:
+            return None
+        return next((s for s in self.composition.agreement.sections() if s.clause_id == clause_id), None)
 
     def included(self, clause_id: str) -> bool:
         if self.composition is None:
@@ -148,7 +157,7 @@ def penalty(f: Facts) -> list[Finding]:
     position = f.deal.get("positions.liquidated_damages") or f.deal.get("positions.overall")
     repeats = position == "buyer"
     out: list[Finding] = []
-    clause = "remedies"
+    clause = f.subject("agreed_damages")
     if regime == "capped_penalty" and pen.get("cap_percent") is not None:
         cap = Decimal(str(pen["cap_percent"]))
         if basis == "percent" and percent is not None and Decimal(str(percent)) > cap:
@@ -186,10 +195,10 @@ def foreign_law(f: Facts) -> list[Finding]:
     if buyer == supplier.id:
         return [make(FOREIGN_LAW, f"both parties are from {supplier.name} and {_law(law)} is chosen; under {_law(supplier)} a foreign law may "
                      f"govern only a contract with a foreign element. {condition} Contract through a foreign entity, or choose {_law(supplier)}",
-                     clause=f.where("governing-law"), source=source, verify=_verify(rule.get("verify")), subject="law.governing_law")]
+                     clause=f.where(f.subject("governing_law")), source=source, verify=_verify(rule.get("verify")), subject="law.governing_law")]
     if not buyer:
         return [make(FOREIGN_UNCONFIRMED, f"{_law(law)} is chosen for a supplier in {supplier.name}, where a foreign law needs a foreign element; "
-                     "confirm that the buyer is a foreign entity (buyer.country is not given)", clause=f.where("governing-law"), source=source,
+                     "confirm that the buyer is a foreign entity (buyer.country is not given)", clause=f.where(f.subject("governing_law")), source=source,
                      verify=_verify(rule.get("verify")), subject="buyer.country")]
     return []
 
@@ -207,7 +216,7 @@ def non_compete(f: Facts) -> list[Finding]:
         nc = profile.data.get("non_compete") or {}
         which = "governing law" if role == "law.governing_law" else "supplier's law"
         source = _cite(profile, "non_compete")
-        in_text = [a for a in f.anchors() if a.split(".")[-1] == NON_COMPETE_ANCHOR]
+        in_text = [a for a in f.anchors() if a == f.subject("non_compete")]
         if in_text:
             out.append(make(NON_COMPETE, f"the agreement holds a post-term non-compete (clause {in_text[0]}), but under {_law(profile)} (the {which}) "
                             "post-term restraints are void; rely on the non-use and non-circumvention covenants instead (set non_compete.applies to no)",
@@ -215,7 +224,7 @@ def non_compete(f: Facts) -> list[Finding]:
         else:
             out.append(make(NON_COMPETE_OMITTED, f"the deal asks for a post-term non-compete, but {_law(profile)} (the {which}) voids post-term "
                             "restraints, so it was left out; the non-use and non-circumvention covenants still apply",
-                            clause=f.where("non-circumvention"), source=source, verify=_verify(nc.get("verify")), subject="non_compete.applies"))
+                            clause=f.where(f.subject("non_circumvention")), source=source, verify=_verify(nc.get("verify")), subject="non_compete.applies"))
     return out
 
 
@@ -232,13 +241,13 @@ def arbitration_language(f: Facts) -> list[Finding]:
     verify = _verify(institution.get("verify"))
     if not language:
         return [make(ARBITRATION_LANGUAGE, f"no language of the arbitration is chosen (disputes.language); under the {iid} rules the "
-                     f"proceedings are then in {default}. Name the language expressly", clause=f.where(DISPUTE_CLAUSE), source=source, verify=verify,
+                     f"proceedings are then in {default}. Name the language expressly", clause=f.where(f.subject("disputes")), source=source, verify=verify,
                      subject="disputes.language")]
-    if f.included(DISPUTE_CLAUSE):
-        section = next(s for s in f.composition.agreement.sections() if s.clause_id == DISPUTE_CLAUSE)
+    section = f.section(f.subject("disputes"))
+    if section is not None:
         if str(language).casefold() not in section_text(section).casefold():
             return [make(ARBITRATION_LANGUAGE, f"the dispute clause does not name the language of the arbitration ({language}); under the {iid} "
-                         f"rules the proceedings are then in {default}", clause=f.where(DISPUTE_CLAUSE), source=source, verify=verify, subject="disputes.language")]
+                         f"rules the proceedings are then in {default}", clause=f.where(f.subject("disputes")), source=source, verify=verify, subject="disputes.language")]
     return []
 
 
@@ -255,10 +264,10 @@ def stamp_duty(f: Facts) -> list[Finding]:
         source = f"{profile.id} profile {profile.version}, formalities.stamp_duty"
         if duty.get("applies") is True:
             out.append(make(STAMP_DUTY, f"stamp duty applies in {profile.name} ({who}): {note or 'stamp the agreement on signing.'}",
-                            clause=f.where("general"), source=source, verify=_verify(duty.get("verify")), subject=profile.id))
+                            clause=f.where(f.subject("formalities")), source=source, verify=_verify(duty.get("verify")), subject=profile.id))
         elif duty.get("applies") is None and "applies" in duty:
             out.append(make(STAMP_DUTY_UNKNOWN, f"whether stamp duty applies in {profile.name} ({who}) is not recorded: {note or 'confirm locally.'}",
-                            clause=f.where("general"), source=source, verify=True, subject=profile.id))
+                            clause=f.where(f.subject("formalities")), source=source, verify=True, subject=profile.id))
     return out
 
 
@@ -269,17 +278,17 @@ def technology_export(f: Facts) -> list[Finding]:
     flagged = _get(supplier.data, "export_control.foreground_assignment_is_export") is True
     if not flagged:
         return []
-    assigns = FOREGROUND_TERM in f.terms_used() or any(a.endswith(".foreground") for a in f.anchors())
+    assigns = f.subject("foreground_ip_term") in f.terms_used() or f.subject("foreground_ip_anchor") in f.anchors()
     if not assigns:
         return []
     ec = supplier.data.get("export_control") or {}
-    note = next((n for n in supplier.data.get("notes") or [] if n.get("clause") == "intellectual-property" and "export" in str(n.get("text", "")).lower()), None)
+    note = next((n for n in supplier.data.get("notes") or [] if n.get("clause") == f.subject("foreground_ip") and "export" in str(n.get("text", "")).lower()), None)
     source = "; ".join(x for x in (str(note.get("citation")) if note and note.get("citation") else None, " ".join(str(ec.get("law") or "").split()),
                                     f"{supplier.id} profile {supplier.version}, export_control") if x)
-    return [make(TECHNOLOGY_EXPORT, f"the supplier is in {supplier.name} and the agreement assigns the {FOREGROUND_TERM} to the buyer; an assignment of "
+    return [make(TECHNOLOGY_EXPORT, f"the supplier is in {supplier.name} and the agreement assigns the {f.subject('foreground_ip_term')} to the buyer; an assignment of "
                  "patents developed there to a foreign buyer is a technology export that needs registration (or a licence for restricted "
                  "technology) before it takes effect, and inventions made there need a confidentiality examination before filing abroad",
-                 clause=f.where("intellectual-property"), source=source, verify=_verify(ec.get("verify"), note and note.get("verify")), subject=supplier.id)]
+                 clause=f.where(f.subject("foreground_ip")), source=source, verify=_verify(ec.get("verify"), note and note.get("verify")), subject=supplier.id)]
 
 
 def seat_convention(f: Facts) -> list[Finding]:
@@ -298,7 +307,7 @@ def seat_convention(f: Facts) -> list[Finding]:
             extra = f" {supplier.name} applies the Convention only to awards made in another Contracting State, so an award made there may not be enforceable against the supplier's assets."
     return [make(SEAT_NYC, f"the seat {seat.get('name', sid)} is in a state that is not party to the New York Convention ({seat.get('state', sid)}). "
                  f"{note or extra.strip()} Choose a seat in a Convention state (e.g. Singapore, Hong Kong, London)".replace("  ", " "),
-                 clause=f.where(DISPUTE_CLAUSE), source=f"seats.yaml {sid}.new_york_convention", verify=_verify(seat.get("verify")), subject=sid)]
+                 clause=f.where(f.subject("disputes")), source=f"seats.yaml {sid}.new_york_convention", verify=_verify(seat.get("verify")), subject=sid)]
 
 
 RULES: list[Callable[[Facts], list[Finding]]] = [penalty, foreign_law, non_compete, arbitration_language, stamp_duty, technology_export, seat_convention]

@@ -13,11 +13,23 @@ from slugify import slugify
 
 from clausewright import pipeline
 from clausewright.errors import InputError
-from clausewright.qa.findings import FindingsError
+from clausewright.findings import FindingsError
 from clausewright.wizard.answers import Answers
-from clausewright.wizard.asker import Asker, Cancelled, TerminalAsker, is_terminal, make_asker
+from clausewright.wizard.asker import (
+    Asker,
+    Cancelled,
+    TerminalAsker,
+    is_terminal,
+    make_asker,
+)
 from clausewright.wizard.flow import Wizard
-from clausewright.wizard.output import Written, answers_path, check_free, write_agreement, write_answers
+from clausewright.wizard.output import (
+    Written,
+    answers_path,
+    check_free,
+    write_agreement,
+    write_answers,
+)
 from clausewright.wizard.session import Session, session_path
 
 __all__ = ["Answers", "Asker", "Cancelled", "Wizard", "Written", "ask_missing", "make_asker", "run"]

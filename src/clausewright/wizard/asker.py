@@ -11,7 +11,8 @@ prompt). Ctrl-C and end of input raise ``Cancelled``.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import click
 
@@ -64,7 +65,7 @@ def make_asker() -> Asker:
     return TerminalAsker() if is_terminal() else PlainAsker()
 
 
-_STYLES = {
+_STYLES: dict[str, dict[str, Any]] = {
     "section": {"bold": True, "fg": "cyan"},
     "help": {"dim": True},
     "note": {"fg": "yellow"},
@@ -73,7 +74,7 @@ _STYLES = {
 
 
 def _echo(text: str, kind: str) -> None:
-    style = _STYLES.get(kind)
+    style: dict[str, Any] = _STYLES.get(kind) or {}
     click.echo(click.style(text, **style) if style else text)
 
 

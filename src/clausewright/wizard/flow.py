@@ -16,7 +16,7 @@ defaults always follow the answers as they now stand.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from clausewright.inputs.schema import Section
 from clausewright.wizard.answers import Answers, as_text, display

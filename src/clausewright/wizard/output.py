@@ -13,6 +13,7 @@ from pathlib import Path
 
 from clausewright import __version__, pipeline, yamlio
 from clausewright.errors import ClausewrightError
+from clausewright.files import write_atomic
 from clausewright.inputs.deal import Deal, read_deal_text
 
 
@@ -48,7 +49,7 @@ class Written:
 
 def write_answers(deal: Deal, sources: pipeline.Sources, output: Path, *, force: bool, options: str = "") -> Path:
     path = answers_path(output)
-    pipeline.write_atomic(path, answers_text(deal, sources, output, options).encode("utf-8"), force=force)
+    write_atomic(path, answers_text(deal, sources, output, options).encode("utf-8"), force=force)
     return path
 
 
@@ -69,7 +70,7 @@ def write_agreement(
     if not folder.is_dir():
         raise ClausewrightError(f"folder {folder} does not exist")
     result = pipeline.draft(read_deal_text(text, str(path)), sources, source=str(path), allow=allow)
-    pipeline.write_atomic(path, text.encode("utf-8"), force=force)
-    pipeline.write_atomic(output, result.docx, force=force)
+    write_atomic(path, text.encode("utf-8"), force=force)
+    write_atomic(output, result.docx, force=force)
     result.output = output
     return Written(docx=output, answers=path, result=result)

@@ -8,7 +8,8 @@ deal files and bulk rows, and an invalid answer is explained and asked again.
 from __future__ import annotations
 
 import textwrap
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from clausewright.inputs import deal as deals
 from clausewright.inputs.schema import Parameter
@@ -107,7 +108,7 @@ class ListEditor:
     def run(self, *, back: bool) -> Any:
         while True:
             self._show()
-            choices = [("add", "Add an entry")]
+            choices: list[tuple[Any, str]] = [("add", "Add an entry")]
             for n, record in enumerate(self.records, start=1):
                 choices.append((("edit", n), f"Change {n}. {record_title(self.param, record)}"))
             for n, record in enumerate(self.records, start=1):

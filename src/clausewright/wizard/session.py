@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from clausewright import pipeline, yamlio
+from clausewright import yamlio
 from clausewright.errors import ClausewrightError
+from clausewright.files import write_atomic
 
 FORMAT = "clausewright wizard session 1"
 HEADER = (
@@ -47,7 +48,7 @@ class Session:
         }
         hint = f" -o {self.output}" if self.output else ""
         text = HEADER.format(output=hint) + yamlio.dump(data)
-        pipeline.write_atomic(self.path, text.encode("utf-8"), force=True)
+        write_atomic(self.path, text.encode("utf-8"), force=True)
 
     def delete(self) -> None:
         self.path.unlink(missing_ok=True)

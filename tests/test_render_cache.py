@@ -1,4 +1,4 @@
-"""Remembered fragment renders (assembly/memo.py): a render is reused only when rendering again
+"""Remembered fragment renders (assembly/render_cache.py): a render is reused only when rendering again
 would give the same text, whatever the fragment reads and however it reads it."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import copy
 from decimal import Decimal
 
 import pytest
+from qa_helpers import mini_copy, tooling_optional
 
 from clausewright import pipeline
-from clausewright.assembly import memo
-from qa_helpers import mini_copy, tooling_optional
+from clausewright.assembly import render_cache
 
 BASE = {
     "agreement": {"date": "2026-12-01"},
@@ -85,12 +85,12 @@ def test_remembered_renders_give_the_documents_fresh_renders_give(tricky_sources
     renders = []
     real = jinja.render_fragment
     monkeypatch.setattr(jinja, "render_fragment", lambda *args: renders.append(1) or real(*args))
-    memo.clear()
+    render_cache.clear()
     kept = [_docx(_merged(v), tricky_sources) for v in VARIANTS]
     kept_renders = len(renders)
     fresh = []
     for variant in VARIANTS:
-        memo.clear()
+        render_cache.clear()
         fresh.append(_docx(_merged(variant), tricky_sources))
     assert kept == fresh
     assert kept[0] == kept[-1] and len(set(kept)) == len(VARIANTS) - 1  # each change shows
@@ -98,34 +98,34 @@ def test_remembered_renders_give_the_documents_fresh_renders_give(tricky_sources
 
 
 def test_a_render_is_kept_when_its_key_comes_up_again():
-    memo.clear()
+    render_cache.clear()
     calls = []
 
     def render(text):
         return lambda: calls.append(text) or text
 
     for _ in range(3):
-        assert memo.remembered("template", "{{ deal.a }}", (), {"a": "shared"}, frozenset(), render("shared")) == "shared"
+        assert render_cache.remembered("template", "{{ deal.a }}", (), {"a": "shared"}, frozenset(), render("shared")) == "shared"
     for n in range(5):
-        assert memo.remembered("template", "{{ deal.a }}", (), {"a": f"row {n}"}, frozenset(), render(f"row {n}")) == f"row {n}"
+        assert render_cache.remembered("template", "{{ deal.a }}", (), {"a": f"row {n}"}, frozenset(), render(f"row {n}")) == f"row {n}"
     assert calls.count("shared") == 2  # seen, then kept, then taken from memory
-    assert len(memo._renders) == 1  # a key seen once is not kept
+    assert len(render_cache._renders) == 1  # a key seen once is not kept
 
 
 def test_what_the_fragment_reads_shows_in_the_document(tricky_sources):
-    from clausewright.ooxml import inspect
+    from clausewright.ooxml import reader
 
-    memo.clear()
+    render_cache.clear()
     for name, signatory in (("First Co", "Ann Lee"), ("Second Co", "Bo Chen"), ("First Co", "Cy Diaz")):
         raw = _merged({"supplier": {"name": name, "signatory": {"name": signatory}}})
-        text = inspect.read(_docx(raw, tricky_sources)).text()
+        text = reader.read(_docx(raw, tricky_sources)).text()
         assert f"Alias: {name}." in text and f"Method: {signatory}." in text
 
 
 def test_frozen_values_tell_apart_values_that_print_differently():
     import datetime as dt
 
-    frozen = memo._frozen
+    frozen = render_cache._frozen
     assert frozen(1) != frozen(True) and frozen(0) != frozen(False) and frozen(1) != frozen(1.0)
     assert frozen(Decimal("1.0")) != frozen(Decimal("1.00"))
     assert frozen(dt.date(2026, 1, 1)) != frozen(dt.datetime(2026, 1, 1))
@@ -134,12 +134,12 @@ def test_frozen_values_tell_apart_values_that_print_differently():
 
 
 def test_reads_that_cannot_be_narrowed_key_on_everything():
-    assert memo._make_plan("template", "{% set d = deal %}{{ d.x }}").deal_paths is None  # the alias reads all of it
-    assert memo._make_plan("template", "{% set deal = law %}{{ deal.x }}").deal_paths is None  # `deal` rebound
-    assert memo._make_plan("template", "{{ deal.supplier.name }}").deal_paths == (("commercial", "currency"), ("supplier", "name"))
-    assert memo._make_plan("template", "{% for c in ['a'] %}{{ included(c) }}{% endfor %}").included is None
-    assert memo._make_plan("template", "{{ included('a') }}").included == ("a",)
+    assert render_cache._make_plan("template", "{% set d = deal %}{{ d.x }}").deal_paths is None  # the alias reads all of it
+    assert render_cache._make_plan("template", "{% set deal = law %}{{ deal.x }}").deal_paths is None  # `deal` rebound
+    assert render_cache._make_plan("template", "{{ deal.supplier.name }}").deal_paths == (("commercial", "currency"), ("supplier", "name"))
+    assert render_cache._make_plan("template", "{% for c in ['a'] %}{{ included(c) }}{% endfor %}").included is None
+    assert render_cache._make_plan("template", "{{ included('a') }}").included == ("a",)
     values = {"supplier": {"name": "A", "items": "x"}}
-    assert memo._at(values, ("supplier", "items")) == (1, memo._frozen(values["supplier"]))  # dict method: all of it
-    assert memo._at(values, ("supplier", "fax")) == (1, memo._ABSENT)
-    assert memo._at(values, ("supplier", "name")) == (2, "A")
+    assert render_cache._at(values, ("supplier", "items")) == (1, render_cache._frozen(values["supplier"]))  # dict method: all of it
+    assert render_cache._at(values, ("supplier", "fax")) == (1, render_cache._ABSENT)
+    assert render_cache._at(values, ("supplier", "name")) == (2, "A")

@@ -10,8 +10,9 @@ lawyer.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from clausewright.errors import ClausewrightError
 
@@ -72,6 +73,11 @@ class Finding:
         if self.allowed:
             text += " [allowed]"
         return text
+
+
+def at_least(severity: str, minimum: str) -> bool:
+    """Whether ``severity`` is ``minimum`` or graver (errors are the gravest)."""
+    return _RANK[severity] <= _RANK[minimum]
 
 
 def make(id: str, message: str, **kw: Any) -> Finding:

@@ -14,19 +14,10 @@ from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 
 from clausewright import jinja
+from clausewright.roles import BY_NAME
 
-# Names a clause sees that stand for a jurisdiction profile or catalogue entry, and the deal
-# parameter that selects it (docs/library-format.md §3).
-PROFILE_NAMES = {
-    "supplier_country": "supplier.country",
-    "buyer_country": "buyer.country",
-    "law": "law.governing_law",
-    "arbitration_law": "disputes.arbitration_agreement_law",
-    "courts": "disputes.courts",
-    "institution": "disputes.institution",
-    "seat": "disputes.seat",
-}
-ROOTS = {"deal", "included", "position", "clause", *PROFILE_NAMES}
+# Names a clause sees: the deal, its helpers, and the profiles and catalogue entries of roles.py.
+ROOTS = {"deal", "included", "position", "clause", *BY_NAME}
 
 
 @dataclass(frozen=True)
@@ -44,10 +35,6 @@ class Read:
         for part in self.path:
             out += "[]" if part == "[]" else f".{part}"
         return out
-
-    def parameter_path(self) -> str:
-        """For a deal read: the dotted path below ``deal`` (``products.[].name`` for list fields)."""
-        return ".".join(self.path)
 
 
 class _Walker:
@@ -100,11 +87,12 @@ class _Walker:
         if isinstance(node, nodes.For):
             self.visit(node.iter)
             found = self.chain(node.iter)
-            targets = [node.target] if isinstance(node.target, nodes.Name) else list(getattr(node.target, "items", []))
+            targets: list[nodes.Node] = [node.target] if isinstance(node.target, nodes.Name) else list(getattr(node.target, "items", []))
             if found is not None and not found[2] and len(targets) == 1 and isinstance(targets[0], nodes.Name):
                 self.aliases[targets[0].name] = (found[0], found[1] + ("[]",))
-            for child in [*(node.body or []), *(node.else_ or [])] + ([node.test] if node.test is not None else []):
-                self.visit(child)
+            children: list[nodes.Node] = [*(node.body or []), *(node.else_ or [])] + ([node.test] if node.test is not None else [])
+            for part in children:
+                self.visit(part)
             return
         if isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name):
             self.visit(node.node)
@@ -125,12 +113,12 @@ class _Walker:
             if isinstance(node, nodes.Call):
                 for child in node.args[1:]:
                     self.visit(child)
-            for sub in node.find_all((nodes.Getitem,)):
-                if not isinstance(sub.arg, nodes.Const):
-                    self.visit(sub.arg)
+            for item in node.find_all((nodes.Getitem,)):
+                if not isinstance(item.arg, nodes.Const):
+                    self.visit(item.arg)
             return
-        for child in node.iter_child_nodes():
-            self.visit(child)
+        for inner in node.iter_child_nodes():
+            self.visit(inner)
 
 
 # What a source is, how it is parsed, and how its syntax errors are worded.

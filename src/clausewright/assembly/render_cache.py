@@ -2,7 +2,7 @@
 
 The suppliers of a bulk run share most of their answers, so most clauses render to the same text
 for every one of them. A fragment's output depends only on its source text and on what it reads
-from its context: the deal values it names (found by walking its syntax tree, ``qa/reads.py``,
+from its context: the deal values it names (found by walking its syntax tree, ``reads.py``,
 plus the values the filters read without being named, ``jinja.IMPLICIT_DEAL_READS``), which
 clauses are included, the profiles and catalogue entries in play, the locale, and the clause's
 own id, title and position. The key of a render holds all of these, so a render is taken from
@@ -26,8 +26,7 @@ from typing import Any
 
 from jinja2 import nodes
 
-from clausewright import jinja
-from clausewright.qa import reads
+from clausewright import jinja, reads
 
 MAX_REMEMBERED = 1024
 MAX_SEEN = 8192  # keys seen once, remembered by their hash only (forgotten all at once when full)
