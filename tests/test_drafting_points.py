@@ -109,3 +109,16 @@ def test_audit_after_incident_and_buyer_site_inspections(position):
     assert "Security Incident" in audit.split("Access.")[0]
     if position == "buyer":
         assert re.search(r"Site inspections\..{0,400}without notice", audit, re.S)
+
+
+def test_no_common_law_terms_of_art_or_self_certification_in_civil_law_drafts():
+    for law in m.laws():
+        civil = m.sources().jurisdictions.profiles[law].data["governing_law"]["system"] == "civil"
+        _, comp = m.composition(law, "vietnam", "buyer", "all-on")
+        text = m.agreement_text(comp)
+        assert ("of the essence" in text) == (not civil), law
+        assert "agree that this restriction is reasonable" not in text
+    _, comp = m.composition("england-wales", "vietnam", "buyer", "all-on", {"agreement.confirm_negotiation": True})
+    text = m.agreement_text(comp)
+    assert "negotiated this restriction individually" in text
+    assert re.search(r"manufactures for a Competitor\. If a court", text)
