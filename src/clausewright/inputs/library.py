@@ -15,7 +15,7 @@ from clausewright.inputs.schema import Schema, load_schema
 PARTS = ("front", "body", "schedule")
 POSITIONS = ("buyer", "balanced", "supplier")
 _CLAUSE_ID = re.compile(r"[a-z][a-z0-9-]*")
-_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc"}
+_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors"}
 
 
 @dataclass(frozen=True)

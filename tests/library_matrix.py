@@ -1,0 +1,107 @@
+"""Helpers for tests that read the bundled library's drafts across many combinations.
+
+They compose agreements with the Python API (no Word file is written), so a test can walk a
+whole matrix of governing laws x supplier countries x positions in seconds.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterator
+
+from clausewright import jinja
+from clausewright.assembly.compose import compose, select
+from clausewright.assembly.context import base_context, position_for
+from clausewright.assembly.model import Placeholder, Ref, TermDef, TermUse, Text
+from clausewright.inputs.deal import validate
+from clausewright.pipeline import load_sources
+from clausewright.qa import library_check as lc
+
+POSITIONS = ("buyer", "balanced", "supplier")
+
+
+@lru_cache(maxsize=1)
+def sources():
+    return load_sources()
+
+
+def laws() -> list[str]:
+    return sorted(sources().jurisdictions.profiles)
+
+
+def deal_for(law: str, supplier: str, position: str, variant: str = "defaults", extra: dict[str, Any] | None = None):
+    src = sources()
+    combo = lc.Combination(law, supplier, position, variant, tuple((extra or {}).items()))
+    raw = lc.synthetic_deal(src.library.schema, combo)
+    return validate(raw, src.library.schema, src.jurisdictions, source="test deal")
+
+
+def composition(law: str, supplier: str, position: str, variant: str = "defaults", extra: dict[str, Any] | None = None):
+    src = sources()
+    deal = deal_for(law, supplier, position, variant, extra)
+    return deal, compose(src.library, deal, src.jurisdictions, comments=False, strict=False)
+
+
+def inline_text(inlines, *, drafting_only: bool = False) -> str:
+    out = []
+    for item in inlines:
+        if isinstance(item, Text):
+            if drafting_only and item.literal:
+                out.append("\u2026")  # a deal or profile value: not drafting
+            else:
+                out.append(item.text)
+        elif isinstance(item, TermUse):
+            out.append(item.display)
+        elif isinstance(item, TermDef):
+            out.append(f"\u201c{item.term}\u201d")
+        elif isinstance(item, Ref):
+            out.append(item.text)
+        elif isinstance(item, Placeholder):
+            out.append(f"[{item.text}]")
+    return "".join(out)
+
+
+def paragraph_text(p, *, drafting_only: bool = False) -> str:
+    return inline_text(p.all_inlines(), drafting_only=drafting_only)
+
+
+def agreement_text(comp) -> str:
+    parts = []
+    for section in comp.agreement.sections():
+        for p in section.paragraphs:
+            parts.append(paragraph_text(p))
+    for d in comp.agreement.definitions:
+        parts.append(f"{d.term} " + inline_text(d.inlines))
+    return "\n".join(parts)
+
+
+def sampled_combinations() -> Iterator[tuple[str, str, str, str]]:
+    """Every governing law at every position, each with a rotating supplier country and answer
+    variant, so every law, country, position and variant appears."""
+    ls = laws()
+    variants = ("defaults", "all-on", "alternatives")
+    for i, law in enumerate(ls):
+        for k, position in enumerate(POSITIONS):
+            supplier = ls[(i + 3 * k + 1) % len(ls)]
+            yield law, supplier, position, variants[(i + k) % len(variants)]
+
+
+def rendered_clause(clause_id: str, law: str, supplier: str, position: str, variant: str = "all-on") -> str | None:
+    """The clause's body as rendered by Jinja (markup still in place), or None when the clause
+    is not in that agreement."""
+    src = sources()
+    deal = deal_for(law, supplier, position, variant)
+    context = base_context(deal, src.jurisdictions)
+    decisions = select(src.library, context, deal)
+    included = {d.clause_id for d in decisions if d.included}
+    if clause_id not in included:
+        return None
+    context["included"] = lambda cid: cid in included
+    clause = src.library.clauses[clause_id]
+    ctx = dict(context, position=position_for(clause.position, deal), clause={"id": clause.id, "title": clause.title})
+    return jinja.render_fragment(clause.body, ctx, [])
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.;:])\s+", text) if s.strip()]
