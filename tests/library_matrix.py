@@ -7,8 +7,9 @@ whole matrix of governing laws x supplier countries x positions in seconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from clausewright import jinja
 from clausewright.assembly.compose import compose, select

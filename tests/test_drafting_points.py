@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
+import library_matrix
 import pytest
-
-import library_matrix as m
 
 # Clauses whose wording is maintained elsewhere; they are not read by the typography test yet.
 NOT_OURS = {"tooling", "schedule-tooling", "remedies", "parties", "recitals"}
@@ -19,33 +18,33 @@ def _drafting_text(comp, skip=NOT_OURS) -> str:
         if section.clause_id in skip:
             continue
         for p in section.paragraphs:
-            out.append(m.paragraph_text(p, drafting_only=True))
+            out.append(library_matrix.paragraph_text(p, drafting_only=True))
     for d in comp.agreement.definitions:
         if d.clause_id not in skip:
-            out.append(m.inline_text(d.inlines, drafting_only=True))
+            out.append(library_matrix.inline_text(d.inlines, drafting_only=True))
     return "\n".join(out)
 
 
-@pytest.mark.parametrize("law,supplier,position,variant", list(m.sampled_combinations()))
+@pytest.mark.parametrize("law,supplier,position,variant", list(library_matrix.sampled_combinations()))
 def test_clause_prose_uses_typographic_quotes(law, supplier, position, variant):
-    _, comp = m.composition(law, supplier, position, variant)
+    _, comp = library_matrix.composition(law, supplier, position, variant)
     text = _drafting_text(comp)
     bad = [line for line in text.splitlines() if "'" in line or '"' in line]
     assert not bad, "\n".join(bad)
 
 
 def test_no_right_merely_to_seek_a_remedy():
-    for law, supplier, position, variant in m.sampled_combinations():
-        _, comp = m.composition(law, supplier, position, variant)
+    for law, supplier, position, variant in library_matrix.sampled_combinations():
+        _, comp = library_matrix.composition(law, supplier, position, variant)
         text = _drafting_text(comp, skip={"remedies"})
         assert not re.search(r"entitled to seek|proceedings to seek", text), (law, position)
 
 
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_force_majeure_never_excuses_payment_confidentiality_or_return(position):
     for tooling in (True, False):
-        _, comp = m.composition("england-wales", "vietnam", position, "defaults", {"tooling.applies": tooling})
-        text = m.agreement_text(comp)
+        _, comp = library_matrix.composition("england-wales", "vietnam", position, "defaults", {"tooling.applies": tooling})
+        text = library_matrix.agreement_text(comp)
         i = text.index("never excuses or suspends")
         part = text[i:i + 600]
         assert "pay any sum" in part and "Confidential Information" in part and "return, deliver up or destroy" in part
@@ -53,39 +52,39 @@ def test_force_majeure_never_excuses_payment_confidentiality_or_return(position)
 
 
 def test_governing_law_excludes_renvoi_and_arbitration_consolidates():
-    for law in m.laws():
-        _, comp = m.composition(law, "vietnam", "balanced", "defaults")
-        text = m.agreement_text(comp)
+    for law in library_matrix.laws():
+        _, comp = library_matrix.composition(law, "vietnam", "balanced", "defaults")
+        text = library_matrix.agreement_text(comp)
         assert "without regard to its conflict-of-laws rules" in text
         assert re.search(r"single arbitration and decided by one tribunal|heard and decided together", text)
 
 
 def test_no_confidential_information_in_ai_tools():
-    for position in m.POSITIONS:
-        _, comp = m.composition("singapore", "china", position, "defaults")
-        text = m.agreement_text(comp)
+    for position in library_matrix.POSITIONS:
+        _, comp = library_matrix.composition("singapore", "china", position, "defaults")
+        text = library_matrix.agreement_text(comp)
         assert re.search(r"generative artificial intelligence tool.{0,200}public online service", text, re.S)
 
 
 def test_cyber_and_recall_insurance_with_amounts_when_given():
-    _, comp = m.composition("england-wales", "vietnam", "balanced", "defaults", {"insurance.cyber": 3000000, "insurance.product_recall": 4000000})
-    text = m.agreement_text(comp)
+    _, comp = library_matrix.composition("england-wales", "vietnam", "balanced", "defaults", {"insurance.cyber": 3000000, "insurance.product_recall": 4000000})
+    text = library_matrix.agreement_text(comp)
     assert re.search(r"product recall insurance.{0,300}4,000,000", text, re.S)
     assert re.search(r"cyber insurance.{0,400}3,000,000", text, re.S)
-    _, comp = m.composition("england-wales", "vietnam", "balanced", "defaults")
-    text = m.agreement_text(comp)
+    _, comp = library_matrix.composition("england-wales", "vietnam", "balanced", "defaults")
+    text = library_matrix.agreement_text(comp)
     assert "product recall insurance" in text and "cyber insurance" in text
 
 
 @pytest.mark.parametrize("law", ["england-wales", "new-york", "singapore", "germany", "vietnam", "china", "japan"])
 def test_ip_deadlines_and_power_of_attorney(law):
-    deal, comp = m.composition(law, "vietnam", "balanced", "defaults")
-    text = m.agreement_text(comp)
+    deal, comp = library_matrix.composition(law, "vietnam", "balanced", "defaults")
+    text = library_matrix.agreement_text(comp)
     assert re.search(r"Foreground IP and each Improvement to the Buyer in writing within 30 days after it is created", text)
     assert re.search(r"within 10 Business Days after the Buyer’s request, sign every document", text)
     assert re.search(r"within 30 days after the Buyer’s request withdraw the application", text)
     assert re.search(r"Affiliates, nominees, agents, Personnel and Approved Subcontractors, and anyone acting for any of them", text)
-    civil = m.sources().jurisdictions.profiles[law].data["governing_law"]["system"] == "civil"
+    civil = library_matrix.sources().jurisdictions.profiles[law].data["governing_law"]["system"] == "civil"
     if civil:
         assert "Authorisation. The Supplier authorises the Buyer, irrevocably" in text
         assert "irrevocably appoints the Buyer" not in text  # no common-law attorney by way of security
@@ -95,16 +94,16 @@ def test_ip_deadlines_and_power_of_attorney(law):
 
 
 def test_fca_is_the_default_and_recommended_for_containers():
-    param = m.sources().library.schema.get("commercial.incoterm")
+    param = library_matrix.sources().library.schema.get("commercial.incoterm")
     assert param.default == "FCA"
     assert "containerised" in param.help and "FCA" in param.help
     assert not re.search(r"FCA or FOB are usual", param.help)
 
 
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_audit_after_incident_and_buyer_site_inspections(position):
-    _, comp = m.composition("england-wales", "vietnam", position, "defaults")
-    text = m.agreement_text(comp)
+    _, comp = library_matrix.composition("england-wales", "vietnam", position, "defaults")
+    text = library_matrix.agreement_text(comp)
     audit = text[text.index("Records and audit"):text.index("Records and audit") + 4000]
     assert "Security Incident" in audit.split("Access.")[0]
     if position == "buyer":
@@ -112,13 +111,13 @@ def test_audit_after_incident_and_buyer_site_inspections(position):
 
 
 def test_no_common_law_terms_of_art_or_self_certification_in_civil_law_drafts():
-    for law in m.laws():
-        civil = m.sources().jurisdictions.profiles[law].data["governing_law"]["system"] == "civil"
-        _, comp = m.composition(law, "vietnam", "buyer", "all-on")
-        text = m.agreement_text(comp)
+    for law in library_matrix.laws():
+        civil = library_matrix.sources().jurisdictions.profiles[law].data["governing_law"]["system"] == "civil"
+        _, comp = library_matrix.composition(law, "vietnam", "buyer", "all-on")
+        text = library_matrix.agreement_text(comp)
         assert ("of the essence" in text) == (not civil), law
         assert "agree that this restriction is reasonable" not in text
-    _, comp = m.composition("england-wales", "vietnam", "buyer", "all-on", {"agreement.confirm_negotiation": True})
-    text = m.agreement_text(comp)
+    _, comp = library_matrix.composition("england-wales", "vietnam", "buyer", "all-on", {"agreement.confirm_negotiation": True})
+    text = library_matrix.agreement_text(comp)
     assert "negotiated this restriction individually" in text
     assert re.search(r"manufactures for a Competitor\.(\s|$)", text)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
+import library_matrix
 import pytest
-
-import library_matrix as m
 
 AGREED_DAMAGES = re.compile(r"liquidated damages|agreed damages|Agreed Sum|Specified Breach|contractual penalty|sum payable under clause", re.I)
 TOOLING = re.compile(r"\bTooling\b")
@@ -24,31 +23,31 @@ SAMPLE = [
 
 
 def _text(law, supplier, position, extra):
-    deal, comp = m.composition(law, supplier, position, "defaults", extra)
+    deal, comp = library_matrix.composition(law, supplier, position, "defaults", extra)
     included = {s.clause_id for s in comp.agreement.sections()}
-    return deal, included, m.agreement_text(comp)
+    return deal, included, library_matrix.agreement_text(comp)
 
 
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_no_agreed_damages_language_without_agreed_damages(position):
     for law, supplier in SAMPLE:
         _, _, text = _text(law, supplier, position, {"liquidated_damages.applies": False})
-        hits = [s for s in m.sentences(text) if AGREED_DAMAGES.search(s)]
+        hits = [s for s in library_matrix.sentences(text) if AGREED_DAMAGES.search(s)]
         assert not hits, f"{law}/{supplier}: " + " | ".join(hits)
         _, _, text = _text(law, supplier, position, {"liquidated_damages.applies": True, "liquidated_damages.basis": "amount", "liquidated_damages.amount": 100000})
         assert re.search(r"any sum payable under clause \d+\.\d+", text), "the uncapped agreed sum is missing when agreed damages apply"
 
 
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_no_tooling_language_without_the_tooling_clause(position):
     for law, supplier in SAMPLE:
         _, included, text = _text(law, supplier, position, {"tooling.applies": False})
         assert "tooling" not in included
-        hits = [s for s in m.sentences(text) if TOOLING.search(s)]
+        hits = [s for s in library_matrix.sentences(text) if TOOLING.search(s)]
         assert not hits, f"{law}/{supplier}: " + " | ".join(hits)
 
 
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_no_subcontractor_schedule_language_without_the_schedule(position):
     for law, supplier in SAMPLE[:3]:
         _, included, text = _text(law, supplier, position, {"subcontracting.allowed": False})
@@ -57,7 +56,7 @@ def test_no_subcontractor_schedule_language_without_the_schedule(position):
         assert not re.search(r"subcontractor listed in", body), "a schedule of subcontractors is referred to but absent"
 
 
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_security_incident_only_with_the_information_security_clause(position):
     for law, supplier in SAMPLE:
         _, included, text = _text(law, supplier, position, {})
@@ -68,9 +67,9 @@ def test_security_incident_only_with_the_information_security_clause(position):
 def test_security_incident_costs_agree_with_the_uncapped_heads():
     """The costs of a Security Incident caused by a breach of confidentiality or security are
     never said to be subject to the cap."""
-    for position in m.POSITIONS:
+    for position in library_matrix.POSITIONS:
         for law, supplier in SAMPLE:
             _, _, text = _text(law, supplier, position, {})
-            for s in m.sentences(text):
+            for s in library_matrix.sentences(text):
                 if "Security Incident" in s and re.search(r"subject to the cap", s):
                     raise AssertionError(f"{position}: {s}")

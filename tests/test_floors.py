@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import re
 
+import library_matrix
 import pytest
 
-import library_matrix as m
-from clausewright import jinja
-from clausewright import yamlio
+from clausewright import jinja, yamlio
 
 EXPECTED = {
     "confidentiality": {"trade-secrets-while-secret", "no-ai-upload", "trade-secret-register"},
@@ -30,7 +29,7 @@ EXPECTED = {
 
 def _floors() -> dict[str, list[dict]]:
     out = {}
-    for clause in m.sources().library.clauses.values():
+    for clause in library_matrix.sources().library.clauses.values():
         text = clause.path.read_text(encoding="utf-8")
         header = yamlio.load_text(re.match(r"---\n(.*?)\n---\n", text, re.S).group(1), str(clause.path))
         if header.get("floors"):
@@ -50,20 +49,20 @@ def test_the_library_declares_its_floors():
 
 
 @pytest.mark.parametrize("variant", ["all-on", "defaults"])
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_every_floor_holds_at_every_position_under_every_law(position, variant):
     floors = _floors()
     failures = []
-    for i, law in enumerate(m.laws()):
-        supplier = m.laws()[(i + 5) % len(m.laws())]
+    for i, law in enumerate(library_matrix.laws()):
+        supplier = library_matrix.laws()[(i + 5) % len(library_matrix.laws())]
         for clause_id, items in floors.items():
-            rendered = m.rendered_clause(clause_id, law, supplier, position, variant)
+            rendered = library_matrix.rendered_clause(clause_id, law, supplier, position, variant)
             if rendered is None:
                 continue
             rendered = re.sub(r"\s+", " ", rendered)  # line breaks inside a paragraph are spaces
             for f in items:
                 if f.get("when"):
-                    deal = m.deal_for(law, supplier, position, variant)
+                    deal = library_matrix.deal_for(law, supplier, position, variant)
                     if not _when(f["when"], deal):
                         continue
                 if not re.search(f["requires"], rendered):
@@ -75,7 +74,7 @@ def _when(expression: str, deal) -> bool:
     from clausewright.assembly.compose import select
     from clausewright.assembly.context import base_context
 
-    src = m.sources()
+    src = library_matrix.sources()
     context = base_context(deal, src.jurisdictions)
     included = {d.clause_id for d in select(src.library, context, deal) if d.included}
     context["included"] = lambda cid: cid in included

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
+import library_matrix
 import pytest
 
-import library_matrix as m
 from clausewright.assembly.model import Ref
 
 # Words just before a reference that promise a figure in the target ("for the period in clause").
@@ -34,9 +34,9 @@ OPTION_VARIANTS = [
 
 
 def _deals():
-    for law, supplier, position, variant in m.sampled_combinations():
+    for law, supplier, position, variant in library_matrix.sampled_combinations():
         yield law, supplier, position, variant, None
-    for position in m.POSITIONS:
+    for position in library_matrix.POSITIONS:
         for extra in OPTION_VARIANTS:
             yield "england-wales", "vietnam", position, "defaults", extra
             yield "germany", "china", position, "all-on", extra
@@ -50,7 +50,7 @@ def _references(comp):
                 targets[p.anchor] = p
     for section in comp.agreement.sections():
         for p in section.paragraphs:
-            text = m.paragraph_text(p)
+            text = library_matrix.paragraph_text(p)
             cursor = 0
             for item in p.all_inlines():
                 if isinstance(item, Ref):
@@ -58,7 +58,7 @@ def _references(comp):
                     cursor = at + len(item.text) if at >= 0 else cursor
                     yield section.clause_id, text[: max(at, 0)], text, item, targets.get(item.target)
     for d in comp.agreement.definitions:
-        text = m.inline_text(d.inlines)
+        text = library_matrix.inline_text(d.inlines)
         for item in d.inlines:
             if isinstance(item, Ref):
                 at = text.find(item.text)
@@ -68,17 +68,17 @@ def _references(comp):
 def _problems():
     problems = set()
     for law, supplier, position, variant, extra in _deals():
-        _, comp = m.composition(law, supplier, position, variant, extra)
+        _, comp = library_matrix.composition(law, supplier, position, variant, extra)
         label = f"{law}/{supplier}/{position}/{variant}/{extra or ''}"
-        for clause, before, sentence, ref, target in _references(comp):
+        for clause, before, _sentence, ref, target in _references(comp):
             if target is None:
                 problems.add(f"{label}: {clause} refers to {ref.target}, which is not in the agreement")
                 continue
-            target_text = m.paragraph_text(target)
+            target_text = library_matrix.paragraph_text(target)
             if target.kind == "heading":
                 # a whole clause: its figures are in its sub-clauses, so look at all of them
                 section = next(s for s in comp.agreement.sections() if s.clause_id == ref.target)
-                target_text = " ".join(m.paragraph_text(p) for p in section.paragraphs)
+                target_text = " ".join(library_matrix.paragraph_text(p) for p in section.paragraphs)
             window = before[-60:]
             if QUANTITY.search(window) and not NUMBER.search(target_text if target.kind != "heading" else ""):
                 problems.add(f"{clause}: “…{window}{ref.text}” points at {ref.target}, which states no figure ({position})")
@@ -92,12 +92,12 @@ def test_every_reference_lands_on_the_content_it_names():
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("position", m.POSITIONS)
+@pytest.mark.parametrize("position", library_matrix.POSITIONS)
 def test_the_force_majeure_period_is_where_termination_points(position):
-    _, comp = m.composition("england-wales", "vietnam", position, "all-on")
-    text = m.agreement_text(comp)
+    _, comp = library_matrix.composition("england-wales", "vietnam", position, "all-on")
+    text = library_matrix.agreement_text(comp)
     sentence = re.search(r"Force Majeure Event prevents the Supplier from performing for longer than the period stated in clause (\S+)\.", text)
     assert sentence, "the termination ground for force majeure is missing"
     number = sentence.group(1)
     target = next(p for p in comp.agreement.paragraphs() if p.ref_text == number)
-    assert "60 days" in m.paragraph_text(target)
+    assert "60 days" in library_matrix.paragraph_text(target)
