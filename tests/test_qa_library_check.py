@@ -136,3 +136,27 @@ def test_library_that_cannot_load(tmp_path):
     (copy.library / "library.yaml").unlink()
     report = _check(copy)
     assert [f.id for f in report.findings] == ["library-load"] and not report.ok
+
+
+def test_a_floor_no_position_may_go_below(tmp_path):
+    """A floor declared in a clause header is checked in every combination: here the supplier
+    position limits everything to fixed years, below the declared 'indefinitely' floor."""
+    copy = mini_copy(tmp_path)
+    copy.edit("library/clauses/confidentiality.clause", "  supplier: Fixed years for everything.\n",
+              "  supplier: Fixed years for everything.\nfloors:\n  - id: secrets-indefinitely\n"
+              "    rule: The obligations last indefinitely in every position.\n    requires: 'last indefinitely'\n"
+              "    when: \"included('confidentiality')\"\n")
+    report = _check(copy)
+    found = [f for f in report.findings if f.id == "library-floor-breached"]
+    assert {f.clause for f in found} == {"confidentiality"}
+    assert sorted("balanced position" in f.message or "supplier position" in f.message for f in found) == [True, True]
+    assert all("secrets-indefinitely" in f.message and "every position" in f.message for f in found)
+    assert not any("buyer position" in f.message for f in found)  # the buyer position meets it
+
+
+def test_a_floor_with_a_bad_pattern_is_refused(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("library/clauses/confidentiality.clause", "  supplier: Fixed years for everything.\n",
+              "  supplier: Fixed years for everything.\nfloors:\n  - {id: x, rule: y, requires: '(unclosed'}\n")
+    report = _check(copy)
+    assert any(f.id == "library-load" and "requires is not a valid regular expression" in f.message for f in report.findings)

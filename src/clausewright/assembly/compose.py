@@ -173,6 +173,7 @@ def _render_section(clause: Clause, context: dict[str, Any], deal: Deal, renders
         style=clause.style,
         position=position_for(clause.position, deal),
         toc=clause.toc,
+        rendered=text,
     )
 
 

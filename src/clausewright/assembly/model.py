@@ -120,6 +120,7 @@ class Section:
     style: str | None = None  # front: parties | recitals
     position: str | None = None
     toc: bool = True
+    rendered: str = ""  # the clause body as Jinja rendered it, markup still in place (floors are checked on it)
 
 
 @dataclass

@@ -26,6 +26,16 @@ class Definition:
     clause_id: str
 
 
+@dataclass(frozen=True)
+class Floor:
+    """A protection no negotiation position may go below (``library check`` enforces it)."""
+
+    id: str
+    rule: str  # the protection, in a lawyer's words
+    requires: re.Pattern[str]  # what the clause's rendered text must contain
+    when: str | None = None  # only where this condition holds (e.g. "included('tooling')")
+
+
 @dataclass
 class Clause:
     id: str
@@ -44,6 +54,7 @@ class Clause:
     style: str | None = None  # front clauses: "parties" or "recitals" numbering
     toc: bool = True
     body_line: int = 1  # line of the body in the file, for error messages
+    floors: list[Floor] = field(default_factory=list)
 
 
 @dataclass
@@ -170,7 +181,25 @@ def read_clause(path: Path) -> Clause:
         style=header.get("style"),
         toc=bool(header.get("toc", True)),
         body_line=body_line,
+        floors=_floors(header.get("floors"), where),
     )
+
+
+def _floors(raw: Any, where: str) -> list[Floor]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise LibraryError(where, "floors must be a list of {id, rule, requires, when}")
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not all(item.get(k) for k in ("id", "rule", "requires")):
+            raise LibraryError(where, f"floors[{i}] needs id, rule and requires")
+        try:
+            pattern = re.compile(str(item["requires"]))
+        except re.error as exc:
+            raise LibraryError(where, f"floors[{i}] ({item['id']}): requires is not a valid regular expression: {exc}") from None
+        out.append(Floor(str(item["id"]), " ".join(str(item["rule"]).split()), pattern, _expr(item.get("when"))))
+    return out
 
 
 def _expr(value: Any) -> str | None:

@@ -33,6 +33,7 @@ from babel.numbers import list_currencies
 
 from clausewright import jinja, resources
 from clausewright.assembly.compose import compose
+from clausewright.assembly.context import base_context
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.findings import Finding, counts, kind, make, sort
 from clausewright.inputs.deal import convert, put_dotted, validate
@@ -55,6 +56,7 @@ INCONSISTENT = kind("library-inconsistent", "error", "terms or cross-references 
 NEVER = kind("library-never-included", "warning", "a clause is left out in every combination tried, so it was never rendered", "library")
 DEFINITION_NEVER = kind("library-definition-never-used", "warning", "a definition is pruned in every combination tried", "library")
 PROFILE = kind("library-profile", "error", "a profile lacks data that the engine, the templates or the rule checks read, or has a bad value", "library")
+FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
@@ -493,9 +495,34 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
     for f in composition.findings:
         if f.severity == "error":
             outcome.findings.append((INCONSISTENT, f"{f.id}: {f.message}", f.clause))
+    outcome.findings += floor_breaches(library, jurisdictions, deal, composition)
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
     return outcome
+
+
+def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
+    """Each declared floor that a rendered clause does not meet (white space read as one space)."""
+    out: list[tuple[str, str, str | None]] = []
+    sections = list(composition.agreement.sections())
+    present = {s.clause_id for s in sections}
+    context: dict[str, Any] | None = None
+    for section in sections:
+        floors = library.clauses[section.clause_id].floors
+        if not floors:
+            continue
+        text = " ".join(section.rendered.split())
+        for floor in floors:
+            if floor.when is not None:
+                if context is None:
+                    context = base_context(deal, jurisdictions)
+                    context["included"] = lambda cid: cid in present
+                if not jinja.evaluate(floor.when, context):
+                    continue
+            if not floor.requires.search(text):
+                where = f" at the {section.position} position" if section.position else ""
+                out.append((FLOOR, f"clause {section.clause_id}{where} breaks floor {floor.id!r}: {floor.rule}", section.clause_id))
+    return out
 
 
 def run_matrix(library: Library, jurisdictions: Jurisdictions, combos: list[Combination], *, jobs: int = 1) -> list[Outcome]:
