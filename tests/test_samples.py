@@ -35,7 +35,8 @@ def generated(bundled_sources, tmp_path_factory):
 
 def test_there_are_samples():
     names = {p.stem for p in SAMPLE_FILES}
-    assert {"vietnam-supplier", "singapore-law", "buyer-favourable", "supplier-favourable", "all-options"} <= names
+    assert {"vietnam-supplier", "singapore-law", "buyer-favourable", "supplier-favourable", "all-options",
+            "shenzhen-electronics", "bengaluru-engineering", "thai-die-caster", "korea-supplier", "mexico-maquiladora"} <= names
 
 
 @pytest.mark.parametrize("name", [p.stem for p in SAMPLE_FILES])
