@@ -266,7 +266,7 @@ def test_remedies_use_the_governing_laws_own_penalty_test(remedies_drafts, law):
                 for figure in re.findall(r"(\d+(?:\.\d+)?) per cent", text):
                     assert float(figure) <= cap, (law, figure)
             if test == "penalty_within_principal":
-                assert "or, if less, the value or amount of the principal obligation breached" in text
+                assert "or, if less, the value or amount of the principal obligation breached (its" in text
                 assert "either performance of the obligation breached or payment of the penalty" in text
                 assert "claim both" not in low
 
