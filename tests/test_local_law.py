@@ -8,10 +8,10 @@ import sys
 import zipfile
 
 import pytest
+from conftest import ROOT, SAMPLES
 
 from clausewright import jinja, pipeline
 from clausewright.assembly.context import base_context
-from conftest import ROOT, SAMPLES
 
 ROLES = {"supplier_country": "supplier.country", "buyer_country": "buyer.country", "governing_law": "law.governing_law",
          "arbitration_law": "disputes.arbitration_agreement_law", "courts": "disputes.courts"}
@@ -94,7 +94,7 @@ def test_note_conditions_evaluate_on_every_sample(bundled_sources, sample):
     deal = _deal(bundled_sources, sample=sample)
     ctx = base_context(deal, bundled_sources.jurisdictions)
     ctx["included"] = lambda cid: True
-    for pid, note in _notes(bundled_sources):
+    for _pid, note in _notes(bundled_sources):
         if note.get("when"):
             jinja.evaluate(note["when"], ctx)  # raises on an unknown name
 

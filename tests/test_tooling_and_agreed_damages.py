@@ -13,11 +13,11 @@ import re
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import ROOT, SAMPLES
 
 from clausewright import pipeline
 from clausewright.cli.main import cli
 from clausewright.qa.drafting import plain_text
-from conftest import ROOT, SAMPLES
 
 SAMPLE = SAMPLES / "all-options.yaml"
 PROFILES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "jurisdictions" / "profiles").glob("*.yaml"))}
@@ -309,7 +309,7 @@ NOTE_CHECKS = {
 
 
 def test_every_remedies_note_is_checked_and_names_its_law():
-    for law, data in PROFILES.items():
+    for data in PROFILES.values():
         for note in data.get("notes") or []:
             if note.get("clause") != "remedies":
                 continue
