@@ -26,8 +26,8 @@ ROLES: tuple[Role, ...] = (
     Role("supplier_country", "supplier_country", "supplier.country", "profiles", "supplier's country profile", "supplier_country", notes=True),
     Role("governing_law", "law", "law.governing_law", "profiles", "governing-law profile", "governing_law", notes=True),
     Role("arbitration_law", "arbitration_law", "disputes.arbitration_agreement_law", "profiles", "arbitration-agreement-law profile", "arbitration_agreement_law", notes=True),
-    Role("buyer_country", "buyer_country", "buyer.country", "profiles", "buyer's country profile", "buyer_country"),
-    Role("courts", "courts", "disputes.courts", "profiles", "courts profile"),
+    Role("buyer_country", "buyer_country", "buyer.country", "profiles", "buyer's country profile", "buyer_country", notes=True),
+    Role("courts", "courts", "disputes.courts", "profiles", "courts profile", notes=True),
     Role("institution", "institution", "disputes.institution", "institutions", "arbitral institution (institutions.yaml)"),
     Role("seat", "seat", "disputes.seat", "seats", "arbitration seat (seats.yaml)"),
 )
@@ -36,3 +36,5 @@ BY_NAME: dict[str, Role] = {role.name: role for role in ROLES}
 BY_ID: dict[str, Role] = {role.id: role for role in ROLES}
 PROFILE_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role.catalogue == "profiles")
 NOTE_ROLES: tuple[Role, ...] = tuple(role for role in ROLES if role.notes)
+# The roles a counsel note that names none (``roles:``) applies under.
+DEFAULT_NOTE_ROLES: tuple[str, ...] = ("supplier_country", "governing_law", "arbitration_law")

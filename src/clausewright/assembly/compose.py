@@ -171,10 +171,20 @@ def _render_section(clause: Clause, context: dict[str, Any], deal: Deal, renders
         title=clause.title,
         paragraphs=paragraphs,
         style=clause.style,
-        position=position_for(clause.position, deal),
+        position=position_for(clause.position, deal) if _topic_in_play(clause, context, deal, renders) else None,
         toc=clause.toc,
         rendered=text,
     )
+
+
+def _topic_in_play(clause: Clause, context: dict[str, Any], deal: Deal, renders: _Renders) -> bool:
+    """Whether the clause's negotiated topic shapes this draft (``position_when``): the agreed-damages
+    position means nothing in a draft without agreed damages, so no note, memo row or provenance
+    names it there."""
+    if clause.position_when is None:
+        return True
+    where = f"clause {clause.id} ({clause.path}), position_when"
+    return renders.condition(clause, clause.position_when, _clause_context(clause, context, deal), where)
 
 
 def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Deal, renders: _Renders) -> list[Definition]:
@@ -407,7 +417,7 @@ def _attach_position_notes(agreement: Agreement, library: Library) -> None:
     """Each negotiated clause's drafting note, as a comment for the lawyer on its heading."""
     for section in agreement.sections():
         clause = library.clauses[section.clause_id]
-        if not clause.position or not section.paragraphs:
+        if not clause.position or not section.position or not section.paragraphs:
             continue
         others = "; ".join(f"{pos}: {note}" for pos, note in clause.positions.items() if pos != section.position)
         text = f"Negotiated topic {clause.position}, drafted at the {section.position} position: {clause.positions[section.position]} Other positions: {others}"

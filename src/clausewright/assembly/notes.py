@@ -1,25 +1,41 @@
-"""Local counsel notes: which profiles' notes reach a draft, and how a note is worded.
+"""Local counsel notes: which notes of the profiles in play reach a draft, and how a note is worded.
 
-A note belongs to a profile and names the clause it concerns. The profiles in play are those of
-the roles in ``roles.NOTE_ROLES`` (deduplicated, in that order); a note reaches the draft only
-when its clause is in it. The Word comments (``compose.py``), ``explain`` and the drafting memo all
-take their notes from here, so they cannot disagree.
+A note belongs to a profile and names the clause it concerns. It reaches the draft only when
+all of these hold:
+
+- the profile holds, in this deal, one of the roles the note lists in ``roles`` (supplier_country,
+  buyer_country, governing_law, arbitration_law, courts; a note that lists none applies under
+  ``roles.DEFAULT_NOTE_ROLES``): a Vietnamese penalty note written for Vietnamese law does not
+  reach a Singapore-law draft just because the supplier is Vietnamese;
+- its clause is in the draft;
+- its ``when`` condition, if any, is true: a Jinja expression over the same names as a clause's
+  ``when`` (``deal``, ``law``, ``seat``, ``institution``, ``included('remedies')``, ...).
+
+The Word comments (``compose.py``), ``explain`` and the drafting memo all take their notes from
+here, so they cannot disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2 import UndefinedError
+
+from clausewright import jinja
+from clausewright.assembly.context import base_context
+from clausewright.errors import LibraryError
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
-from clausewright.roles import NOTE_ROLES
+from clausewright.roles import DEFAULT_NOTE_ROLES, NOTE_ROLES
 
 
 @dataclass(frozen=True)
 class Note:
     profile: Profile
     data: dict[str, Any]
+    held: frozenset[str]  # the roles the profile holds in this deal
 
     @property
     def clause(self) -> str:
@@ -33,25 +49,58 @@ class Note:
     def verify(self) -> bool:
         return bool(self.data.get("verify"))
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(self.data.get("roles") or DEFAULT_NOTE_ROLES)
 
-def profiles_in_play(deal: Deal, jurisdictions: Jurisdictions) -> list[Profile]:
-    """The profiles whose notes apply, once each, in role order."""
-    out: list[Profile] = []
+    @property
+    def when(self) -> str | None:
+        when = self.data.get("when")
+        return str(when) if when is not None else None
+
+
+def profiles_in_play(deal: Deal, jurisdictions: Jurisdictions) -> list[tuple[Profile, frozenset[str]]]:
+    """Each profile a note can come from, once, in role order, with the roles it holds."""
+    held: dict[str, tuple[Profile, set[str]]] = {}
     for role in NOTE_ROLES:
         profile = jurisdictions.profiles.get(deal.get(role.parameter) or "")
-        if profile is not None and profile not in out:
-            out.append(profile)
-    return out
+        if profile is not None:
+            held.setdefault(profile.id, (profile, set()))[1].add(role.id)
+    return [(profile, frozenset(roles)) for profile, roles in held.values()]
 
 
 def candidate_notes(deal: Deal, jurisdictions: Jurisdictions) -> list[Note]:
-    """Every note of the profiles in play, whether or not its clause is in the draft."""
-    return [Note(profile, note) for profile in profiles_in_play(deal, jurisdictions) for note in profile.data.get("notes") or []]
+    """The notes whose profile holds one of their roles, whether or not the rest applies."""
+    out = []
+    for profile, held in profiles_in_play(deal, jurisdictions):
+        for data in profile.data.get("notes") or []:
+            note = Note(profile, data, held)
+            if held.intersection(note.roles):
+                out.append(note)
+    return out
+
+
+def condition(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str]) -> Callable[[Note], bool]:
+    """Whether a note's ``when`` holds in this deal (the context is built on first use)."""
+    context: dict[str, Any] = {}
+
+    def holds(note: Note) -> bool:
+        if note.when is None:
+            return True
+        if not context:
+            context.update(base_context(deal, jurisdictions), included=lambda cid: cid in clause_ids)
+        try:
+            return bool(jinja.evaluate(note.when, context))
+        except (UndefinedError, jinja.FragmentError) as exc:  # a name or expression the profile got wrong
+            raise LibraryError(str(note.profile.path), f"note {note.id}: when {note.when!r} cannot be evaluated: {exc}") from None
+
+    return holds
 
 
 def applicable_notes(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str]) -> list[Note]:
     """The notes that reach a draft holding the clauses ``clause_ids``."""
-    return [note for note in candidate_notes(deal, jurisdictions) if note.clause in clause_ids]
+    holds = condition(deal, jurisdictions, clause_ids)
+    return [note for note in candidate_notes(deal, jurisdictions) if note.clause in clause_ids and holds(note)]
 
 
 def note_text(profile_name: str, note: dict[str, Any]) -> str:

@@ -9,8 +9,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from clausewright import yamlio
+from jinja2.exceptions import TemplateSyntaxError
+
+from clausewright import jinja, yamlio
 from clausewright.errors import LibraryError
+from clausewright.roles import NOTE_ROLES
 
 # Keys every profile must have; rule checks, clauses and signature blocks read them.
 PROFILE_KEYS = (
@@ -98,6 +101,23 @@ def _mapping(path: Path) -> dict[str, dict[str, Any]]:
     return {str(k): v for k, v in data.items()}
 
 
+def _check_note_applies(note: dict[str, Any], where: str) -> None:
+    """A note's ``roles`` name roles that carry notes; its ``when`` compiles."""
+    roles = note.get("roles")
+    if roles is not None:
+        known = [role.id for role in NOTE_ROLES]
+        if not isinstance(roles, list) or not roles or any(r not in known for r in roles):
+            raise LibraryError(where, f"roles must list one or more of: {', '.join(known)} (got {roles!r})")
+    when = note.get("when")
+    if when is not None:
+        if not isinstance(when, str) or not when.strip():
+            raise LibraryError(where, "when must be a condition, e.g. \"deal.liquidated_damages.applies\"")
+        try:
+            jinja.EXPRESSIONS.compile_expression(when, undefined_to_none=False)
+        except TemplateSyntaxError as exc:
+            raise LibraryError(where, f"when {when!r} is not a valid condition: {exc.message}") from None
+
+
 def _check_profile(data: Any, path: Path, institutions: dict, seats: dict) -> Profile:
     where = str(path)
     if not isinstance(data, dict):
@@ -118,4 +138,5 @@ def _check_profile(data: Any, path: Path, institutions: dict, seats: dict) -> Pr
         for key in ("id", "clause", "text", "last_reviewed"):
             if key not in note:
                 raise LibraryError(where, f"notes[{i}] needs '{key}'")
+        _check_note_applies(note, f"{where}: notes[{i}] ({note['id']})")
     return Profile(id=str(data["id"]), version=str(data["version"]), data=data, sha256="", path=path)

@@ -15,7 +15,7 @@ from clausewright.inputs.schema import Schema, load_schema
 PARTS = ("front", "body", "schedule")
 POSITIONS = ("buyer", "balanced", "supplier")
 _CLAUSE_ID = re.compile(r"[a-z][a-z0-9-]*")
-_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors"}
+_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors", "position_when"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,7 @@ class Clause:
     toc: bool = True
     body_line: int = 1  # line of the body in the file, for error messages
     floors: list[Floor] = field(default_factory=list)
+    position_when: str | None = None  # when the negotiated topic is in play (e.g. only with agreed damages)
 
 
 @dataclass
@@ -182,6 +183,7 @@ def read_clause(path: Path) -> Clause:
         toc=bool(header.get("toc", True)),
         body_line=body_line,
         floors=_floors(header.get("floors"), where),
+        position_when=_expr(header.get("position_when")),
     )
 
 

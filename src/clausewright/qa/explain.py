@@ -19,7 +19,7 @@ from jinja2 import UndefinedError
 from clausewright import jinja
 from clausewright.assembly.compose import Composition, select
 from clausewright.assembly.context import base_context, position_for
-from clausewright.assembly.notes import candidate_notes
+from clausewright.assembly.notes import candidate_notes, condition
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
@@ -165,7 +165,7 @@ class _Explainer:
             except jinja.FragmentError:
                 reads = []
             out.decided_by = [self.value(r, ctx) for r in reads if r.root != "position" or clause.position]
-        if clause.position:
+        if clause.position and not (section is not None and section.position is None):
             out.topic = clause.position
             out.position = position_for(clause.position, self.deal)
             if self.deal.get(f"positions.{clause.position}"):
@@ -212,12 +212,16 @@ class _Explainer:
         return [Variant(name, self.source_of(name), BY_NAME[name].parameter, sorted(paths)) for name, paths in sorted(by_name.items())]
 
     def notes(self, clause_id: str, included: bool) -> list[Note]:
+        """The notes of the profiles in play (by their roles) that concern this clause; attached
+        when the clause is in the draft and the note's condition holds."""
+        present = {s.clause_id for s in self.composition.agreement.sections()} if self.composition else set()
+        holds = condition(self.deal, self.jurisdictions, present)
         return [
-            Note(n.profile.id, n.id, " ".join(str(n.data.get("text", "")).split()), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify, included)
+            Note(n.profile.id, n.id, " ".join(str(n.data.get("text", "")).split()), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify,
+                 included and holds(n))
             for n in candidate_notes(self.deal, self.jurisdictions)
             if n.clause == clause_id
         ]
-
 
 def explain(library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None = None) -> list[Explanation]:
     x = _Explainer(library, deal, jurisdictions, composition)
@@ -267,7 +271,7 @@ def format_text(explanations: list[Explanation], header: list[str]) -> str:
             reads = f": {', '.join(variant.reads)}" if variant.reads else ""
             lines.append(f"      {variant.name}.* from {variant.source} (chosen by {variant.selected_by}){reads}")
         for n in e.notes:
-            state = "attached as a comment" if n.attached else "not attached (clause left out)"
+            state = "attached as a comment" if n.attached else "not attached (clause left out, or its condition is false)"
             cite = f" Source: {n.citation}." if n.citation else ""
             lines.append(f"      counsel note {n.profile}/{n.id} ({state}; reviewed {n.last_reviewed}{'; VERIFY' if n.verify else ''}): {n.text}{cite}")
     return "\n".join(lines)

@@ -41,6 +41,7 @@ from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import Invalid
+from clausewright.qa import notes as note_checks
 from clausewright.qa import rules
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
 
@@ -56,6 +57,8 @@ INCONSISTENT = kind("library-inconsistent", "error", "terms or cross-references 
 NEVER = kind("library-never-included", "warning", "a clause is left out in every combination tried, so it was never rendered", "library")
 DEFINITION_NEVER = kind("library-definition-never-used", "warning", "a definition is pruned in every combination tried", "library")
 PROFILE = kind("library-profile", "error", "a profile lacks data that the engine, the templates or the rule checks read, or has a bad value", "library")
+NOTE_MISFIT = kind("library-note-misfit", "error", "a counsel note reaches a draft it does not fit (another seat, a law not in play, an absent clause or agreed sums) in some combination", "library")
+NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say under which roles of its profile it applies (roles:)", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
@@ -281,6 +284,10 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
         missing = [key for key in REQUIRED if not _get(data, key)[0]]
         if missing:
             bad(f"missing {', '.join(missing)}")
+        for note in data.get("notes") or []:
+            if not note.get("roles"):
+                out.append(make(NOTE_ROLES, f"profile {pid}: note {note.get('id')} gives no roles, so it applies whenever the profile is the supplier's "
+                                "country, the governing law or the arbitration agreement's law; say which (roles: [governing_law], ...)", source=where, subject=str(note.get("id"))))
         gaps = [key for key in DOCUMENTED if not _get(data, key)[0]]
         if gaps:
             out.append(make(PROFILE_GAP, f"profile {pid}: missing {', '.join(gaps)} (docs/library-format.md §6)", source=where, subject=pid))
@@ -496,6 +503,7 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
         if f.severity == "error":
             outcome.findings.append((INCONSISTENT, f"{f.id}: {f.message}", f.clause))
     outcome.findings += floor_breaches(library, jurisdictions, deal, composition)
+    outcome.findings += [(NOTE_MISFIT, f.message, f.clause) for f in note_checks.misfits(composition, deal, jurisdictions)]
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
     return outcome

@@ -101,7 +101,7 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
     sections = {s.clause_id: s for s in composition.agreement.sections()}
     for clause in [c for part in ("front", "body", "schedule") for c in lib.ordered(part)]:
         section = sections.get(clause.id)
-        if not clause.position or section is None:
+        if not clause.position or section is None or section.position is None:
             continue
         topic = f"positions.{clause.position}"
         label = schema[topic].label if topic in schema else clause.position

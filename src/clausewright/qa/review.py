@@ -11,7 +11,7 @@ from clausewright.assembly.compose import Composition
 from clausewright.findings import Finding, apply_allow, sort
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
-from clausewright.qa import drafting, rules
+from clausewright.qa import drafting, notes, rules
 
 
 def review(composition: Composition, deal: Deal, jurisdictions: Jurisdictions, *, allow: Iterable[str] = (), answers: dict[str, Any] | None = None) -> list[Finding]:
@@ -20,5 +20,6 @@ def review(composition: Composition, deal: Deal, jurisdictions: Jurisdictions, *
     findings = list(composition.findings)
     findings += drafting.check(composition.agreement, deal, jurisdictions)
     findings += rules.check(deal, jurisdictions, composition, answers)
+    findings += notes.misfits(composition, deal, jurisdictions)
     return sort(apply_allow(findings, allow))
 

@@ -1,0 +1,62 @@
+"""Counsel notes that do not fit the draft they sit on.
+
+The engine attaches a note only where its profile holds one of the note's roles, its clause is in
+the draft and its condition holds (``assembly/notes.py``). This check reads what each attached
+note says, so a note whose wording outruns its conditions is caught too: a note that names a
+seat other than the draft's, a law that is none of the laws in play, a clause the draft does not
+contain, or agreed sums in a draft that has none. ``check`` reports it for one deal; ``library
+check`` over the whole law x country x position matrix.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clausewright.assembly.compose import Composition
+from clausewright.assembly.notes import Note, applicable_notes
+from clausewright.findings import Finding, kind, make
+from clausewright.inputs.deal import Deal
+from clausewright.inputs.jurisdictions import Jurisdictions
+from clausewright.roles import PROFILE_ROLES
+
+NOTE_MISFIT = kind("note-does-not-fit", "warning", "a counsel note attached to the draft speaks of a seat, law, clause or agreed sums that the draft does not have", "drafting")
+
+_CLAUSE = re.compile(r"\b[Cc]lauses? ([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z]{4,})\b")
+_AGREED_SUMS = re.compile(r"\b(?:penalt(?:y|ies)|agreed sums?|liquidated damages|Vertragsstrafe)\b", re.I)
+
+
+def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) -> list[Finding]:
+    agreement = composition.agreement
+    present = {s.clause_id for s in agreement.sections()}
+    known = {d.clause_id for d in composition.decisions}
+    anchors = {p.anchor for p in agreement.paragraphs() if p.anchor}
+    in_play = {deal.get(role.parameter) for role in PROFILE_ROLES}
+    seat = deal.get("disputes.seat") if deal.get("disputes.method", "arbitration") == "arbitration" else None
+    agreed_sums = composition.subjects.get("agreed_damages_anchor")
+    out = []
+    for note in applicable_notes(deal, jurisdictions, present):
+        text = " ".join(str(note.data.get("text", "")).split())
+        for problem in _problems(text, note, jurisdictions, in_play, seat, present, known):
+            out.append(_finding(note, problem))
+        if agreed_sums and agreed_sums not in anchors and _AGREED_SUMS.search(text) and note.clause == agreed_sums.split(".")[0]:
+            out.append(_finding(note, "speaks of agreed sums or a penalty, but this draft has no agreed-sums provision"))
+    return out
+
+
+def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set, seat: str | None, present: set[str], known: set[str]) -> list[str]:
+    problems = []
+    for sid, data in jurisdictions.seats.items():
+        name = re.escape(str(data.get("name") or sid))
+        if sid != seat and re.search(rf"\b{name}[- ](?:seat|seated)\b|\bseat(?:ed)? (?:in|of|at) {name}\b", text):
+            problems.append(f"names a {data.get('name')} seat, but the draft's seat is {seat or 'none (courts)'}")
+    for pid, profile in jurisdictions.profiles.items():
+        short = str((profile.data.get("governing_law") or {}).get("short") or "")
+        if pid not in in_play and short and re.search(rf"\b{re.escape(short)}\b", text):
+            problems.append(f"speaks of {short}, which is none of the laws in play (governing law, the parties' countries, the arbitration agreement, the courts)")
+    for cid in sorted(set(_CLAUSE.findall(text)) & known - present):
+        problems.append(f"refers to clause {cid}, which is not in this draft")
+    return problems
+
+
+def _finding(note: Note, problem: str) -> Finding:
+    return make(NOTE_MISFIT, f"{note.profile.name} note {note.id} {problem}", clause=note.clause, source=f"{note.profile.id} profile {note.profile.version}, notes", subject=note.id)
