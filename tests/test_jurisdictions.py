@@ -9,6 +9,7 @@ import pytest
 from conftest import SAMPLES
 
 from clausewright import pipeline, resources
+from clausewright.assembly.notes import applicable_notes
 from clausewright.inputs.deal import read_deal_file
 from clausewright.ooxml import reader
 
@@ -91,10 +92,16 @@ def test_counsel_notes_are_comments_on_their_clause(bundled_sources, tmp_path):
     info = reader.read((tmp_path / "vn.docx").read_bytes())
     titles = {s.clause_id: s.paragraphs[0] for s in result.composition.agreement.sections()}
     checked = 0
+    applying = {(n.profile.id, n.id) for n in applicable_notes(result.deal, bundled_sources.jurisdictions, set(titles))}
     for pid in ("vietnam", "singapore"):
         profile = bundled_sources.jurisdictions.profiles[pid]
         for note in profile.data["notes"]:
             if note["clause"] not in titles:
+                continue
+            expected = f"[{profile.name}] " + " ".join(str(note["text"]).split())
+            everywhere = [" ".join(t.split()) for t in info.comments.values()]
+            if (pid, note["id"]) not in applying:  # its roles or condition keep it out of this draft
+                assert not any(t.startswith(expected) for t in everywhere), note["id"]
                 continue
             heading_text = titles[note["clause"]].inlines[0].text
             anchored = [p for p in info.paragraphs if p.text == heading_text and p.comments]

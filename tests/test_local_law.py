@@ -127,8 +127,6 @@ def test_notes_that_ask_for_a_missing_clause_say_so(bundled_sources):
             assert "library has no clause" in text or "clause " in text, f"{pid}/{note['id']}"
 
 
-@pytest.mark.xfail(strict=True, reason="the engine still attaches every note of a profile in play; "
-                   "it is to read `roles` and `when` (compose._attach_notes)")
 def test_generated_draft_carries_only_the_notes_that_apply(tmp_path):
     out = tmp_path / "vn.docx"
     subprocess.run([sys.executable, "-m", "clausewright", "generate", str(SAMPLES / "vietnam-supplier.yaml"), "-o", str(out), "--force"],

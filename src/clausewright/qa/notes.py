@@ -46,9 +46,10 @@ def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) 
 def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set, seat: str | None, present: set[str], known: set[str]) -> list[str]:
     problems = []
     for sid, data in jurisdictions.seats.items():
-        name = re.escape(str(data.get("name") or sid))
+        city = str(data.get("city") or data.get("name") or sid)
+        name = re.escape(city)
         if sid != seat and re.search(rf"\b{name}[- ](?:seat|seated)\b|\bseat(?:ed)? (?:in|of|at) {name}\b", text):
-            problems.append(f"names a {data.get('name')} seat, but the draft's seat is {seat or 'none (courts)'}")
+            problems.append(f"names a {city} seat, but the draft's seat is {seat or 'none (courts)'}")
     for pid, profile in jurisdictions.profiles.items():
         short = str((profile.data.get("governing_law") or {}).get("short") or "")
         if pid not in in_play and short and re.search(rf"\b{re.escape(short)}\b", text):
