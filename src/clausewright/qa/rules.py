@@ -12,6 +12,7 @@ Facts: docs/qa.md lists each rule with the source it relies on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,6 +37,12 @@ ARBITRATION_LANGUAGE = kind("arbitration-language", "warning", "no language of a
 STAMP_DUTY = kind("stamp-duty", "warning", "stamp duty applies in a party's country or under the governing law (India, Thailand: unstamped, the agreement is inadmissible in evidence until stamped)", "rule")
 STAMP_DUTY_UNKNOWN = kind("stamp-duty-unknown", "info", "the profile does not say whether stamp duty applies", "rule")
 TECHNOLOGY_EXPORT = kind("technology-export", "warning", "assigning foreground IP developed in the supplier's country is a technology export needing registration or a licence (PRC)", "rule")
+PENALTY_ENFORCEMENT = kind("penalty-at-enforcement", "warning", "agreed sums beyond a cap of the supplier's own law, where an award or judgment would be enforced (Mexico, Vietnam)", "rule")
+TOOLING_LOCATION = kind("tooling-location-unapproved", "warning", "tooling is kept at a site that is neither the supplier's site nor an approved subcontractor's", "rule")
+TOOLING_AMORTISATION = kind("tooling-amortisation-missing", "warning", "tooling amortised into the prices has no amount, or no quantity or period, to amortise over", "rule")
+INCOTERM_VESSEL = kind("incoterm-vessel-only", "warning", "FOB, FAS, CFR or CIF chosen for containerised goods; those rules are meant for goods loaded directly on board a vessel", "rule")
+SERVICES = kind("services-not-goods", "error", "the deal is for services, but this agreement is for the manufacture and sale of goods", "rule")
+DELIVERY_NOT_PHYSICAL = kind("delivery-place-not-physical", "warning", "the named place of an Incoterms rule is a server, e-mail or online location, not a physical place", "rule")
 SEAT_NYC = kind("seat-not-new-york-convention", "warning", "the arbitration seat is in a state that is not party to the New York Convention", "rule")
 
 # Deal parameters the rules read (counted as used by ``clausewright library check``).
@@ -43,6 +50,9 @@ PARAMETERS = (
     "liquidated_damages.applies", "liquidated_damages.basis", "liquidated_damages.amount", "liquidated_damages.percent",
     "positions.liquidated_damages", "non_compete.applies", "disputes.language", "disputes.institution", "disputes.seat",
     "disputes.method", "buyer.country", "supplier.country", "law.governing_law",
+    "liquidated_damages.tier2_percent", "liquidated_damages.tier3_percent", "liquidated_damages.max_repeats",
+    "tooling.register", "supplier.site", "supplier.address", "subcontracting.allowed", "subcontracting.approved",
+    "commercial.incoterm", "commercial.containerised", "commercial.supply", "commercial.delivery_place",
 )
 
 # The clauses, anchors and terms the rules look for are the library's ``subjects``
@@ -141,45 +151,60 @@ def _verify(*flags: Any) -> bool:
 # --- the rules -------------------------------------------------------------------------------------
 
 
+_TIERS = (("tier 1", "liquidated_damages.percent"), ("tier 2", "liquidated_damages.tier2_percent"), ("tier 3", "liquidated_damages.tier3_percent"))
+
+
 def penalty(f: Facts) -> list[Finding]:
+    """Agreed sums against the governing law's penalty regime (a cap on the obligation breached,
+    or the principal obligation), tier by tier; and against the supplier's own law, where an award
+    or judgment would be enforced."""
     law = f.law
     if law is None or not f.deal.get("liquidated_damages.applies"):
         return []
-    pen = law.data.get("penalty") or {}
+    out = _penalty_under(f, law, enforcement=False)
+    supplier = f.supplier
+    if supplier is not None and supplier.id != law.id:
+        out += _penalty_under(f, supplier, enforcement=True)
+    return out
+
+
+def _penalty_under(f: Facts, profile: Profile, *, enforcement: bool) -> list[Finding]:
+    pen = profile.data.get("penalty") or {}
     regime = pen.get("regime")
+    if regime not in ("capped_penalty", "penalty_within_principal"):
+        return []
+    if regime == "capped_penalty" and pen.get("cap_percent") is None:
+        return []
+    limit = Decimal(str(pen["cap_percent"])) if regime == "capped_penalty" else Decimal(100)
+    limit_words = f"{limit}% of the value of the obligation breached" if regime == "capped_penalty" else "the value of the principal obligation"
+    source, verify = _cite(profile, "penalty"), _verify(pen.get("verify"))
+    clause = f.where(f.subject("agreed_damages"))
+    position = f.deal.get("positions.liquidated_damages") or f.deal.get("positions.overall")
+    times = f.deal.get("liquidated_damages.max_repeats")
+    repeats = (f" and, in the buyer-favourable position, may fall due again{f' up to {times} times' if times else ''} for a continuing breach"
+               if position == "buyer" else "")
     basis = f.deal.get("liquidated_damages.basis")
-    percent = f.deal.get("liquidated_damages.percent")
+    over = [(tier, f.deal.get(pid), pid) for tier, pid in _TIERS if f.deal.get(pid) is not None and Decimal(str(f.deal.get(pid))) > limit]
+    if enforcement:
+        if basis == "percent" and not over:
+            return []
+        return [make(PENALTY_ENFORCEMENT, f"the supplier is in {profile.name}, where an award or judgment on the agreed sums would be enforced; "
+                     f"{_law(profile)} limits a penalty to {limit_words}, and a court there may apply that limit as public policy even though "
+                     f"{_law(f.law) if f.law else 'another law'} governs. Keep each tier within that limit or confirm with local counsel",
+                     clause=clause, source=source, verify=True, subject="liquidated_damages.amount")]
+    if basis == "percent":
+        kind_id = PENALTY_CAP if regime == "capped_penalty" else PENALTY_PRINCIPAL
+        out = [make(kind_id, f"the {tier} agreed sum is {value}% of 12 months' prices, above {limit_words} allowed under {_law(profile)}; lower {pid} "
+                    f"to {limit} or less", clause=clause, source=source, verify=verify, subject=pid) for tier, value, pid in over]
+        if out or not repeats:
+            return out
     amount = f.deal.get("liquidated_damages.amount")
-    source = _cite(law, "penalty")
-    verify = _verify(pen.get("verify"))
     if amount is not None and f.deal.get("commercial.currency"):
         amount = formatting.money(amount, f.deal.get("commercial.currency"))
-    position = f.deal.get("positions.liquidated_damages") or f.deal.get("positions.overall")
-    repeats = position == "buyer"
-    out: list[Finding] = []
-    clause = f.subject("agreed_damages")
-    if regime == "capped_penalty" and pen.get("cap_percent") is not None:
-        cap = Decimal(str(pen["cap_percent"]))
-        if basis == "percent" and percent is not None and Decimal(str(percent)) > cap:
-            out.append(make(PENALTY_CAP, f"the agreed sum is {percent}% of 12 months' prices, above the {cap}% cap on penalties under {_law(law)} "
-                            f"(the cap is measured on the value of the obligation breached); lower liquidated_damages.percent to {cap} or less",
-                            clause=f.where(clause), source=source, verify=verify, subject="liquidated_damages.percent"))
-        elif basis == "amount" or repeats:
-            what = f"a fixed sum ({amount})" if basis == "amount" else f"{percent}% of 12 months' prices"
-            extra = " and, in the buyer-favourable position, it is due again for every 30 days a breach continues" if repeats else ""
-            out.append(make(PENALTY_UNVERIFIED, f"the agreed sum is {what}{extra}; under {_law(law)} a penalty may not exceed {cap}% of the value of "
-                            "the obligation breached, so check the figure against that value (any excess is unenforceable)",
-                            clause=f.where(clause), source=source, verify=verify, subject="liquidated_damages.basis"))
-    elif regime == "penalty_within_principal":
-        if basis == "percent" and percent is not None and Decimal(str(percent)) > 100:
-            out.append(make(PENALTY_PRINCIPAL, f"the agreed sum is {percent}% of 12 months' prices; under {_law(law)} a penalty may not exceed the "
-                            "principal obligation", clause=f.where(clause), source=source, verify=verify, subject="liquidated_damages.percent"))
-        elif basis == "amount" or repeats:
-            what = f"a fixed sum ({amount})" if basis == "amount" else f"{percent}% of 12 months' prices"
-            extra = ", due again for every 30 days a breach continues (buyer-favourable position)" if repeats else ""
-            out.append(make(PENALTY_UNVERIFIED, f"the agreed sum is {what}{extra}; under {_law(law)} a penalty may not exceed the value of the "
-                            "principal obligation, so check the total against it", clause=f.where(clause), source=source, verify=verify, subject="liquidated_damages.basis"))
-    return out
+    what = f"fixed sums (tier 1: {amount})" if basis == "amount" else "percentages of 12 months' prices"
+    return [make(PENALTY_UNVERIFIED, f"the agreed sums are {what}{repeats}; under {_law(profile)} a penalty may not exceed {limit_words}, "
+                 "so check each tier against that value (any excess is unenforceable); the clause states each tier as the lesser of its sum and that limit",
+                 clause=clause, source=source, verify=verify, subject="liquidated_damages.basis")]
 
 
 def foreign_law(f: Facts) -> list[Finding]:
@@ -310,7 +335,83 @@ def seat_convention(f: Facts) -> list[Finding]:
                  clause=f.where(f.subject("disputes")), source=f"seats.yaml {sid}.new_york_convention", verify=_verify(seat.get("verify")), subject=sid)]
 
 
-RULES: list[Callable[[Facts], list[Finding]]] = [penalty, foreign_law, non_compete, arbitration_language, stamp_duty, technology_export, seat_convention]
+def _normal(text: Any) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", str(text or "")).casefold().split())
+
+
+def _approved_sites(f: Facts) -> list[str]:
+    sites = [_normal(f.deal.get("supplier.site")), _normal(f.deal.get("supplier.address"))]
+    if f.deal.get("subcontracting.allowed"):
+        sites += [_normal(s.get("address")) for s in f.deal.get("subcontracting.approved") or [] if isinstance(s, dict)]
+    return [s for s in sites if s]
+
+
+def _at_a_site(location: str, sites: list[str]) -> bool:
+    """Whether a location names one of the sites: the whole address, or one of its parts (a
+    building, a lot) that appears in a site's address."""
+    whole = _normal(location)
+    if any(whole in site or site in whole for site in sites):
+        return True
+    parts = [_normal(p) for p in re.split(r"[,\n;]", location)]
+    return any(len(p) >= 4 and any(re.search(rf"\b{re.escape(p)}\b", site) for site in sites) for p in parts if p)
+
+
+def tooling(f: Facts) -> list[Finding]:
+    """Each register entry kept at an approved site, and amortised tooling with its basis."""
+    if not f.included(f.subject("tooling")):
+        return []
+    out = []
+    sites = _approved_sites(f)
+    clause = f.subject("tooling")
+    for n, entry in enumerate(f.deal.get("tooling.register") or [], start=1):
+        if not isinstance(entry, dict):
+            continue
+        tag = entry.get("tag") or f"entry {n}"
+        location = str(entry.get("location") or "").strip()
+        if location and sites and not _at_a_site(location, sites):
+            out.append(make(TOOLING_LOCATION, f"tooling {tag} is kept at {' '.join(location.split())!r}, which is neither the supplier's site nor the site of an "
+                            "approved subcontractor; move it, approve the site, or correct the register", clause=clause,
+                            source="tooling register; supplier.site; subcontracting.approved", subject=f"tooling.register.{n}.location"))
+        if entry.get("funding") == "amortised":
+            missing = []
+            if entry.get("amortisation_amount") is None:
+                missing.append("amount to amortise")
+            if entry.get("amortisation_quantity") is None and entry.get("amortisation_months") is None:
+                missing.append("amortisation quantity or period")
+            if missing:
+                out.append(make(TOOLING_AMORTISATION, f"tooling {tag} is amortised into the prices but the register gives no {' and no '.join(missing)}, so its "
+                                "unrecovered balance, the buyer's title date and the exit payment cannot be worked out", clause=clause,
+                                source="tooling register", subject=f"tooling.register.{n}"))
+    return out
+
+
+_VESSEL_RULES = {"FOB", "FAS", "CFR", "CIF"}
+_NOT_A_PLACE = re.compile(r"\b(?:s?ftp|server|e-?mail|cloud|portal|online|download|electronic(?:ally)?|website|url)\b|https?://|@", re.I)
+
+
+def goods_terms(f: Facts) -> list[Finding]:
+    """The deal is for goods, and its delivery term fits how the goods travel."""
+    out = []
+    delivery = f.subject("delivery")
+    if f.deal.get("commercial.supply") == "services":
+        out.append(make(SERVICES, "the deal is for software or engineering services, but this agreement is for the manufacture and sale of goods "
+                        "(delivery under an Incoterms rule, inspection, warranty of goods); use a services agreement instead",
+                        clause=f.where(delivery), source="commercial.supply", subject="commercial.supply"))
+    incoterm = f.deal.get("commercial.incoterm")
+    if incoterm in _VESSEL_RULES and f.deal.get("commercial.containerised", True):
+        out.append(make(INCOTERM_VESSEL, f"{incoterm} is chosen for goods shipped in containers; {incoterm} is meant for goods loaded directly on "
+                        "board a vessel, and with containers the supplier keeps the risk after handing the goods to the carrier at the terminal. "
+                        "Use FCA (or CPT or CIP) instead", clause=f.where(delivery), source="ICC, Incoterms® 2020, guidance notes to FCA, FOB, CFR and CIF",
+                        subject="commercial.incoterm"))
+    place = str(f.deal.get("commercial.delivery_place") or "")
+    if place and _NOT_A_PLACE.search(place):
+        out.append(make(DELIVERY_NOT_PHYSICAL, f"the named place {' '.join(place.split())!r} is not a physical place; an Incoterms rule governs the "
+                        "delivery of physical goods. Name the factory, terminal or port (software or data is delivered under a services agreement)",
+                        clause=f.where(delivery), source="ICC, Incoterms® 2020, introduction", subject="commercial.delivery_place"))
+    return out
+
+
+RULES: list[Callable[[Facts], list[Finding]]] = [penalty, foreign_law, non_compete, arbitration_language, stamp_duty, technology_export, seat_convention, tooling, goods_terms]
 
 
 def check(deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None = None, answers: dict[str, Any] | None = None) -> list[Finding]:
