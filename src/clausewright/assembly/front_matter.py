@@ -34,6 +34,8 @@ class SignatureBlock:
     seal: bool  # a seal box is printed
     seal_label: str
     seal_note: str
+    capacity: str = ""  # on what authority the signatory signs
+    place: str = ""  # where the signatory signs (blank: completed by hand)
 
 
 def cover(title: str, deal: Deal, wording: dict[str, str]) -> Cover:
@@ -64,15 +66,26 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
         profile = jurisdictions.profiles.get(deal.get(f"{role}.country") or "")
         formalities = (profile.data.get("formalities") or {}) if profile else {}
         seal = formalities.get("seal") or {}
-        title = deal.get(f"{role}.signatory.title") or formalities.get("signatory_title") or wording["signatory_title"]
+        local = deal.get(f"{role}.local_name")
         out.append(
             SignatureBlock(
-                party=f"{deal.get(f'{role}.name', '')} ({wording[f'{role}_label']})",
+                party=f"{deal.get(f'{role}.name', '')}{f' ({local})' if local else ''} ({wording[f'{role}_label']})",
                 name=str(deal.get(f"{role}.signatory.name", "")),
-                title=str(title),
+                title=str(deal.get(f"{role}.signatory.title") or ""),
                 seal=bool(seal.get("customary") or seal.get("required")),
                 seal_label=wording["seal_required"] if seal.get("required") else wording["seal_label"],
                 seal_note=str(seal.get("instruction") or wording["seal_instruction"]),
+                capacity=capacity(deal, role, wording),
+                place=str(deal.get(f"{role}.signatory.place") or ""),
             )
         )
     return out
+
+
+def capacity(deal: Deal, role: str, wording: dict[str, str]) -> str:
+    """The capacity in which the party's signatory signs, in the library's wording."""
+    authority = deal.get(f"{role}.signatory.authority")
+    if not authority or f"capacity_{authority}" not in wording:
+        return ""
+    when = deal.get(f"{role}.signatory.authority_date")
+    return wording[f"capacity_{authority}"].format(date=format_date(when, deal.get("agreement.locale") or DEFAULT_LOCALE) if isinstance(when, _dt.date) else "____________")

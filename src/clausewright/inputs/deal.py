@@ -21,6 +21,7 @@ from clausewright.errors import InputError, LibraryError, Problem
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import Invalid, is_missing
+from clausewright.roles import ROLES
 
 
 @dataclass
@@ -270,15 +271,13 @@ def convert(param: Parameter, raw: Any, *, row: int | None = None) -> Any:
 def expression_context(values: dict[str, Any], jurisdictions: Jurisdictions) -> dict[str, Any]:
     """What ``when`` and defaults can see: the answers so far and the profiles they select."""
     ctx: dict[str, Any] = {"deal": values}
-    supplier = (values.get("supplier") or {}).get("country")
-    law = (values.get("law") or {}).get("governing_law")
-    if supplier in jurisdictions.profiles:
-        ctx["supplier_country"] = jurisdictions.profiles[supplier].data
-    if law in jurisdictions.profiles:
-        ctx["law"] = jurisdictions.profiles[law].data
-    institution = (values.get("disputes") or {}).get("institution")
-    if institution in jurisdictions.institutions:
-        ctx["institution"] = jurisdictions.institutions[institution]
+    for role in ROLES:  # a profile or catalogue entry once the answer that selects it is given
+        key: Any = values
+        for part in role.parameter.split("."):
+            key = key.get(part) if isinstance(key, dict) else None
+        catalogue = getattr(jurisdictions, role.catalogue)
+        if isinstance(key, str) and key in catalogue:
+            ctx[role.name] = catalogue[key].data if role.catalogue == "profiles" else catalogue[key]
     return ctx
 
 

@@ -166,6 +166,8 @@ def document_xml() -> str:
         + _row("Signature", _r(""))
         + _row("Name", _r("{{ s.name }}"))
         + _row("Title", _r("{{ s.title }}"))
+        + _row("Capacity", _r("{{ s.capacity }}"))
+        + _row("Place", _r("{{ s.place }}"))
         + _row("Date", _r(""))
         + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr if s.seal %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
         + _row("{{ s.seal_label }}", _r("{{ s.seal_note }}"))

@@ -34,6 +34,7 @@ PLACEHOLDER_FINAL = kind("placeholder-in-final", "error", "a placeholder remains
 CURRENCY = kind("currency-mismatch", "warning", "an amount or currency name differs from the deal currency (commercial.currency)", "drafting")
 PARTY_NAME = kind("party-name-inconsistent", "warning", "a party's name is written differently from the deal, or is missing from the parties block", "drafting")
 PARTY_SAME = kind("party-names-identical", "warning", "the buyer and the supplier have the same name", "drafting")
+SIGNATORY = kind("signatory-inconsistent", "warning", "a signatory's title or capacity contradicts the party's other data (notices, authority)", "deal")
 ANSWER_IGNORED = kind("answer-ignored", "info", "the deal answers a question whose condition is false, so the answer is not used", "deal")
 
 
@@ -51,7 +52,28 @@ def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Fi
     texts = [(section, drafting_text(p, data)) for section, p in paragraphs(agreement)]
     out += currencies(texts, deal.get("commercial.currency"))
     out += party_names(agreement, deal, texts)
+    out += signatories(deal)
     out += [make(ANSWER_IGNORED, f"{pid} is given but does not apply to this deal (its condition is false)", subject=pid) for pid in deal.ignored]
+    return out
+
+
+def signatories(deal: Any) -> list[Finding]:
+    """A signatory called "Legal Representative" who signs in another capacity, or whose title
+    differs from the title the notices give the same person."""
+    out = []
+    for role in ("buyer", "supplier"):
+        name = str(deal.get(f"{role}.signatory.name") or "").strip()
+        title = str(deal.get(f"{role}.signatory.title") or "").strip()
+        authority = deal.get(f"{role}.signatory.authority")
+        if "legal representative" in title.casefold() and authority and authority != "legal_representative":
+            out.append(make(SIGNATORY, f"the {role}'s signatory is titled {title!r} but signs as {authority.replace('_', ' ')}; a title states a position, "
+                            f"the capacity is {role}.signatory.authority", subject=f"{role}.signatory.title"))
+        attention = str(deal.get(f"{role}.notices.attention") or "")
+        if name and title and name.casefold() in attention.casefold():
+            rest = attention[attention.casefold().index(name.casefold()) + len(name):].strip(" ,;-–()")
+            if rest and rest.casefold() != title.casefold() and title.casefold() not in rest.casefold() and rest.casefold() not in title.casefold():
+                out.append(make(SIGNATORY, f"{name} signs for the {role} as {title!r}, but the notices call the same person {rest!r}; use one title",
+                                subject=f"{role}.signatory.title"))
     return out
 
 
