@@ -65,6 +65,21 @@ def _references(comp):
                 yield "definitions", text[: max(at, 0)], text, item, targets.get(item.target)
 
 
+def _with_sub_paragraphs(comp, target) -> str:
+    """A sub-clause's text with the paragraphs below it (its (a), (b), ...): a reference to
+    clause 17.4 covers the tiers listed in 17.4(a) to (c)."""
+    for section in comp.agreement.sections():
+        if target in section.paragraphs:
+            at = section.paragraphs.index(target)
+            texts = [library_matrix.paragraph_text(target)]
+            for p in section.paragraphs[at + 1:]:
+                if p.kind == "numbered" and p.level <= target.level:
+                    break
+                texts.append(library_matrix.paragraph_text(p))
+            return " ".join(texts)
+    return library_matrix.paragraph_text(target)
+
+
 def _problems():
     problems = set()
     for law, supplier, position, variant, extra in _deals():
@@ -74,13 +89,14 @@ def _problems():
             if target is None:
                 problems.add(f"{label}: {clause} refers to {ref.target}, which is not in the agreement")
                 continue
-            target_text = library_matrix.paragraph_text(target)
+            target_text = _with_sub_paragraphs(comp, target)
             if target.kind == "heading":
                 # a whole clause: its figures are in its sub-clauses, so look at all of them
                 section = next(s for s in comp.agreement.sections() if s.clause_id == ref.target)
                 target_text = " ".join(library_matrix.paragraph_text(p) for p in section.paragraphs)
             window = before[-60:]
-            if QUANTITY.search(window) and not NUMBER.search(target_text if target.kind != "heading" else ""):
+            # a period, sum or notice must be referred to on the sub-clause that states it, never a whole clause
+            if QUANTITY.search(window) and (target.kind == "heading" or not NUMBER.search(target_text)):
                 problems.add(f"{clause}: “…{window}{ref.text}” points at {ref.target}, which states no figure ({position})")
             if re.search(r"\bbuys?\b[^.;]{0,40}$", window) and not re.search(r"\bbuy\b", target_text):
                 problems.add(f"{clause}: “…{window}{ref.text}” points at {ref.target}, which gives no right to buy ({position})")
