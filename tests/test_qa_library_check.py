@@ -160,3 +160,15 @@ def test_a_floor_with_a_bad_pattern_is_refused(tmp_path):
               "  supplier: Fixed years for everything.\nfloors:\n  - {id: x, rule: y, requires: '(unclosed'}\n")
     report = _check(copy)
     assert any(f.id == "library-load" and "requires is not a valid regular expression" in f.message for f in report.findings)
+
+
+def test_common_law_terms_of_art_are_kept_out_of_civil_law_drafts(tmp_path):
+    """library.yaml lists common-law terms of art; a clause that prints one under a civil-law
+    governing law is reported."""
+    copy = mini_copy(tmp_path)
+    copy.append("library/library.yaml", "common_law_terms: [of the essence]\n")
+    copy.edit("jurisdictions/profiles/vietnam.yaml", "short: Vietnam law}", "short: Vietnam law, system: civil}")
+    copy.append("library/clauses/confidentiality.clause", "+ Time of delivery is of the essence.\n")
+    found = [f for f in _check(copy).findings if f.id == "library-term-of-art"]
+    assert found and all("of the essence" in f.message and f.clause == "confidentiality" for f in found)
+    assert all("vietnam" in f.message.lower() for f in found)  # Singapore (common law) is not reported

@@ -68,6 +68,7 @@ class Library:
     directory: Path
     wording: dict[str, str] = field(default_factory=dict)  # library.yaml ``wording``: cover, header, signature blocks
     subjects: dict[str, str] = field(default_factory=dict)  # library.yaml ``subjects``: where rule checks look
+    common_law_terms: list[str] = field(default_factory=list)  # terms of art civil-law drafts must not use
 
     def ordered(self, part: str) -> list[Clause]:
         return sorted((c for c in self.clauses.values() if c.part == part), key=lambda c: (c.order, c.id))
@@ -107,6 +108,7 @@ def load_library(directory: Path) -> Library:
         id=str(meta["id"]), title=str(meta["title"]), version=str(meta["version"]), schema=schema, clauses=clauses, directory=directory,
         wording=_texts(meta, meta_path, "wording"),
         subjects=_texts(meta, meta_path, "subjects"),
+        common_law_terms=[str(t) for t in meta.get("common_law_terms") or []],
     )
 
 

@@ -59,6 +59,7 @@ DEFINITION_NEVER = kind("library-definition-never-used", "warning", "a definitio
 PROFILE = kind("library-profile", "error", "a profile lacks data that the engine, the templates or the rule checks read, or has a bad value", "library")
 NOTE_MISFIT = kind("library-note-misfit", "error", "a counsel note reaches a draft it does not fit (another seat, a law not in play, an absent clause or agreed sums) in some combination", "library")
 NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say under which roles of its profile it applies (roles:)", "library")
+TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (library.yaml common_law_terms) appears in a draft governed by a civil-law system", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
@@ -503,6 +504,7 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
         if f.severity == "error":
             outcome.findings.append((INCONSISTENT, f"{f.id}: {f.message}", f.clause))
     outcome.findings += floor_breaches(library, jurisdictions, deal, composition)
+    outcome.findings += terms_of_art(library, jurisdictions, deal, composition)
     outcome.findings += [(NOTE_MISFIT, f.message, f.clause) for f in note_checks.misfits(composition, deal, jurisdictions)]
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
@@ -530,6 +532,20 @@ def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, co
             if not floor.requires.search(text):
                 where = f" at the {section.position} position" if section.position else ""
                 out.append((FLOOR, f"clause {section.clause_id}{where} breaks floor {floor.id!r}: {floor.rule}", section.clause_id))
+    return out
+
+
+def terms_of_art(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
+    """Common-law terms of art in a draft whose governing law is of the civil-law family."""
+    law = jurisdictions.profiles.get(deal.get("law.governing_law") or "")
+    if law is None or (law.data.get("governing_law") or {}).get("system") != "civil" or not library.common_law_terms:
+        return []
+    out: list[tuple[str, str, str | None]] = []
+    for section in composition.agreement.sections():
+        text = " ".join(re.sub(r"\{#[^}]*\}|<<[^>]*>>", " ", section.rendered).split()).casefold()  # words, not anchors
+        for term in library.common_law_terms:
+            if term.casefold() in text:
+                out.append((TERM_OF_ART, f"clause {section.clause_id} says {term!r}, a common-law term of art, under {law.name} law (civil law)", section.clause_id))
     return out
 
 
