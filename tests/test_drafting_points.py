@@ -121,3 +121,10 @@ def test_no_common_law_terms_of_art_or_self_certification_in_civil_law_drafts():
     text = library_matrix.agreement_text(comp)
     assert "negotiated this restriction individually" in text
     assert re.search(r"manufactures for a Competitor\.(\s|$)", text)
+
+
+def test_definitions_never_say_this_clause():
+    """Definitions are printed in the definitions clause, so "this clause" in one points at clause 1."""
+    library = library_matrix.sources().library
+    bad = [f"{c.id}: {d.term}" for c in library.clauses.values() for d in c.defines if re.search(r"\bthis clause\b", d.text, re.I)]
+    assert not bad
