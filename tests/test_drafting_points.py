@@ -8,6 +8,8 @@ import re
 import library_matrix
 import pytest
 
+from clausewright.assembly.model import Ref
+
 # Clauses whose wording is maintained elsewhere; they are not read by the typography test yet.
 NOT_OURS: set[str] = set()  # every clause of the library is read
 
@@ -128,3 +130,16 @@ def test_definitions_never_say_this_clause():
     library = library_matrix.sources().library
     bad = [f"{c.id}: {d.term}" for c in library.clauses.values() for d in c.defines if re.search(r"\bthis clause\b", d.text, re.I)]
     assert not bad
+
+
+@pytest.mark.parametrize(("law", "supplier"), [("singapore", "vietnam"), ("hong-kong", "china"), ("england-wales", "india"), ("singapore", "thailand")])
+def test_local_requirements_survive_the_agreement(law, supplier):
+    """The country clauses (transfer approvals, filing abroad, stamping, the companion NNN
+    agreement) matter after the agreement ends, so the survival list names them."""
+    _, comp = library_matrix.composition(law, supplier, "balanced", "all-on")
+    survival = next(p for p in comp.agreement.paragraphs() if p.anchor == "consequences-termination.survival")
+    targets = {i.target for i in survival.all_inlines() if isinstance(i, Ref)}
+    present = {s.clause_id for s in comp.agreement.sections()}
+    for local in ("ip-local-requirements", "local-law"):
+        if local in present:
+            assert local in targets, (law, supplier, local)

@@ -29,7 +29,7 @@ from clausewright.assembly.model import (
     TermUse,
     Text,
 )
-from clausewright.assembly.notes import applicable_notes, note_text
+from clausewright.assembly.notes import applicable_notes, note_text, numbers
 from clausewright.errors import ClausewrightError, LibraryError
 from clausewright.findings import Finding, make
 from clausewright.inputs.deal import Deal
@@ -99,7 +99,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     if comments:
         _attach_notes(agreement, deal, jurisdictions)
         if deal.get("agreement.position_notes"):
-            _attach_position_notes(agreement, library)
+            _attach_position_notes(agreement, library, context)
     return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects)
 
 
@@ -408,19 +408,32 @@ def _attach_notes(agreement: Agreement, deal: Deal, jurisdictions: Jurisdictions
     for section in agreement.sections():
         if section.paragraphs:
             headings[section.clause_id] = section.paragraphs[0]
+    refs = numbers(agreement)
     for note in applicable_notes(deal, jurisdictions, set(headings)):
         profile = note.profile
-        headings[note.clause].comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note.data)))
+        headings[note.clause].comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note.data, refs)))
 
 
-def _attach_position_notes(agreement: Agreement, library: Library) -> None:
+def position_note(clause: Clause, position: str, context: dict[str, Any]) -> str:
+    """A position's one-line drafting note, rendered for this deal (a note may test the deal, e.g.
+    mention an agreed minimum only where the deal sets one)."""
+    note = clause.positions.get(position, "")
+    if "{" not in note:
+        return note
+    try:
+        return jinja.render_text(note, context)
+    except (UndefinedError, jinja.FragmentError) as exc:
+        raise LibraryError(str(clause.path), f"positions.{position}: {exc}") from None
+
+
+def _attach_position_notes(agreement: Agreement, library: Library, context: dict[str, Any]) -> None:
     """Each negotiated clause's drafting note, as a comment for the lawyer on its heading."""
     for section in agreement.sections():
         clause = library.clauses[section.clause_id]
         if not clause.position or not section.position or not section.paragraphs:
             continue
-        others = "; ".join(f"{pos}: {note}" for pos, note in clause.positions.items() if pos != section.position)
-        text = f"Negotiated topic {clause.position}, drafted at the {section.position} position: {clause.positions[section.position]} Other positions: {others}"
+        others = "; ".join(f"{pos}: {position_note(clause, pos, context)}" for pos in clause.positions if pos != section.position)
+        text = f"Negotiated topic {clause.position}, drafted at the {section.position} position: {position_note(clause, section.position, context)} Other positions: {others}"
         section.paragraphs[0].comments.append(Comment(author="Negotiation position", initials="NP", text=text))
 
 

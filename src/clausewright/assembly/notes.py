@@ -17,6 +17,7 @@ here, so they cannot disagree.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -97,14 +98,30 @@ def condition(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str]) ->
     return holds
 
 
+def numbers(agreement: Any) -> dict[str, str]:
+    """Anchor -> the number a reader sees (``clause-id`` -> "15", ``clause-id.x`` -> "15.2")."""
+    return {p.anchor: p.ref_text for p in agreement.paragraphs() if p.anchor and p.ref_text}
+
+
+def refers_to(note: Note) -> list[str]:
+    """The clauses and sub-clauses a note's text refers to (``<<...>>``)."""
+    return _REF.findall(str(note.data.get("text", "")))
+
+
 def applicable_notes(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str]) -> list[Note]:
     """The notes that reach a draft holding the clauses ``clause_ids``."""
     holds = condition(deal, jurisdictions, clause_ids)
     return [note for note in candidate_notes(deal, jurisdictions) if note.clause in clause_ids and holds(note)]
 
 
-def note_text(profile_name: str, note: dict[str, Any]) -> str:
-    text = f"[{profile_name}] {str(note['text']).strip()}"
+_REF = re.compile(r"<<([a-z0-9][a-z0-9.-]*)>>")
+
+
+def note_text(profile_name: str, note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:
+    """The note as the lawyer reads it; ``<<clause-id>>`` and ``<<clause-id.anchor>>`` in its text
+    become the clause numbers of this draft (``numbers``: anchor -> number)."""
+    body = _REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), str(note["text"]).strip())
+    text = f"[{profile_name}] {body}"
     if note.get("citation"):
         text += f" Source: {note['citation']}."
     text += f" Last reviewed {note['last_reviewed']}."

@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from num2words import num2words
+
 from clausewright import __version__
+from clausewright.assembly.compose import position_note
+from clausewright.assembly.context import base_context
 from clausewright.assembly.front_matter import capacity
-from clausewright.assembly.notes import applicable_notes, note_text
+from clausewright.assembly.notes import applicable_notes, note_text, numbers
 from clausewright.findings import SEVERITIES, sort
 from clausewright.ooxml.memo import MemoDocument, write
 
@@ -99,8 +103,9 @@ def _forum(deal: Any, sources: Any) -> str | None:
     seat = sources.jurisdictions.seats.get(deal.get("disputes.seat"), {})
     aal = _profile(sources, deal.get("disputes.arbitration_agreement_law"))
     parts = [f"Forum: arbitration under the {inst.get('rules', iid)} ({inst.get('edition', '')})", f"seat {seat.get('name', deal.get('disputes.seat'))}"]
-    if deal.get("disputes.arbitrators"):
-        parts.append(f"{deal.get('disputes.arbitrators')} arbitrator(s)")
+    arbitrators = deal.get("disputes.arbitrators")
+    if arbitrators:
+        parts.append("one arbitrator" if arbitrators == 1 else f"{num2words(arbitrators)} arbitrators")
     if deal.get("disputes.language"):
         parts.append(f"language {deal.get('disputes.language')}")
     if aal:
@@ -120,6 +125,7 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
     if deal.get("commercial.currency"):
         memo.add("bullet", f"Currency: {deal.get('commercial.currency')}.")
     lib, schema = sources.library, sources.library.schema
+    context = base_context(deal, sources.jurisdictions)
     rows = [["Negotiated topic", "Position", "What the draft does"]]
     sections = {s.clause_id: s for s in composition.agreement.sections()}
     for clause in [c for part in ("front", "body", "schedule") for c in lib.ordered(part)]:
@@ -130,7 +136,7 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
         label = schema[topic].label if topic in schema else clause.position
         own = deal.get(topic)
         rows.append([f"{label} (clause {section.number or clause.id})", f"{section.position}" + (" (set for this topic)" if own else " (overall position)"),
-                     clause.positions.get(section.position or "", "")])
+                     position_note(clause, section.position, context)])
     memo.add("table", rows=rows)
     left_out = [d.clause_id for d in composition.decisions if not d.included]
     if left_out:
@@ -140,10 +146,11 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
 def _jurisdiction_notes(memo: MemoDocument, notes: list, agreement: Any) -> None:
     memo.add("heading", "Jurisdiction notes")
     sections = {s.clause_id: s for s in agreement.sections()}
+    refs = numbers(agreement)
     for note in notes:
         section = sections[note.clause]
         where = f"clause {section.number}" if section.number else section.clause_id
-        memo.add("bullet", note_text(f"{note.profile.name}, {where}", note.data))
+        memo.add("bullet", note_text(f"{note.profile.name}, {where}", note.data, refs))
     if not notes:
         memo.add("paragraph", "No local counsel notes apply to the clauses of this draft.")
 

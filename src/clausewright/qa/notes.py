@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from clausewright.assembly.compose import Composition
-from clausewright.assembly.notes import Note, applicable_notes
+from clausewright.assembly.notes import Note, applicable_notes, refers_to
 from clausewright.findings import Finding, kind, make
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
@@ -36,14 +36,14 @@ def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) 
     out = []
     for note in applicable_notes(deal, jurisdictions, present):
         text = " ".join(str(note.data.get("text", "")).split())
-        for problem in _problems(text, note, jurisdictions, in_play, seat, present, known):
+        for problem in _problems(text, note, jurisdictions, in_play, seat, present, known, anchors | present):
             out.append(_finding(note, problem))
         if agreed_sums and agreed_sums not in anchors and _AGREED_SUMS.search(text) and note.clause == agreed_sums.split(".")[0]:
             out.append(_finding(note, "speaks of agreed sums or a penalty, but this draft has no agreed-sums provision"))
     return out
 
 
-def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set, seat: str | None, present: set[str], known: set[str]) -> list[str]:
+def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set, seat: str | None, present: set[str], known: set[str], anchors: set[str]) -> list[str]:
     problems = []
     for sid, data in jurisdictions.seats.items():
         city = str(data.get("city") or data.get("name") or sid)
@@ -56,6 +56,9 @@ def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set,
             problems.append(f"speaks of {short}, which is none of the laws in play (governing law, the parties' countries, the arbitration agreement, the courts)")
     for cid in sorted(set(_CLAUSE.findall(text)) & known - present):
         problems.append(f"refers to clause {cid}, which is not in this draft")
+    for target in refers_to(note):
+        if target not in anchors:
+            problems.append(f"refers to <<{target}>>, which is not in this draft")
     return problems
 
 
