@@ -36,7 +36,7 @@ def test_parties_block_names_the_local_name_and_the_kind_of_identifier(bundled_s
 
 @pytest.mark.parametrize(("sample", "expected"), [
     ("shenzhen-electronics.yaml", ["Legal representative", "Shenzhen, People's Republic of China", "Affix the company chop here"]),
-    ("thai-die-caster.yaml", ["Authorised director, as named in the company affidavit", "Rayong, Thailand",
+    ("thai-die-caster.yaml", ["Authorised directors signing jointly, as named in the company affidavit", "Rayong, Thailand", "Pimchanok Srisuk",
                               "Affix the company seal here if the company affidavit requires it", "Affix the company’s registered seal (jitsuin) here"]),
     ("bengaluru-engineering.yaml", ["Authorised by a resolution of the board of directors dated 18 November 2026 (copy attached)"]),
     ("mexico-maquiladora.yaml", ["Attorney under a power of attorney dated March 14, 2025 (copy attached)"]),
@@ -46,6 +46,8 @@ def test_signature_blocks_carry_capacity_place_and_seal(bundled_sources, sample,
     for piece in expected:
         assert piece in blocks, piece
     assert "Capacity" in blocks and "Place" in blocks
+    # one signature line per signatory: a second one only where two sign jointly
+    assert blocks.splitlines().count("Signature") == (3 if sample == "thai-die-caster.yaml" else 2)
 
 
 def test_a_missing_title_is_left_for_the_signatory_not_assumed(bundled_sources):
@@ -77,7 +79,7 @@ def test_memo_has_the_signing_formalities(bundled_sources, tmp_path):
     _generate(bundled_sources, "thai-die-caster.yaml", memo=memo)
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(memo.read_bytes())).paragraphs)
     assert "Signing" in text
-    assert "Supplier signs by Somchai Wongsakul and Pimchanok Srisuk; authorised director, as named in the company affidavit; at Rayong, Thailand." in text
+    assert "Supplier signs by Somchai Wongsakul and Pimchanok Srisuk; authorised directors signing jointly, as named in the company affidavit; at Rayong, Thailand." in text
     assert "Supplier, Thailand — Stamp duty:" in text and "Buyer, Japan — Seal:" in text
 
 

@@ -24,6 +24,7 @@ class Cover:
     supplier_name: str
     note: str
     header: str
+    attestation: str = ""  # the sentence above the signature blocks
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class SignatureBlock:
     seal_note: str
     capacity: str = ""  # on what authority the signatory signs
     place: str = ""  # where the signatory signs (blank: completed by hand)
+    co_name: str = ""  # a second signatory signing jointly, with a signature line of their own
 
 
 def cover(title: str, deal: Deal, wording: dict[str, str]) -> Cover:
@@ -56,6 +58,7 @@ def cover(title: str, deal: Deal, wording: dict[str, str]) -> Cover:
         supplier_name=str(deal.get("supplier.name", "")),
         note="\n".join(note),
         header=" | ".join(header),
+        attestation=wording["attestation"],
     )
 
 
@@ -77,6 +80,7 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
                 seal_note=str(seal.get("instruction") or wording["seal_instruction"]),
                 capacity=capacity(deal, role, wording),
                 place=str(deal.get(f"{role}.signatory.place") or ""),
+                co_name=str(deal.get(f"{role}.signatory.co_signatory") or ""),
             )
         )
     return out
@@ -88,4 +92,7 @@ def capacity(deal: Deal, role: str, wording: dict[str, str]) -> str:
     if not authority or f"capacity_{authority}" not in wording:
         return ""
     when = deal.get(f"{role}.signatory.authority_date")
-    return wording[f"capacity_{authority}"].format(date=format_date(when, deal.get("agreement.locale") or DEFAULT_LOCALE) if isinstance(when, _dt.date) else "____________")
+    text = wording[f"capacity_{authority}"]
+    if deal.get(f"{role}.signatory.co_signatory") and authority == "authorised_directors":
+        text = wording.get("capacity_authorised_directors_jointly", text)
+    return text.format(date=format_date(when, deal.get("agreement.locale") or DEFAULT_LOCALE) if isinstance(when, _dt.date) else "____________")

@@ -39,6 +39,7 @@ def build(
         "cover_note": text(cover.note),
         "header_text": text(cover.header),
         "footer_text": text(cover.title),
+        "attestation": text(cover.attestation),
         "toc": markup(parts.toc),
         "front": markup(parts.front),
         "body": markup(parts.body),

@@ -165,6 +165,10 @@ def document_xml() -> str:
         '<w:tblGrid><w:gridCol w:w="2600"/><w:gridCol w:w="6426"/></w:tblGrid>'
         + _row("Signature", _r(""))
         + _row("Name", _r("{{ s.name }}"))
+        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr if s.co_name %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
+        + _row("Signature", _r(""))
+        + _row("Name", _r("{{ s.co_name }}"))
+        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr endif %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
         + _row("Title", _r("{{ s.title }}"))
         + _row("Capacity", _r("{{ s.capacity }}"))
         + _row("Place", _r("{{ s.place }}"))
@@ -190,7 +194,7 @@ def document_xml() -> str:
             _tag("{{p front }}"),
             _tag("{{p body }}"),
             _p(styles.FRONT_TITLE, _r("Signatures"), "<w:pageBreakBefore/>"),
-            _p(styles.FRONT_TEXT, _r("This Agreement has been signed by the duly authorised representatives of the parties on the date stated at the beginning of it.")),
+            _p(styles.FRONT_TEXT, _r("{{ attestation }}")),
             _tag("{%p for s in signatories %}"),
             _p("SignatureParty", _r("Signed for and on behalf of {{ s.party }}")),
             signature_table,

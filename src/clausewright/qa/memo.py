@@ -76,6 +76,8 @@ def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
     wording = sources.library.wording
     for role, label in (("buyer", "Buyer"), ("supplier", "Supplier")):
         signer = deal.get(f"{role}.signatory.name") or "[signatory to be named]"
+        if deal.get(f"{role}.signatory.co_signatory"):
+            signer += f" and {deal.get(f'{role}.signatory.co_signatory')}"
         parts = [f"{label} signs by {signer}"]
         cap = capacity(deal, role, wording)
         if cap:
