@@ -328,3 +328,13 @@ def test_vessel_rules_for_containers(sample):
     assert "incoterm-vessel-only" in found
     assert "incoterm-vessel-only" not in [f["id"] for f in _check_sample_json(sample, "commercial.incoterm=CIF", "commercial.containerised=no")["findings"]]
     assert "incoterm-vessel-only" not in [f["id"] for f in _check_sample_json(sample)["findings"]]  # FCA
+
+
+def test_german_standard_terms_points(sample):
+    found = _check_sample_json(sample, "law.governing_law=germany", "commercial.payment_days=90")["findings"]
+    messages = [f["message"] for f in found if f["id"] == "standard-terms"]
+    assert any("90 days" in m and "30 days" in m for m in messages)
+    assert not [f for f in _check_sample_json(sample, "law.governing_law=germany", "commercial.payment_days=30")["findings"] if f["id"] == "standard-terms"]
+    ld = _check_sample_json(sample, "law.governing_law=germany", "commercial.payment_days=30", "liquidated_damages.applies=yes",
+                            "liquidated_damages.basis=amount", "liquidated_damages.amount=10000")["findings"]
+    assert [f for f in ld if f["id"] == "standard-terms" and "individually negotiated" in f["message"]]

@@ -292,7 +292,8 @@ NOTE_CHECKS = {
     "hk-liquidated-damages": lambda t: "genuine pre-estimate" in t and "legitimate interest" not in t,
     "sg-ld-pre-estimate": lambda t: "genuine pre-estimate" in t and "legitimate interest" not in t,
     "ny-liquidated-damages": lambda t: "difficult to estimate" in t and "compel" not in t,
-    "de-penalty-agb": lambda t: "negotiated the amounts" in t and "credited against any damages" in t,
+    # the draft confirms individual negotiation only when the deal says so (agreement.confirm_negotiation)
+    "de-penalty-agb": lambda t: "credited against any damages" in t,
     "kr-penalty": lambda t: "pre-estimate of damages within the meaning of article 398" in t and "penalty for breach" not in t,
     "jp-penalty": lambda t: "may adjust an agreed amount" in t,
     "cn-penalty": lambda t: "may adjust an agreed amount" in t and "having regard to the loss" in t,

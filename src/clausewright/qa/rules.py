@@ -43,6 +43,7 @@ TOOLING_AMORTISATION = kind("tooling-amortisation-missing", "warning", "tooling 
 INCOTERM_VESSEL = kind("incoterm-vessel-only", "warning", "FOB, FAS, CFR or CIF chosen for containerised goods; those rules are meant for goods loaded directly on board a vessel", "rule")
 SERVICES = kind("services-not-goods", "error", "the deal is for services, but this agreement is for the manufacture and sale of goods", "rule")
 DELIVERY_NOT_PHYSICAL = kind("delivery-place-not-physical", "warning", "the named place of an Incoterms rule is a server, e-mail or online location, not a physical place", "rule")
+STANDARD_TERMS = kind("standard-terms", "warning", "a term that the governing law's standard-terms control is likely to strike down unless individually negotiated (Germany: payment term, agreed sums)", "rule")
 SEAT_NYC = kind("seat-not-new-york-convention", "warning", "the arbitration seat is in a state that is not party to the New York Convention", "rule")
 
 # Deal parameters the rules read (counted as used by ``clausewright library check``).
@@ -53,6 +54,7 @@ PARAMETERS = (
     "liquidated_damages.tier2_percent", "liquidated_damages.tier3_percent", "liquidated_damages.max_repeats",
     "tooling.register", "supplier.site", "supplier.address", "subcontracting.allowed", "subcontracting.approved",
     "commercial.incoterm", "commercial.containerised", "commercial.supply", "commercial.delivery_place",
+    "commercial.payment_days", "agreement.confirm_negotiation",
 )
 
 # The clauses, anchors and terms the rules look for are the library's ``subjects``
@@ -411,7 +413,27 @@ def goods_terms(f: Facts) -> list[Finding]:
     return out
 
 
-RULES: list[Callable[[Facts], list[Finding]]] = [penalty, foreign_law, non_compete, arbitration_language, stamp_duty, technology_export, seat_convention, tooling, goods_terms]
+def standard_terms(f: Facts) -> list[Finding]:
+    """Under a law that reviews pre-formulated terms (Germany), the points that review catches."""
+    law = f.law
+    control = _get(law.data, "governing_law.standard_terms") if law is not None else None
+    if not isinstance(control, dict) or not control.get("control"):
+        return []
+    source, verify = _cite(law, "governing_law.standard_terms"), _verify(control.get("verify"))
+    out = []
+    days, limit = f.deal.get("commercial.payment_days"), control.get("payment_days_max")
+    if isinstance(days, int) and isinstance(limit, int) and days > limit:
+        out.append(make(STANDARD_TERMS, f"the buyer pays {days} days after invoice; in the buyer's standard terms under {_law(law)} a payment term of more than "
+                        f"{limit} days is presumed unreasonable, and more than 60 days needs express agreement that is not grossly unfair to the supplier",
+                        clause=f.where(f.subject("payment")), source=source, verify=verify, subject="commercial.payment_days"))
+    if f.deal.get("liquidated_damages.applies") and not f.deal.get("agreement.confirm_negotiation"):
+        out.append(make(STANDARD_TERMS, f"agreed sums under {_law(law)} in terms that are not confirmed as individually negotiated are reviewed as standard "
+                        "business terms: keep each tier proportionate and capped, negotiate them and record it (then set agreement.confirm_negotiation)",
+                        clause=f.where(f.subject("agreed_damages")), source=source, verify=verify, subject="agreement.confirm_negotiation"))
+    return out
+
+
+RULES: list[Callable[[Facts], list[Finding]]] = [penalty, foreign_law, non_compete, arbitration_language, stamp_duty, technology_export, seat_convention, tooling, goods_terms, standard_terms]
 
 
 def check(deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None = None, answers: dict[str, Any] | None = None) -> list[Finding]:
