@@ -416,7 +416,9 @@ def goods_terms(f: Facts) -> list[Finding]:
 def standard_terms(f: Facts) -> list[Finding]:
     """Under a law that reviews pre-formulated terms (Germany), the points that review catches."""
     law = f.law
-    control = _get(law.data, "governing_law.standard_terms") if law is not None else None
+    if law is None:
+        return []
+    control = _get(law.data, "governing_law.standard_terms")
     if not isinstance(control, dict) or not control.get("control"):
         return []
     source, verify = _cite(law, "governing_law.standard_terms"), _verify(control.get("verify"))
