@@ -143,3 +143,18 @@ def test_local_requirements_survive_the_agreement(law, supplier):
     for local in ("ip-local-requirements", "local-law"):
         if local in present:
             assert local in targets, (law, supplier, local)
+
+
+@pytest.mark.parametrize("position", ["balanced", "supplier"])
+def test_disclosure_does_not_take_back_the_know_how_a_position_leaves_to_the_supplier(position):
+    """Where a position leaves process know-how to the supplier, the disclosure duty asks it to
+    identify that know-how, not to hand it over; and the licence to make the products from it
+    arises on the same events as the background licence."""
+    _, comp = library_matrix.composition("england-wales", "vietnam", position, "all-on")
+    paragraphs = {p.anchor: library_matrix.paragraph_text(p) for p in comp.agreement.paragraphs() if p.anchor}
+    disclosure = paragraphs["intellectual-property.disclosure"]
+    assert "without disclosing the know-how itself" in disclosure
+    if position == "supplier":
+        improvements = paragraphs["intellectual-property.improvements"]
+        assert "after this Agreement ends or if" not in improvements
+        assert "terminates it for convenience" in paragraphs["intellectual-property.supplier-licence"]

@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLES
 
 from clausewright import pipeline, resources
-from clausewright.assembly.notes import applicable_notes
+from clausewright.assembly.notes import applicable_notes, note_text, numbers
 from clausewright.inputs.deal import read_deal_file
 from clausewright.ooxml import reader
 
@@ -93,12 +93,14 @@ def test_counsel_notes_are_comments_on_their_clause(bundled_sources, tmp_path):
     titles = {s.clause_id: s.paragraphs[0] for s in result.composition.agreement.sections()}
     checked = 0
     applying = {(n.profile.id, n.id) for n in applicable_notes(result.deal, bundled_sources.jurisdictions, set(titles))}
+    refs = numbers(result.composition.agreement)
     for pid in ("vietnam", "singapore"):
         profile = bundled_sources.jurisdictions.profiles[pid]
         for note in profile.data["notes"]:
             if note["clause"] not in titles:
                 continue
-            expected = f"[{profile.name}] " + " ".join(str(note["text"]).split())
+            # the note as printed: its <<clause>> references become this draft's numbers
+            expected = " ".join(note_text(profile.name, note, refs).split(" Source:")[0].split())
             everywhere = [" ".join(t.split()) for t in info.comments.values()]
             if (pid, note["id"]) not in applying:  # its roles or condition keep it out of this draft
                 assert not any(t.startswith(expected) for t in everywhere), note["id"]
@@ -107,7 +109,8 @@ def test_counsel_notes_are_comments_on_their_clause(bundled_sources, tmp_path):
             anchored = [p for p in info.paragraphs if p.text == heading_text and p.comments]
             assert anchored, note["id"]
             texts = [info.comments[c] for c in anchored[0].comments]
-            expected = f"[{profile.name}] " + " ".join(str(note["text"]).split())
+            # the note as printed: its <<clause>> references become this draft's numbers
+            expected = " ".join(note_text(profile.name, note, refs).split(" Source:")[0].split())
             mine = [t for t in texts if " ".join(t.split()).startswith(expected)]
             assert len(mine) == 1, note["id"]
             assert ("VERIFY with local counsel" in mine[0]) == bool(note.get("verify")), note["id"]
