@@ -38,8 +38,8 @@ def test_parties_block_names_the_local_name_and_the_kind_of_identifier(bundled_s
     ("shenzhen-electronics.yaml", ["Legal representative", "Shenzhen, People's Republic of China", "Affix the company chop here"]),
     ("thai-die-caster.yaml", ["Authorised directors signing jointly, as named in the company affidavit", "Rayong, Thailand", "Pimchanok Srisuk",
                               "Affix the company seal here if the company affidavit requires it", "Affix the company’s registered seal (jitsuin) here"]),
-    ("bengaluru-engineering.yaml", ["Authorised by a resolution of the board of directors dated 18 November 2026 (copy attached)"]),
-    ("mexico-maquiladora.yaml", ["Attorney under a power of attorney dated March 14, 2025 (copy attached)"]),
+    ("bengaluru-engineering.yaml", ["Authorised by a resolution of the board of directors dated 18 November 2026 (certified copy to be delivered at signing)"]),
+    ("mexico-maquiladora.yaml", ["Attorney under a power of attorney dated March 14, 2025 (certified copy to be delivered at signing)"]),
 ])
 def test_signature_blocks_carry_capacity_place_and_seal(bundled_sources, sample, expected):
     blocks = _signature_blocks(_generate(bundled_sources, sample).docx)

@@ -274,7 +274,7 @@ def placeholders(agreement: Agreement, *, final: bool = False) -> list[Finding]:
                 found.setdefault(d.clause_id, []).append(item.text)
     out = []
     for cid, items in found.items():
-        shown = "; ".join(f"[{t}]" for t in items[:5]) + ("; ..." if len(items) > 5 else "")
+        shown = "; ".join(f"[{t}]" for t in items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
         n = len(items)
         if final:
             out.append(make(PLACEHOLDER_FINAL, f"{n} placeholder{'s' if n != 1 else ''} left in a document marked final: {shown}", clause=cid))

@@ -111,7 +111,7 @@ def _forum(deal: Any, sources: Any) -> str | None:
     if deal.get("disputes.language"):
         parts.append(f"language {deal.get('disputes.language')}")
     if aal:
-        parts.append(f"arbitration agreement governed by {aal.name} law")
+        parts.append(f"arbitration agreement governed by {_clean(aal.data['governing_law'].get('short')) or aal.name + ' law'}")
     return ", ".join(parts) + "."
 
 
