@@ -195,7 +195,8 @@ def test_non_compete_left_out_under_indian_law(juris):
 
 
 def test_non_compete_elsewhere_or_not_asked(juris):
-    assert run(juris, deal(law__governing_law="singapore", supplier__country="vietnam", non_compete__applies=True), _non_compete_clause()) == []
+    # not void under Singapore law; only the missing territory is worth a warning (restraints are tested for reasonableness)
+    assert ids(run(juris, deal(law__governing_law="singapore", supplier__country="vietnam", non_compete__applies=True), _non_compete_clause())) == ["non-compete-no-territory"]
     assert "non-compete-void" not in ids(run(juris, deal(law__governing_law="india", supplier__country="india", non_compete__applies=False), _non_compete_clause()))
 
 
@@ -338,3 +339,23 @@ def test_german_standard_terms_points(sample):
     ld = _check_sample_json(sample, "law.governing_law=germany", "commercial.payment_days=30", "liquidated_damages.applies=yes",
                             "liquidated_damages.basis=amount", "liquidated_damages.amount=10000")["findings"]
     assert [f for f in ld if f["id"] == "standard-terms" and "individually negotiated" in f["message"]]
+
+
+def test_courts_whose_judgments_cannot_be_registered_where_the_supplier_is(bundled_sources, tmp_path):
+    supplier_favourable = SAMPLES / "supplier-favourable.yaml"  # New York courts, Indian supplier
+    found = [f for f in _check_sample_json(supplier_favourable)["findings"] if f["id"] == "judgment-not-registrable"]
+    assert found and "India" in found[0]["message"] and "44A" in found[0]["source"] and found[0]["verify"]
+    london = [f["id"] for f in _check_sample_json(supplier_favourable, "disputes.courts=england-wales")["findings"]]
+    assert "judgment-not-registrable" not in london
+    memo = tmp_path / "memo.docx"
+    pipeline.generate(supplier_favourable, None, sources=bundled_sources, memo=memo)
+    import docx
+
+    text = "\n".join(p.text for p in docx.Document(str(memo)).paragraphs)
+    assert "India, courts:" in text and "s 44A" in text  # the profile's own warning reaches the items to verify
+
+
+def test_post_term_non_compete_without_territory(sample):
+    found = [f["id"] for f in _check_sample_json(SAMPLES / "all-options.yaml")["findings"]]
+    assert "non-compete-no-territory" in found
+    assert "non-compete-no-territory" not in [f["id"] for f in _check_sample_json(SAMPLES / "all-options.yaml", "non_compete.applies=no")["findings"]]

@@ -164,6 +164,12 @@ def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources:
     iid = deal.get("disputes.institution")
     inst = sources.jurisdictions.institutions.get(iid, {}) if isinstance(iid, str) else {}
     verify += [f"{iid}: {_clean(n.get('text'))}" for n in inst.get("notes") or [] if n.get("verify")]
+    if deal.get("disputes.method") == "courts":  # where a judgment is given, and where it must be enforced
+        for pid in dict.fromkeys((deal.get("disputes.courts"), deal.get("supplier.country"))):
+            profile = _profile(sources, pid)
+            courts = (profile.data.get("courts") or {}) if profile else {}
+            if courts.get("verify") and courts.get("note"):
+                verify.append(f"{profile.name}, courts: {_clean(courts.get('note'))}")
     for item in verify:
         memo.add("bullet", item + " (verify)")
     if not verify:

@@ -43,6 +43,8 @@ TOOLING_AMORTISATION = kind("tooling-amortisation-missing", "warning", "tooling 
 INCOTERM_VESSEL = kind("incoterm-vessel-only", "warning", "FOB, FAS, CFR or CIF chosen for containerised goods; those rules are meant for goods loaded directly on board a vessel", "rule")
 SERVICES = kind("services-not-goods", "error", "the deal is for services, but this agreement is for the manufacture and sale of goods", "rule")
 DELIVERY_NOT_PHYSICAL = kind("delivery-place-not-physical", "warning", "the named place of an Incoterms rule is a server, e-mail or online location, not a physical place", "rule")
+JUDGMENT_ENFORCEMENT = kind("judgment-not-registrable", "warning", "courts are chosen whose judgments cannot be registered where the supplier is (India: only judgments of notified reciprocating territories)", "rule")
+NON_COMPETE_TERRITORY = kind("non-compete-no-territory", "warning", "a post-term non-compete with no territory under a law that tests restraints for reasonableness", "rule")
 STANDARD_TERMS = kind("standard-terms", "warning", "a term that the governing law's standard-terms control is likely to strike down unless individually negotiated (Germany: payment term, agreed sums)", "rule")
 SEAT_NYC = kind("seat-not-new-york-convention", "warning", "the arbitration seat is in a state that is not party to the New York Convention", "rule")
 
@@ -54,7 +56,7 @@ PARAMETERS = (
     "liquidated_damages.tier2_percent", "liquidated_damages.tier3_percent", "liquidated_damages.max_repeats",
     "tooling.register", "supplier.site", "supplier.address", "subcontracting.allowed", "subcontracting.approved",
     "commercial.incoterm", "commercial.containerised", "commercial.supply", "commercial.delivery_place",
-    "commercial.payment_days", "agreement.confirm_negotiation",
+    "commercial.payment_days", "agreement.confirm_negotiation", "disputes.courts",
 )
 
 # The clauses, anchors and terms the rules look for are the library's ``subjects``
@@ -413,6 +415,39 @@ def goods_terms(f: Facts) -> list[Finding]:
     return out
 
 
+def judgment_enforcement(f: Facts) -> list[Finding]:
+    """Courts-only disputes: can a judgment of the chosen courts be registered where the supplier
+    and its assets are? Read from the supplier's profile (``courts.foreign_judgments``)."""
+    if f.deal.get("disputes.method") != "courts" or f.supplier is None:
+        return []
+    rule = _get(f.supplier.data, "courts.foreign_judgments")
+    courts = f.deal.get("disputes.courts")
+    if not isinstance(rule, dict) or not courts or courts == f.supplier.id or courts in (rule.get("registrable_from") or []):
+        return []
+    court_profile = f.jurisdictions.profiles.get(courts)
+    where = court_profile.name if court_profile else courts
+    return [make(JUDGMENT_ENFORCEMENT, f"the courts of {where} are chosen, but a judgment of those courts cannot be registered for execution in "
+                 f"{f.supplier.name}, where the supplier and its assets are: it would have to be sued on afresh there. Choose arbitration seated in a "
+                 "New York Convention state, or the courts of a territory whose judgments are registrable",
+                 clause=f.where(f.subject("disputes")), source=_cite(f.supplier, "courts.foreign_judgments"), verify=_verify(_get(f.supplier.data, "courts.verify"), True),
+                 subject="disputes.courts")]
+
+
+def non_compete_territory(f: Facts) -> list[Finding]:
+    """A post-term non-compete in the draft, under a law that tests restraints for reasonableness,
+    has no territory: the deal schema offers none, so say so."""
+    if not any(a == f.subject("non_compete") for a in f.anchors()):
+        return []
+    restricted = [p for p in (f.law, f.supplier) if p is not None and _get(p.data, "non_compete.post_term") == "restricted"]
+    if not restricted:
+        return []
+    profile = restricted[0]
+    return [make(NON_COMPETE_TERRITORY, f"the post-term non-compete names no territory; under {_law(profile)} a restraint is enforced only as far as it "
+                 "is reasonable, and one without a territory is at risk. Limit it to the countries where the buyer sells the products",
+                 clause=f.where(f.subject("non_circumvention")), source=_cite(profile, "non_compete"), verify=_verify(_get(profile.data, "non_compete.verify")),
+                 subject="non_compete.applies")]
+
+
 def standard_terms(f: Facts) -> list[Finding]:
     """Under a law that reviews pre-formulated terms (Germany), the points that review catches."""
     law = f.law
@@ -435,7 +470,8 @@ def standard_terms(f: Facts) -> list[Finding]:
     return out
 
 
-RULES: list[Callable[[Facts], list[Finding]]] = [penalty, foreign_law, non_compete, arbitration_language, stamp_duty, technology_export, seat_convention, tooling, goods_terms, standard_terms]
+RULES: list[Callable[[Facts], list[Finding]]] = [penalty, foreign_law, non_compete, arbitration_language, stamp_duty, technology_export, seat_convention, tooling, goods_terms, standard_terms,
+                                                  judgment_enforcement, non_compete_territory]
 
 
 def check(deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None = None, answers: dict[str, Any] | None = None) -> list[Finding]:
