@@ -172,3 +172,11 @@ def test_common_law_terms_of_art_are_kept_out_of_civil_law_drafts(tmp_path):
     found = [f for f in _check(copy).findings if f.id == "library-term-of-art"]
     assert found and all("of the essence" in f.message and f.clause == "confidentiality" for f in found)
     assert all("vietnam" in f.message.lower() for f in found)  # Singapore (common law) is not reported
+
+
+def test_a_note_that_calls_for_a_clause_must_say_where_it_is(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.append("jurisdictions/profiles/vietnam.yaml", "  - {id: vn-add, clause: confidentiality, roles: [supplier_country], "
+                "text: Add a clause on customs recordation., last_reviewed: 2026-12-01}\n")
+    found = [f for f in _check(copy).findings if f.id == "library-note-calls-for-clause"]
+    assert [f.subject for f in found] == ["vn-add"]

@@ -359,3 +359,12 @@ def test_post_term_non_compete_without_territory(sample):
     found = [f["id"] for f in _check_sample_json(SAMPLES / "all-options.yaml")["findings"]]
     assert "non-compete-no-territory" in found
     assert "non-compete-no-territory" not in [f["id"] for f in _check_sample_json(SAMPLES / "all-options.yaml", "non_compete.applies=no")["findings"]]
+
+
+def test_rules_name_the_clause_that_drafts_the_point():
+    thai = {f["id"] + f["message"][:40]: f for f in _check_sample_json(SAMPLES / "thai-die-caster.yaml")["findings"] if f["id"] == "stamp-duty"}
+    messages = [f["message"] for f in thai.values()]
+    assert any("Thailand" in m and "allocates the duty" in m for m in messages)
+    assert all("allocates the duty" not in m for m in messages if "Japan" in m)  # Japanese stamp tax is not drafted
+    china = [f["message"] for f in _check_sample_json(SAMPLES / "shenzhen-electronics.yaml")["findings"] if f["id"] == "technology-export"]
+    assert china and "conditional on that approval" in china[0]

@@ -58,6 +58,7 @@ NEVER = kind("library-never-included", "warning", "a clause is left out in every
 DEFINITION_NEVER = kind("library-definition-never-used", "warning", "a definition is pruned in every combination tried", "library")
 PROFILE = kind("library-profile", "error", "a profile lacks data that the engine, the templates or the rule checks read, or has a bad value", "library")
 NOTE_MISFIT = kind("library-note-misfit", "error", "a counsel note reaches a draft it does not fit (another seat, a law not in play, an absent clause or agreed sums) in some combination", "library")
+NOTE_CALLS = kind("library-note-calls-for-clause", "warning", "a counsel note asks for a clause to be added but neither names the clause that drafts it (<<id>>) nor says the draft has none", "library")
 NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say under which roles of its profile it applies (roles:)", "library")
 TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (library.yaml common_law_terms) appears in a draft governed by a civil-law system", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
@@ -273,6 +274,9 @@ def _is_date(value: Any) -> bool:
         return False
 
 
+_CALLS_FOR_CLAUSE = re.compile(r"(?:^|[.;:]\s+)(?:add|include|insert)\s+(?:a|an|the)\b|\badd (?:a|an) (?:clause|schedule|term)", re.I)
+
+
 def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Finding]:
     out: list[Finding] = []
     currencies = set(list_currencies())
@@ -286,6 +290,10 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
         if missing:
             bad(f"missing {', '.join(missing)}")
         for note in data.get("notes") or []:
+            text = " ".join(str(note.get("text") or "").split())
+            if _CALLS_FOR_CLAUSE.search(text) and "<<" not in text and "no clause" not in text:
+                out.append(make(NOTE_CALLS, f"profile {pid}: note {note.get('id')} asks for something to be added; name the clause that drafts it "
+                                "(<<clause-id>>) or say plainly that the draft has no clause for it", source=where, subject=str(note.get("id"))))
             if not note.get("roles"):
                 out.append(make(NOTE_ROLES, f"profile {pid}: note {note.get('id')} gives no roles, so it applies whenever the profile is the supplier's "
                                 "country, the governing law or the arbitration agreement's law; say which (roles: [governing_law], ...)", source=where, subject=str(note.get("id"))))

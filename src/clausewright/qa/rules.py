@@ -117,6 +117,12 @@ class Facts:
         """The clause a finding concerns, when it is in this agreement."""
         return clause_id if self.included(clause_id) else None
 
+    def number(self, anchor: str) -> str | None:
+        """The number a reader sees for a clause or sub-clause of this draft, if it is in it."""
+        if self.composition is None or not anchor:
+            return None
+        return next((p.ref_text for p in self.composition.agreement.paragraphs() if p.anchor == anchor and p.ref_text), None)
+
     def anchors(self) -> set[str]:
         if self.composition is None:
             return set()
@@ -291,13 +297,22 @@ def stamp_duty(f: Facts) -> list[Finding]:
         duty = _get(profile.data, "formalities.stamp_duty") or {}
         note = " ".join(str(duty.get("note") or "").split())
         source = f"{profile.id} profile {profile.version}, formalities.stamp_duty"
+        drafted = f.number(f.subject("stamp_duty_clause"))
         if duty.get("applies") is True:
-            out.append(make(STAMP_DUTY, f"stamp duty applies in {profile.name} ({who}): {note or 'stamp the agreement on signing.'}",
+            out.append(make(STAMP_DUTY, f"stamp duty applies in {profile.name} ({who}): {note or 'stamp the agreement on signing.'}"
+                            + (f" Clause {drafted} allocates the duty and the time for stamping." if drafted and _drafts_stamping_for(f, profile) else ""),
                             clause=f.where(f.subject("formalities")), source=source, verify=_verify(duty.get("verify")), subject=profile.id))
         elif duty.get("applies") is None and "applies" in duty:
             out.append(make(STAMP_DUTY_UNKNOWN, f"whether stamp duty applies in {profile.name} ({who}) is not recorded: {note or 'confirm locally.'}",
                             clause=f.where(f.subject("formalities")), source=source, verify=True, subject=profile.id))
     return out
+
+
+def _drafts_stamping_for(f: Facts, profile: Profile) -> bool:
+    """Whether the stamp-duty clause drafts stamping in this profile's country."""
+    section = f.section(f.subject("stamp_duty_clause"))
+    text = section_text(section) if section is not None else ""
+    return "stamp" in text.casefold() and str(profile.name).split(" (")[0] in text
 
 
 def technology_export(f: Facts) -> list[Finding]:
@@ -314,9 +329,12 @@ def technology_export(f: Facts) -> list[Finding]:
     note = next((n for n in supplier.data.get("notes") or [] if n.get("clause") == f.subject("foreground_ip") and "export" in str(n.get("text", "")).lower()), None)
     source = "; ".join(x for x in (str(note.get("citation")) if note and note.get("citation") else None, " ".join(str(ec.get("law") or "").split()),
                                     f"{supplier.id} profile {supplier.version}, export_control") if x)
+    drafted = f.number(f.subject("transfer_condition_anchor"))
+    done = (f"; clause {drafted} makes the transfer of such items conditional on that approval and says who applies, by when and what applies "
+            "meanwhile: check the deadlines and the interim licence against current rules") if drafted else "; the agreement does not draft that condition"
     return [make(TECHNOLOGY_EXPORT, f"the supplier is in {supplier.name} and the agreement assigns the {f.subject('foreground_ip_term')} to the buyer; an assignment of "
                  "patents developed there to a foreign buyer is a technology export that needs registration (or a licence for restricted "
-                 "technology) before it takes effect, and inventions made there need a confidentiality examination before filing abroad",
+                 f"technology) before it takes effect, and inventions made there need a confidentiality examination before filing abroad{done}",
                  clause=f.where(f.subject("foreground_ip")), source=source, verify=_verify(ec.get("verify"), note and note.get("verify")), subject=supplier.id)]
 
 
