@@ -14,10 +14,11 @@ from typing import Any
 from clausewright import jinja
 from clausewright.assembly.compose import compose, select
 from clausewright.assembly.context import base_context, position_for
-from clausewright.assembly.model import Placeholder, Ref, TermDef, TermUse, Text
+from clausewright.assembly.model import Text
 from clausewright.inputs.deal import validate
 from clausewright.pipeline import load_sources
 from clausewright.qa import library_check as lc
+from clausewright.qa.drafting import plain_text_of
 
 POSITIONS = ("buyer", "balanced", "supplier")
 
@@ -45,22 +46,10 @@ def composition(law: str, supplier: str, position: str, variant: str = "defaults
 
 
 def inline_text(inlines, *, drafting_only: bool = False) -> str:
-    out = []
-    for item in inlines:
-        if isinstance(item, Text):
-            if drafting_only and item.literal:
-                out.append("\u2026")  # a deal or profile value: not drafting
-            else:
-                out.append(item.text)
-        elif isinstance(item, TermUse):
-            out.append(item.display)
-        elif isinstance(item, TermDef):
-            out.append(f"\u201c{item.term}\u201d")
-        elif isinstance(item, Ref):
-            out.append(item.text)
-        elif isinstance(item, Placeholder):
-            out.append(f"[{item.text}]")
-    return "".join(out)
+    """What a reader sees; with ``drafting_only``, deal and profile values become "…" (not drafting)."""
+    if drafting_only:
+        inlines = [Text("\u2026") if isinstance(item, Text) and item.literal else item for item in inlines]
+    return plain_text_of(inlines)
 
 
 def paragraph_text(p, *, drafting_only: bool = False) -> str:

@@ -66,7 +66,8 @@ def _parties(memo: MemoDocument, deal: Any, sources: Any) -> None:
         title = deal.get(f"{role}.signatory.title")
         line = f"{label}: {deal.get(f'{role}.name', '?')}; country: {country}"
         if signer:
-            line += f"; signs: {signer}" + (f", {title}" if title else "")
+            co = deal.get(f"{role}.signatory.co_signatory")
+            line += f"; signs: {signer}" + (f", {title}" if title else "") + (f", with {co}" if co else "")
         memo.add("bullet", line)
 
 
