@@ -6,6 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLES
 from qa_helpers import mini_copy
 
 from clausewright.cli.main import cli
@@ -180,3 +181,30 @@ def test_a_note_that_calls_for_a_clause_must_say_where_it_is(tmp_path):
                 "text: Add a clause on customs recordation., last_reviewed: 2026-12-01}\n")
     found = [f for f in _check(copy).findings if f.id == "library-note-calls-for-clause"]
     assert [f.subject for f in found] == ["vn-add"]
+
+
+def test_what_a_position_grants_is_not_taken_back(bundled_sources):
+    """grants: a position's gift (the supplier keeps its process know-how) is checked against the
+    whole draft; a draft that asks for the know-how itself is reported, in every pair of topic
+    positions the matrix tries."""
+    import re
+
+    from clausewright import pipeline
+    from clausewright.inputs.library import Grant
+
+    raw = pipeline.read_answers(SAMPLES / "vietnam-supplier.yaml", ["positions.improvements=supplier"])
+    deal = pipeline.validate_deal(raw, bundled_sources)
+    composition = pipeline.assemble(deal, bundled_sources, strict=False)
+    assert library_check.position_conflicts(bundled_sources.library, composition) == []
+    ip = bundled_sources.library.clauses["intellectual-property"]
+    kept = ip.grants
+    try:
+        ip.grants = [Grant("know-how", "supplier", "the supplier keeps its know-how", re.compile(r"Supplier Know-How"))]
+        found = library_check.position_conflicts(bundled_sources.library, composition)
+        assert found and found[0][0] == "library-position-conflict" and "know-how" in found[0][1]
+    finally:
+        ip.grants = kept
+    topics = bundled_sources.library.topics()
+    combos = library_check.combinations(bundled_sources.library, bundled_sources.jurisdictions)
+    pairs = {tuple(k for k, _ in c.extra) for c in combos if len(c.extra) == 2}
+    assert len(pairs) == len(topics) * (len(topics) - 1) // 2

@@ -15,7 +15,7 @@ from clausewright.inputs.schema import Schema, load_schema
 PARTS = ("front", "body", "schedule")
 POSITIONS = ("buyer", "balanced", "supplier")
 _CLAUSE_ID = re.compile(r"[a-z][a-z0-9-]*")
-_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors", "position_when"}
+_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors", "position_when", "grants"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,16 @@ class Floor:
     rule: str  # the protection, in a lawyer's words
     requires: re.Pattern[str]  # what the clause's rendered text must contain
     when: str | None = None  # only where this condition holds (e.g. "included('tooling')")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a position of this clause's topic leaves to a party; no other clause may take it back."""
+
+    id: str
+    position: str  # the position of this clause's topic that grants it
+    rule: str
+    forbids: re.Pattern[str]  # what must not appear anywhere in the agreement's rendered text
 
 
 @dataclass
@@ -56,6 +66,7 @@ class Clause:
     body_line: int = 1  # line of the body in the file, for error messages
     floors: list[Floor] = field(default_factory=list)
     position_when: str | None = None  # when the negotiated topic is in play (e.g. only with agreed damages)
+    grants: list[Grant] = field(default_factory=list)
 
 
 @dataclass
@@ -186,7 +197,25 @@ def read_clause(path: Path) -> Clause:
         body_line=body_line,
         floors=_floors(header.get("floors"), where),
         position_when=_expr(header.get("position_when")),
+        grants=_grants(header.get("grants"), where),
     )
+
+
+def _grants(raw: Any, where: str) -> list[Grant]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise LibraryError(where, "grants must be a list of {id, position, rule, forbids}")
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not all(item.get(k) for k in ("id", "position", "rule", "forbids")) or item["position"] not in POSITIONS:
+            raise LibraryError(where, f"grants[{i}] needs id, rule, forbids and a position ({', '.join(POSITIONS)})")
+        try:
+            pattern = re.compile(str(item["forbids"]))
+        except re.error as exc:
+            raise LibraryError(where, f"grants[{i}] ({item['id']}): forbids is not a valid regular expression: {exc}") from None
+        out.append(Grant(str(item["id"]), str(item["position"]), " ".join(str(item["rule"]).split()), pattern))
+    return out
 
 
 def _floors(raw: Any, where: str) -> list[Floor]:

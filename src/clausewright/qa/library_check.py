@@ -61,6 +61,7 @@ NOTE_MISFIT = kind("library-note-misfit", "error", "a counsel note reaches a dra
 NOTE_CALLS = kind("library-note-calls-for-clause", "warning", "a counsel note asks for a clause to be added but neither names the clause that drafts it (<<id>>) nor says the draft has none", "library")
 NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say under which roles of its profile it applies (roles:)", "library")
 TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (library.yaml common_law_terms) appears in a draft governed by a civil-law system", "library")
+POSITION_CONFLICT = kind("library-position-conflict", "error", "another clause takes back what a topic's position grants (declared in grants:) in some combination of topic positions", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
@@ -460,6 +461,15 @@ def combinations(library: Library, jurisdictions: Jurisdictions) -> list[Combina
             continue
         for value in param.choice_map():
             out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((param.id, value),)))
+    # every pair of negotiated topics at every pair of different positions: a position one topic
+    # grants must survive whatever position another topic is drafted at
+    topics = [t for t in library.topics() if f"positions.{t}" in schema]
+    for a, first in enumerate(topics):
+        for second in topics[a + 1:]:
+            for p1 in POSITIONS:
+                for p2 in POSITIONS:
+                    if p1 != p2:
+                        out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((f"positions.{first}", p1), (f"positions.{second}", p2))))
     return out
 
 
@@ -513,6 +523,7 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
             outcome.findings.append((INCONSISTENT, f"{f.id}: {f.message}", f.clause))
     outcome.findings += floor_breaches(library, jurisdictions, deal, composition)
     outcome.findings += terms_of_art(library, jurisdictions, deal, composition)
+    outcome.findings += position_conflicts(library, composition)
     outcome.findings += [(NOTE_MISFIT, f.message, f.clause) for f in note_checks.misfits(composition, deal, jurisdictions)]
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
@@ -540,6 +551,22 @@ def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, co
             if not floor.requires.search(text):
                 where = f" at the {section.position} position" if section.position else ""
                 out.append((FLOOR, f"clause {section.clause_id}{where} breaks floor {floor.id!r}: {floor.rule}", section.clause_id))
+    return out
+
+
+def position_conflicts(library: Library, composition: Any) -> list[tuple[str, str, str | None]]:
+    """What a position grants (a clause's ``grants``) that the agreement as a whole takes back."""
+    sections = list(composition.agreement.sections())
+    granted = [(s, g) for s in sections for g in library.clauses[s.clause_id].grants if g.position == s.position]
+    if not granted:
+        return []
+    text = " ".join(" ".join(s.rendered.split()) for s in sections)
+    out: list[tuple[str, str, str | None]] = []
+    for section, grant in granted:
+        found = grant.forbids.search(text)
+        if found:
+            out.append((POSITION_CONFLICT, f"clause {section.clause_id} at the {grant.position} position grants {grant.id!r} ({grant.rule}), but the draft takes it back: "
+                        f"“{found.group(0)[:120]}”", section.clause_id))
     return out
 
 
