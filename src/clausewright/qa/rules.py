@@ -36,7 +36,7 @@ NON_COMPETE_OMITTED = kind("non-compete-omitted", "warning", "the deal asks for 
 ARBITRATION_LANGUAGE = kind("arbitration-language", "warning", "no language of arbitration is chosen for an institution whose rules then default to another language (CIETAC: Chinese)", "rule")
 STAMP_DUTY = kind("stamp-duty", "warning", "stamp duty applies in a party's country or under the governing law (India, Thailand: unstamped, the agreement is inadmissible in evidence until stamped)", "rule")
 STAMP_DUTY_UNKNOWN = kind("stamp-duty-unknown", "info", "the profile does not say whether stamp duty applies", "rule")
-TECHNOLOGY_EXPORT = kind("technology-export", "warning", "assigning foreground IP developed in the supplier's country is a technology export needing registration or a licence (PRC)", "rule")
+TECHNOLOGY_EXPORT = kind("technology-export", "warning", "assigning foreground IP developed in the supplier's country is a technology export needing registration, a licence or an approval (PRC, Korea)", "rule")
 PENALTY_ENFORCEMENT = kind("penalty-at-enforcement", "warning", "agreed sums beyond a cap of the supplier's own law, where an award or judgment would be enforced (Mexico, Vietnam)", "rule")
 TOOLING_LOCATION = kind("tooling-location-unapproved", "warning", "tooling is kept at a site that is neither the supplier's site nor an approved subcontractor's", "rule")
 TOOLING_AMORTISATION = kind("tooling-amortisation-missing", "warning", "tooling amortised into the prices has no amount, or no quantity or period, to amortise over", "rule")
@@ -332,9 +332,8 @@ def technology_export(f: Facts) -> list[Finding]:
     drafted = f.number(f.subject("transfer_condition_anchor"))
     done = (f"; clause {drafted} makes the transfer of such items conditional on that approval and says who applies, by when and what applies "
             "meanwhile: check the deadlines and the interim licence against current rules") if drafted else "; the agreement does not draft that condition"
-    return [make(TECHNOLOGY_EXPORT, f"the supplier is in {supplier.name} and the agreement assigns the {f.subject('foreground_ip_term')} to the buyer; an assignment of "
-                 "patents developed there to a foreign buyer is a technology export that needs registration (or a licence for restricted "
-                 f"technology) before it takes effect, and inventions made there need a confidentiality examination before filing abroad{done}",
+    condition = " ".join(str(ec.get("transfer_condition") or "the assignment is a technology export that may need an approval before it takes effect").split())
+    return [make(TECHNOLOGY_EXPORT, f"the supplier is in {supplier.name} and the agreement assigns the {f.subject('foreground_ip_term')} to the buyer; {condition}{done}",
                  clause=f.where(f.subject("foreground_ip")), source=source, verify=_verify(ec.get("verify"), note and note.get("verify")), subject=supplier.id)]
 
 
