@@ -70,6 +70,9 @@ ENGINE_PARAMETERS = (
     "agreement.date", "agreement.locale", "agreement.draft", "agreement.reference", "agreement.position_notes",
     "buyer.name", "supplier.name", "buyer.country", "supplier.country",
     "buyer.signatory.name", "buyer.signatory.title", "supplier.signatory.name", "supplier.signatory.title",
+    "buyer.local_name", "supplier.local_name", "buyer.signatory.authority", "supplier.signatory.authority",
+    "buyer.signatory.authority_date", "supplier.signatory.authority_date", "buyer.signatory.place", "supplier.signatory.place",
+    "buyer.signatory.co_signatory", "supplier.signatory.co_signatory",
     "law.governing_law", "disputes.method", "disputes.institution", "disputes.seat",
     "disputes.arbitration_agreement_law", "disputes.courts", "commercial.currency", "positions.overall",
 )
