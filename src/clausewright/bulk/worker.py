@@ -167,8 +167,8 @@ def write(task: Write) -> Written:
         docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
         answers = (task.header + _dump(deal.answers(sources.schema))).encode("utf-8")
         with _writing:
-            wrote = put_dotted(Path(task.docx), docx, task.force)
-            wrote = put_dotted(Path(task.answers_file), answers, task.force) or wrote
+            wrote = _write_if_changed(Path(task.docx), docx, task.force)
+            wrote = _write_if_changed(Path(task.answers_file), answers, task.force) or wrote
     except InputError as exc:
         return Written(task.number, "failed", problems=[_at(p, task.number) for p in exc.problems])
     except FindingsError as exc:
@@ -199,7 +199,7 @@ def _dump(answers: dict[str, Any]) -> str:
     return yaml.dump(answers, Dumper=dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
 
 
-def put_dotted(path: Path, data: bytes, force: bool) -> bool:
+def _write_if_changed(path: Path, data: bytes, force: bool) -> bool:
     """Write ``data`` atomically; False when the file already holds exactly ``data``."""
     if path.exists() and not path.is_dir():
         if path.read_bytes() == data:
