@@ -30,6 +30,8 @@ from clausewright.files import write_atomic
 
 MANIFEST = "manifest.jsonl"
 ERRORS = "errors.csv"
+WARNINGS = "warnings.csv"
+WARNING_COLUMNS = ("row", "supplier_id", "severity", "id", "clause", "message")
 ERROR_COLUMNS = ("row", "supplier", "field", "message")
 
 
@@ -135,10 +137,27 @@ def write_errors(out_dir: Path, problems: list[tuple[Problem, str | None]]) -> P
     return path
 
 
+def warnings_csv(notices: list[tuple[int, str | None, dict[str, str]]]) -> bytes:
+    """``warnings.csv``: every warning and note of the rows written in this run, in row order (the
+    same the ``generate`` command prints for each agreement), UTF-8 with a byte-order mark."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(WARNING_COLUMNS)
+    for row, supplier, notice in notices:
+        writer.writerow([row, supplier or "", notice["severity"], notice["id"], notice.get("clause", ""), notice["message"]])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def write_warnings(out_dir: Path, notices: list[tuple[int, str | None, dict[str, str]]]) -> Path:
+    path = Path(out_dir) / WARNINGS
+    write_atomic(path, warnings_csv(notices), force=True)
+    return path
+
+
 def remove_leftovers(out_dir: Path, names: list[str]) -> None:
     """Delete temporary files an interrupted run left behind (``.<name>.<random>.tmp``), for the
     files of this run and the manifest."""
-    wanted = {*names, MANIFEST, ERRORS}
+    wanted = {*names, MANIFEST, ERRORS, WARNINGS}
     try:
         entries = list(os.scandir(out_dir))
     except OSError:

@@ -72,7 +72,7 @@ class Plan:
     input_sha256: str
     stem: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes of the check
 
 
 @dataclass
@@ -87,6 +87,15 @@ class Report:
     planned: list[str] = field(default_factory=list)  # dry run: the files that would be written
     out_dir: Path | None = None
     seconds: float = 0.0
+    notices: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)  # (row, supplier id, warning or note)
+
+    @property
+    def warning_rows(self) -> int:
+        return len({row for row, _, n in self.notices if n["severity"] != "info"})
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for _, _, n in self.notices if n["severity"] != "info")
 
 
 class Runner:
@@ -196,6 +205,7 @@ class Runner:
         report = Report(EXIT_OK, rows=len(plans), out_dir=self.options.out_dir)
         for plan in plans:
             report.problems += [(p, plan.supplier_id) for p in plan.problems]
+            report.notices += [(plan.number, plan.supplier_id, n) for n in plan.warnings]
         return report
 
     # --- step 2: write ---------------------------------------------------------------------------
@@ -290,6 +300,7 @@ class Runner:
             journal.close(complete=complete)
             if complete:
                 manifest.write_errors(out_dir, report.problems)
+                manifest.write_warnings(out_dir, sorted(report.notices, key=lambda item: item[0]))
 
     def _write(self, plans: dict[int, Plan], targets: dict, skipped: dict, journal: manifest.Journal, report: Report) -> None:
         opts = self.options
@@ -322,6 +333,7 @@ class Runner:
                 stop = stop or opts.fail_fast
             else:
                 entry = self._entry(plan, result.status, docx, answers_file, result)
+                report.notices += [(task.number, plan.supplier_id, n) for n in result.warnings]
                 journal.record(task.number, entry)
                 report.written += result.status == "written"
                 report.unchanged += result.status == "unchanged"
@@ -355,7 +367,8 @@ class Runner:
             "profiles": result.profiles if result else {},
             "tool_version": __version__,
             "problems": len(plan.problems),
-            "warnings": result.warnings if result else [],
+            "warnings": [f"{n['id']}: {n['message']}" for n in (result.warnings if result else []) if n["severity"] != "info"],
+            "notes": [f"{n['id']}: {n['message']}" for n in (result.warnings if result else []) if n["severity"] == "info"],
         }
 
     # --- processes -------------------------------------------------------------------------------
@@ -374,7 +387,7 @@ def _finished(before: dict[str, Any], docx: Path, answers: Path) -> bool:
 
 
 def _carried(before: dict[str, Any]) -> dict[str, Any]:
-    return {k: before[k] for k in ("sha256", "library", "profiles", "warnings") if k in before}
+    return {k: before[k] for k in ("sha256", "library", "profiles", "warnings", "notes") if k in before}
 
 
 class _Header:

@@ -96,12 +96,24 @@ class Check:
     allow: tuple[str, ...] = ()
 
 
+def notices(composition: Any, findings: list) -> list[dict[str, str]]:
+    """A row's warnings and notes (the same as ``generate`` prints), as plain records."""
+    out = [{"severity": "warning", "id": "assembly", "clause": "", "message": str(w)} for w in composition.agreement.warnings]
+    for f in findings:
+        if f.severity in ("warning", "info") or f.allowed:
+            message = f.message + (f" (source: {f.source})" if f.source else "")
+            if f.verify and "(verify)" not in message:
+                message += " (verify)"
+            out.append({"severity": "allowed error" if f.allowed else f.severity, "id": f.id, "clause": f.clause or "", "message": message})
+    return out
+
+
 @dataclass
 class Checked:
     number: int
     stem: str | None = None
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
 
 
 @dataclass
@@ -125,7 +137,7 @@ class Written:
     library: str | None = None
     profiles: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
 
 
 def check(task: Check) -> Checked:
@@ -145,8 +157,8 @@ def check(task: Check) -> Checked:
         result.problems.append(Problem("--name", f"the pattern {task.pattern!r} gives an empty file name for this row", task.number))
     if task.level in ("assemble", "build"):
         try:
-            composition, _ = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
-            result.warnings = list(composition.agreement.warnings)
+            composition, findings = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
+            result.warnings = notices(composition, findings)
             if task.level == "build":
                 pipeline.build_docx(composition, deal, sources, comments=task.comments)
         except FindingsError as exc:
@@ -163,7 +175,7 @@ def write(task: Write) -> Written:
     sources = _require()
     try:
         deal = pipeline.validate_deal(task.answers, sources, row=task.number)
-        composition, _ = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
+        composition, findings = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
         docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
         answers = (task.header + _dump(deal.answers(sources.schema))).encode("utf-8")
         with _writing:
@@ -187,7 +199,7 @@ def write(task: Write) -> Written:
         sha256=hashlib.sha256(docx).hexdigest(),
         library=props["clausewright.library"],
         profiles=profiles,
-        warnings=list(composition.agreement.warnings),
+        warnings=notices(composition, findings),
     )
 
 

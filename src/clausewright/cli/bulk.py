@@ -16,7 +16,7 @@ from clausewright import pipeline
 from clausewright.bulk import spreadsheet
 from clausewright.bulk.errors import EXIT_OK, PreflightError
 from clausewright.bulk.layout import DEFAULT_ENTRIES, Layout
-from clausewright.bulk.manifest import ERRORS, MANIFEST
+from clausewright.bulk.manifest import ERRORS, MANIFEST, WARNINGS
 from clausewright.bulk.naming import DEFAULT_PATTERN
 from clausewright.bulk.progress import Progress
 from clausewright.bulk.runner import Options, Report, Runner
@@ -89,6 +89,7 @@ def validate(suppliers, defaults, pattern, jobs, allow, no_progress, library_dir
     options = Options(suppliers, defaults, None, jobs or 0, pattern, allow=tuple(allow), library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template)
     report = Runner(options, sources, Progress(enabled=not no_progress)).validate("assemble")
     _problems(report, limit=None)
+    _notices(report)
     bad = len({p.row for p, _ in report.problems})
     if report.exit_code == EXIT_OK:
         click.echo(f"All {report.rows} rows of {suppliers} are valid.")
@@ -141,6 +142,7 @@ def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, d
         f"Wrote {report.written} of {report.rows} document(s) to {out_dir}{rate}"
         + (f"; {report.unchanged} unchanged" if report.unchanged else "")
         + (f"; {report.failed} failed (see {out_dir / ERRORS})" if report.failed else "")
+        + (f"; {report.warning_count} warning(s) in {report.warning_rows} row(s) (see {out_dir / WARNINGS})" if report.warning_count else "")
         + (f"; {report.not_run} not run (--fail-fast)" if report.not_run else "")
         + "."
     )
@@ -156,3 +158,14 @@ def _problems(report: Report, *, limit: int | None) -> None:
         click.echo(f"  {row}{problem.field}: {message}", err=True)
     if limit is not None and len(report.problems) > limit:
         click.echo(f"  ... and {len(report.problems) - limit} more problem(s) in {ERRORS}", err=True)
+
+
+def _notices(report, limit: int | None = None) -> None:
+    """Each row's warnings (and notes), as ``generate`` prints them for one agreement."""
+    shown = [n for n in report.notices if n[2]["severity"] != "info"]
+    for row, supplier, notice in shown[:limit] if limit else shown:
+        where = f"row {row}" + (f" ({supplier})" if supplier else "")
+        clause = f"[{notice['clause']}] " if notice.get("clause") else ""
+        click.echo(f"  {where}: warning {notice['id']}: {clause}{notice['message']}", err=True)
+    if shown:
+        click.echo(f"{len(shown)} warning(s) in {len({r for r, _, _ in shown})} row(s).", err=True)

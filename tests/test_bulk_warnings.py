@@ -1,0 +1,39 @@
+"""Bulk runs show every row's warnings, as generate does for one agreement: on screen for
+validate and run, in the manifest (warnings and notes) and in warnings.csv."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from clausewright.cli.main import cli
+
+ROWS = (
+    "supplier_id,supplier.name,supplier.country,supplier.address,supplier.signatory.name\n"
+    "T1,Siam Test Co Ltd,thailand,\"1 Road, Bangkok\",Somchai\n"
+    "V1,Saigon Test Co,vietnam,\"1 Street, HCMC\",An\n"
+)
+
+
+def test_warnings_reach_the_summary_the_manifest_and_warnings_csv(tmp_path):
+    suppliers = tmp_path / "s.csv"
+    suppliers.write_text(ROWS, encoding="utf-8")
+    defaults = ["--defaults", str(SAMPLES / "vietnam-supplier.yaml"), "--no-progress"]
+    checked = CliRunner().invoke(cli, ["bulk", "validate", str(suppliers), *defaults])
+    assert checked.exit_code == 0, checked.output
+    assert "row 2 (T1): warning stamp-duty:" in checked.output and "Thailand" in checked.output
+    out = tmp_path / "out"
+    ran = CliRunner().invoke(cli, ["bulk", "run", str(suppliers), *defaults, "--out", str(out)])
+    assert ran.exit_code == 0, ran.output
+    assert "warning(s) in 1 row(s)" in ran.output and "warnings.csv" in ran.output
+    entries = [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    thai = next(e for e in entries if e["supplier_id"] == "T1")
+    assert any(w.startswith("stamp-duty: ") and "Thailand" in w for w in thai["warnings"])
+    assert "notes" in thai
+    with (out / "warnings.csv").open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["supplier_id"] for r in rows if r["severity"] == "warning"} == {"T1"}
+    assert any(r["id"] == "stamp-duty" and r["clause"] == "general" and r["row"] == "2" for r in rows)
