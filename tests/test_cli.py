@@ -58,3 +58,18 @@ def test_clauses_list_and_show():
 def test_runs_as_a_module():
     out = subprocess.run([sys.executable, "-m", "clausewright", "--version"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and __version__ in out.stdout
+
+
+def test_output_names_must_be_docx(tmp_path):
+    """-o out.pdf, out.doc or out would write a DOCX under a misleading name: refused, with the
+    way to a PDF."""
+    from conftest import SAMPLES as samples
+
+    for name in ("out.pdf", "out.doc", "out"):
+        result = CliRunner().invoke(cli, ["generate", str(samples / "vietnam-supplier.yaml"), "-o", str(tmp_path / name)])
+        assert result.exit_code == 2 and "does not end in .docx" in result.output, name
+        assert not (tmp_path / name).exists()
+    pdf = CliRunner().invoke(cli, ["generate", str(samples / "vietnam-supplier.yaml"), "-o", str(tmp_path / "x.pdf")])
+    assert "soffice --headless --convert-to pdf" in pdf.output
+    memo = CliRunner().invoke(cli, ["generate", str(samples / "vietnam-supplier.yaml"), "-o", str(tmp_path / "a.docx"), "--memo", str(tmp_path / "m.txt")])
+    assert memo.exit_code == 2 and not (tmp_path / "a.docx").exists()

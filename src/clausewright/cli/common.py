@@ -50,3 +50,19 @@ def reports_errors(func):
             sys.exit(70)
 
     return wrapper
+
+
+class DocxPath(click.Path):
+    """A path for a Word document to write: it must end in .docx (a PDF is made from the DOCX)."""
+
+    name = "docx"
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        path = super().convert(value, param, ctx)
+        if Path(path).suffix.lower() != ".docx":
+            hint = " For a PDF, write the DOCX and convert it: soffice --headless --convert-to pdf FILE.docx" if Path(path).suffix.lower() == ".pdf" else ""
+            self.fail(f"{str(value)!r} does not end in .docx; clausewright writes Word documents (.docx).{hint}", param, ctx)
+        return path

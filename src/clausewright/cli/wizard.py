@@ -10,13 +10,13 @@ import click
 
 from clausewright import pipeline
 from clausewright import wizard as wizards
-from clausewright.cli.common import reports_errors, sources_options
+from clausewright.cli.common import DocxPath, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
 from clausewright.wizard.session import session_path
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the DOCX (asked at the end if not given).")
+@click.option("-o", "--output", type=DocxPath(), help="Where to write the DOCX (asked at the end if not given).")
 @click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Start from this deal or answers file (e.g. OUT.answers.yaml): only missing or invalid answers are asked, then every answer can be reviewed and changed.")
 @click.option("--resume", is_flag=True, help="Continue the answers saved when the wizard was last cancelled or quit (use the same -o).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT and its answers file if they exist.")
