@@ -73,3 +73,24 @@ def test_output_names_must_be_docx(tmp_path):
     assert "soffice --headless --convert-to pdf" in pdf.output
     memo = CliRunner().invoke(cli, ["generate", str(samples / "vietnam-supplier.yaml"), "-o", str(tmp_path / "a.docx"), "--memo", str(tmp_path / "m.txt")])
     assert memo.exit_code == 2 and not (tmp_path / "a.docx").exists()
+
+
+def test_a_word_document_given_as_the_deal_is_named_as_such(tmp_path):
+    from conftest import SAMPLES as samples
+
+    agreement = tmp_path / "a.docx"
+    assert CliRunner().invoke(cli, ["generate", str(samples / "vietnam-supplier.yaml"), "-o", str(agreement)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["check", str(agreement)])
+    assert result.exit_code != 0 and "Word document" in result.output and "answers.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_whole_numbers_accept_thousands_separators():
+    from clausewright.inputs.schema import Parameter
+    from clausewright.inputs.types import TYPES, Invalid
+
+    integer = TYPES["integer"]
+    param = Parameter(id="x", type=integer, label="X")
+    assert integer.convert("10,000", param) == 10000
+    assert integer.convert("1,234,567", param) == 1234567
+    with pytest.raises(Invalid):
+        integer.convert("10,00", param)

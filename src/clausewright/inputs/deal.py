@@ -56,6 +56,10 @@ class Deal:
 
 
 def read_deal_file(path: Path) -> dict[str, Any]:
+    with open(path, "rb") as fh:
+        if fh.read(4) == b"PK\x03\x04":
+            raise InputError([Problem("(file)", "this is a Word document or another zip file, not a deal file; give the deal's YAML "
+                                      "file (a generated agreement's answers are in OUT.answers.yaml beside it)")], str(path))
     return _deal_mapping(yamlio.load_file(path, answers=True), str(path))
 
 

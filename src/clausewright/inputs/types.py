@@ -130,6 +130,8 @@ class Integer(ParamType):
             value = raw
         else:
             text = str(raw).strip().replace("_", "")
+            if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", text):  # thousands separators, as amounts accept them
+                text = text.replace(",", "")
             if not re.fullmatch(r"[+-]?\d{1,15}", text):
                 raise Invalid(f"{_show(raw)} is not a whole number")
             value = int(text)
