@@ -117,11 +117,15 @@ def applicable_notes(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[s
 _REF = re.compile(r"<<([a-z0-9][a-z0-9.-]*)>>")
 
 
+def note_body(note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:
+    """The note's own words; ``<<clause-id>>`` and ``<<clause-id.anchor>>`` become the clause
+    numbers of this draft (``numbers``: anchor -> number)."""
+    return " ".join(_REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), str(note["text"]).strip()).split())
+
+
 def note_text(profile_name: str, note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:
-    """The note as the lawyer reads it; ``<<clause-id>>`` and ``<<clause-id.anchor>>`` in its text
-    become the clause numbers of this draft (``numbers``: anchor -> number)."""
-    body = _REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), str(note["text"]).strip())
-    text = f"[{profile_name}] {body}"
+    """The note as the lawyer reads it, with its source, review date and verify flag."""
+    text = f"[{profile_name}] {note_body(note, numbers)}"
     if note.get("citation"):
         text += f" Source: {note['citation']}."
     text += f" Last reviewed {note['last_reviewed']}."

@@ -16,7 +16,7 @@ from clausewright import __version__
 from clausewright.assembly.compose import position_note
 from clausewright.assembly.context import base_context
 from clausewright.assembly.front_matter import capacity
-from clausewright.assembly.notes import applicable_notes, note_text, numbers
+from clausewright.assembly.notes import applicable_notes, note_body, note_text, numbers
 from clausewright.findings import SEVERITIES, sort
 from clausewright.ooxml.memo import MemoDocument, write
 
@@ -44,7 +44,7 @@ def content(result: Any, sources: Any) -> MemoDocument:
     _choices(memo, result, sources)
     notes = applicable_notes(deal, sources.jurisdictions, {s.clause_id for s in agreement.sections()})
     _jurisdiction_notes(memo, notes, agreement)
-    _verify(memo, notes, result.findings, deal, sources)
+    _verify(memo, notes, result.findings, deal, sources, agreement)
     _checks(memo, result.findings)
     return memo
 
@@ -158,9 +158,10 @@ def _jurisdiction_notes(memo: MemoDocument, notes: list, agreement: Any) -> None
         memo.add("paragraph", "No local counsel notes apply to the clauses of this draft.")
 
 
-def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources: Any) -> None:
+def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources: Any, result_agreement: Any) -> None:
     memo.add("heading", "Items to verify")
-    verify = [f"{note.profile.name} note {note.id}: {_clean(note.data.get('text'))}" for note in notes if note.verify]
+    refs = numbers(result_agreement)
+    verify = [f"{note.profile.name} note {note.id}: {note_body(note.data, refs)}" for note in notes if note.verify]
     verify += [f"{f.id}: {f.message}" for f in sort(findings) if f.verify]
     iid = deal.get("disputes.institution")
     inst = sources.jurisdictions.institutions.get(iid, {}) if isinstance(iid, str) else {}
