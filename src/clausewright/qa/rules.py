@@ -327,8 +327,8 @@ def technology_export(f: Facts) -> list[Finding]:
         return []
     ec = supplier.data.get("export_control") or {}
     note = next((n for n in supplier.data.get("notes") or [] if n.get("clause") == f.subject("foreground_ip") and "export" in str(n.get("text", "")).lower()), None)
-    source = "; ".join(x for x in (str(note.get("citation")) if note and note.get("citation") else None, " ".join(str(ec.get("law") or "").split()),
-                                    f"{supplier.id} profile {supplier.version}, export_control") if x)
+    parts = [str(note.get("citation")) if note and note.get("citation") else "", " ".join(str(ec.get("law") or "").split()), f"{supplier.id} profile {supplier.version}, export_control"]
+    source = "; ".join(dict.fromkeys(p.strip() for part in parts for p in part.split(";") if p.strip()))
     drafted = f.number(f.subject("transfer_condition_anchor"))
     done = (f"; clause {drafted} makes the transfer of such items conditional on that approval and says who applies, by when and what applies "
             "meanwhile: check the deadlines and the interim licence against current rules") if drafted else "; the agreement does not draft that condition"
