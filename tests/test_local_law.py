@@ -161,7 +161,7 @@ def test_country_points_are_operative_text(bundled_sources, supplier):
             text = _text(sections["ip-local-requirements"].paragraphs)
             assert "takes effect for that item on the date on which the Transfer Approval is obtained" in text
             # held for the buyer meanwhile: on trust under a common-law governing law, as a fiduciary under a civil-law one
-            assert ("on trust for" in text or "as a fiduciary for the account" in text) and "nominates" in text
+            assert ("on trust for" in text or "for the account and the exclusive benefit of the Buyer" in text) and "nominates" in text
         # Vietnam: security control before filing abroad
         assert ("ip-local-requirements.vn-filing-abroad" in anchors) == (supplier == "vietnam"), where
         # India: s 19 assignment terms, stamp duty, post-term restraints limited to protecting information
