@@ -161,7 +161,7 @@ def _jurisdiction_notes(memo: MemoDocument, notes: list, agreement: Any) -> None
 def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources: Any, result_agreement: Any) -> None:
     memo.add("heading", "Items to verify")
     refs = numbers(result_agreement)
-    verify = [f"{note.profile.name} note {note.id}: {note_body(note.data, refs)}" for note in notes if note.verify]
+    verify = [f"{note.profile.name}, clause {refs.get(note.clause, note.clause)}: {note_body(note.data, refs)}" for note in notes if note.verify]
     verify += [f"{f.id}: {f.message}" for f in sort(findings) if f.verify]
     iid = deal.get("disputes.institution")
     inst = sources.jurisdictions.institutions.get(iid, {}) if isinstance(iid, str) else {}
