@@ -29,7 +29,7 @@ from clausewright.assembly.model import (
     TermUse,
     Text,
 )
-from clausewright.assembly.notes import applicable_notes, note_text, numbers
+from clausewright.assembly.notes import Note, applicable_notes, note_text, numbers
 from clausewright.errors import ClausewrightError, LibraryError
 from clausewright.findings import Finding, make
 from clausewright.inputs.deal import Deal
@@ -66,6 +66,7 @@ class Composition:
     # What resolving terms and references found (docs/qa.md): errors, and the pruned definitions.
     findings: list[Finding] = field(default_factory=list)
     subjects: dict[str, str] = field(default_factory=dict)  # the library's ``subjects``: where rule checks look
+    notes: list[Note] = field(default_factory=list)  # the counsel notes that apply to this draft (assembly/notes.py)
 
 
 def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comments: bool = True, strict: bool = True) -> Composition:
@@ -96,11 +97,13 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     errors = [f for f in findings if f.severity == "error"]
     if strict and errors:
         raise AssemblyError([f.message for f in errors], findings)
+    # the counsel notes that apply: attached as comments, and read by the memo and the checks
+    notes = applicable_notes(deal, jurisdictions, {s.clause_id for s in agreement.sections() if s.paragraphs})
     if comments:
-        _attach_notes(agreement, deal, jurisdictions)
+        _attach_notes(agreement, notes)
         if deal.get("agreement.position_notes"):
             _attach_position_notes(agreement, library, context)
-    return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects)
+    return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects, notes=notes)
 
 
 def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:
@@ -403,13 +406,10 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
 # --- counsel notes ----------------------------------------------------------------------------
 
 
-def _attach_notes(agreement: Agreement, deal: Deal, jurisdictions: Jurisdictions) -> None:
-    headings = {}
-    for section in agreement.sections():
-        if section.paragraphs:
-            headings[section.clause_id] = section.paragraphs[0]
+def _attach_notes(agreement: Agreement, notes: list[Note]) -> None:
+    headings = {s.clause_id: s.paragraphs[0] for s in agreement.sections() if s.paragraphs}
     refs = numbers(agreement)
-    for note in applicable_notes(deal, jurisdictions, set(headings)):
+    for note in notes:
         profile = note.profile
         headings[note.clause].comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note.data, refs)))
 

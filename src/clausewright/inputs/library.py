@@ -201,38 +201,39 @@ def read_clause(path: Path) -> Clause:
     )
 
 
-def _grants(raw: Any, where: str) -> list[Grant]:
+def _declarations(raw: Any, where: str, key: str, needed: tuple[str, ...], pattern_key: str) -> list[tuple[dict[str, Any], re.Pattern[str]]]:
+    """A header list such as ``floors`` or ``grants``: mappings with the ``needed`` keys, one of
+    which (``pattern_key``) is a regular expression, compiled here."""
     if raw is None:
         return []
     if not isinstance(raw, list):
-        raise LibraryError(where, "grants must be a list of {id, position, rule, forbids}")
+        raise LibraryError(where, f"{key} must be a list of {{{', '.join(needed)}}}")
     out = []
     for i, item in enumerate(raw):
-        if not isinstance(item, dict) or not all(item.get(k) for k in ("id", "position", "rule", "forbids")) or item["position"] not in POSITIONS:
-            raise LibraryError(where, f"grants[{i}] needs id, rule, forbids and a position ({', '.join(POSITIONS)})")
+        if not isinstance(item, dict) or not all(item.get(k) for k in needed):
+            raise LibraryError(where, f"{key}[{i}] needs {', '.join(needed)}")
         try:
-            pattern = re.compile(str(item["forbids"]))
+            out.append((item, re.compile(str(item[pattern_key]))))
         except re.error as exc:
-            raise LibraryError(where, f"grants[{i}] ({item['id']}): forbids is not a valid regular expression: {exc}") from None
-        out.append(Grant(str(item["id"]), str(item["position"]), " ".join(str(item["rule"]).split()), pattern))
+            raise LibraryError(where, f"{key}[{i}] ({item['id']}): {pattern_key} is not a valid regular expression: {exc}") from None
     return out
+
+
+def _rule(item: dict[str, Any]) -> str:
+    return " ".join(str(item["rule"]).split())
+
+
+def _grants(raw: Any, where: str) -> list[Grant]:
+    declared = _declarations(raw, where, "grants", ("id", "position", "rule", "forbids"), "forbids")
+    for i, (item, _) in enumerate(declared):
+        if item["position"] not in POSITIONS:
+            raise LibraryError(where, f"grants[{i}] ({item['id']}): position must be one of {', '.join(POSITIONS)}")
+    return [Grant(str(item["id"]), str(item["position"]), _rule(item), pattern) for item, pattern in declared]
 
 
 def _floors(raw: Any, where: str) -> list[Floor]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise LibraryError(where, "floors must be a list of {id, rule, requires, when}")
-    out = []
-    for i, item in enumerate(raw):
-        if not isinstance(item, dict) or not all(item.get(k) for k in ("id", "rule", "requires")):
-            raise LibraryError(where, f"floors[{i}] needs id, rule and requires")
-        try:
-            pattern = re.compile(str(item["requires"]))
-        except re.error as exc:
-            raise LibraryError(where, f"floors[{i}] ({item['id']}): requires is not a valid regular expression: {exc}") from None
-        out.append(Floor(str(item["id"]), " ".join(str(item["rule"]).split()), pattern, _expr(item.get("when"))))
-    return out
+    declared = _declarations(raw, where, "floors", ("id", "rule", "requires"), "requires")
+    return [Floor(str(item["id"]), _rule(item), pattern, _expr(item.get("when"))) for item, pattern in declared]
 
 
 def _expr(value: Any) -> str | None:

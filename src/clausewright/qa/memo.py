@@ -16,7 +16,7 @@ from clausewright import __version__
 from clausewright.assembly.compose import position_note
 from clausewright.assembly.context import base_context
 from clausewright.assembly.front_matter import capacity
-from clausewright.assembly.notes import applicable_notes, note_body, note_text, numbers
+from clausewright.assembly.notes import note_body, note_text, numbers
 from clausewright.findings import SEVERITIES, sort
 from clausewright.ooxml.memo import MemoDocument, write
 
@@ -42,7 +42,7 @@ def content(result: Any, sources: Any) -> MemoDocument:
     _parties(memo, deal, sources)
     _signing(memo, deal, sources)
     _choices(memo, result, sources)
-    notes = applicable_notes(deal, sources.jurisdictions, {s.clause_id for s in agreement.sections()})
+    notes = result.composition.notes
     _jurisdiction_notes(memo, notes, agreement)
     _verify(memo, notes, result.findings, deal, sources, agreement)
     _checks(memo, result.findings)

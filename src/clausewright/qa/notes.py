@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from clausewright.assembly.compose import Composition
-from clausewright.assembly.notes import Note, applicable_notes, refers_to
+from clausewright.assembly.notes import Note, refers_to
 from clausewright.findings import Finding, kind, make
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
@@ -34,7 +34,7 @@ def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) 
     seat = deal.get("disputes.seat") if deal.get("disputes.method", "arbitration") == "arbitration" else None
     agreed_sums = composition.subjects.get("agreed_damages_anchor")
     out = []
-    for note in applicable_notes(deal, jurisdictions, present):
+    for note in composition.notes:
         text = " ".join(str(note.data.get("text", "")).split())
         for problem in _problems(text, note, jurisdictions, in_play, seat, present, known, anchors | present):
             out.append(_finding(note, problem))
