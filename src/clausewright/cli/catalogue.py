@@ -6,7 +6,7 @@ import click
 
 from clausewright import resources, yamlio
 from clausewright.cli.common import jurisdictions_option, library_option, reports_errors
-from clausewright.errors import ClausewrightError
+from clausewright.errors import UsageError, nearest
 from clausewright.inputs.jurisdictions import load_jurisdictions
 from clausewright.inputs.library import load_library
 
@@ -44,8 +44,12 @@ def clauses_list(library_dir):
 @reports_errors
 def clauses_show(clause_id, library_dir):
     """Show one clause: its metadata, positions, definitions and source."""
-    c = _library(library_dir).clause(clause_id)
-    click.echo(f"{c.id}: {c.title}\n  version {c.version}, part {c.part}, order {c.order}\n  file {c.path}")
+    lib = _library(library_dir)
+    if clause_id not in lib.clauses:
+        raise _unknown("clause", clause_id, {cid: cid for cid in lib.clauses}, "clausewright clauses list")
+    c = lib.clause(clause_id)
+    where = c.path.relative_to(lib.directory).as_posix() + (f" in {lib.directory}" if library_dir else " in the bundled library")
+    click.echo(f"{c.id}: {c.title}\n  version {c.version}, part {c.part}, order {c.order}\n  file {where}")
     click.echo(f"  when: {c.when or 'always'}")
     if c.uses:
         click.echo(f"  uses: {', '.join(c.uses)}")
@@ -81,6 +85,16 @@ def jurisdictions_list(jurisdictions_dir):
 def jurisdictions_show(profile_id, jurisdictions_dir):
     """Show a profile in full, including its local counsel notes."""
     j = _jurisdictions(jurisdictions_dir)
+    names = j.other_names()["jurisdiction"]
+    profile_id = names.aliases.get(profile_id.casefold(), profile_id)
     if profile_id not in j.profiles:
-        raise ClausewrightError(f"no jurisdiction {profile_id!r}; known: {', '.join(sorted(j.profiles))}")
+        spellings = {pid: pid for pid in j.profiles} | names.aliases | names.suggested
+        raise _unknown("jurisdiction", profile_id, spellings, "clausewright jurisdictions list")
     click.echo(yamlio.dump(j.profiles[profile_id].data))
+
+
+def _unknown(kind: str, given: str, spellings: dict[str, str], listing: str) -> UsageError:
+    """No such entry: the nearest one (``audt`` -> audit), and the command that lists them all."""
+    closest = nearest(given.casefold(), spellings, count=1)
+    hint = f"; did you mean {spellings[closest[0]]}?" if closest else ""
+    return UsageError(f"no {kind} {given!r}{hint} ({listing} shows them all)")

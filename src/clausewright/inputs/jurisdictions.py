@@ -13,6 +13,7 @@ from jinja2.exceptions import TemplateSyntaxError
 
 from clausewright import jinja, yamlio
 from clausewright.errors import LibraryError
+from clausewright.inputs.types import OtherNames
 from clausewright.roles import NOTE_ROLES
 
 # Keys every profile must have; rule checks, clauses and signature blocks read them.
@@ -49,6 +50,14 @@ class Jurisdictions:
             "jurisdiction": {pid: p.name for pid, p in sorted(self.profiles.items())},
             "institution": {iid: str(i.get("name", iid)) for iid, i in self.institutions.items()},
             "seat": {sid: str(s.get("name", sid)) for sid, s in self.seats.items()},
+        }
+
+    def other_names(self) -> dict[str, OtherNames]:
+        """The other names of the catalogues' entries (``aliases`` and ``suggest_for``)."""
+        return {
+            "jurisdiction": _other_names({pid: p.data for pid, p in self.profiles.items()}),
+            "institution": _other_names(self.institutions),
+            "seat": _other_names(self.seats),
         }
 
     @cached_property
@@ -89,7 +98,37 @@ def load_jurisdictions(directory: Path) -> Jurisdictions:
         law = profile.data["defaults"]["governing_law"]
         if law not in profiles:
             raise LibraryError(str(profile.path), f"defaults.governing_law {law!r} is not a profile")
+    for where, entries in ((str(profiles_dir), {pid: p.data for pid, p in profiles.items()}), (str(directory / "institutions.yaml"), institutions), (str(directory / "seats.yaml"), seats)):
+        _check_other_names(entries, where)
     return Jurisdictions(profiles=profiles, institutions=institutions, seats=seats, directory=directory)
+
+
+OTHER_NAMES = ("aliases", "suggest_for")  # accepted as the entry; only suggested for it
+
+
+def _other_names(entries: dict[str, dict[str, Any]]) -> OtherNames:
+    names: dict[str, dict[str, str]] = {key: {} for key in OTHER_NAMES}
+    for eid, data in entries.items():
+        for key in OTHER_NAMES:
+            for name in data.get(key) or []:
+                names[key][str(name).casefold()] = eid
+    return OtherNames(aliases=names["aliases"], suggested=names["suggest_for"])
+
+
+def _check_other_names(entries: dict[str, dict[str, Any]], where: str) -> None:
+    """Each name is text and names one entry only, and none is another entry's id or name."""
+    taken = {str(eid).casefold(): eid for eid in entries} | {str(data.get("name", eid)).casefold(): eid for eid, data in entries.items()}
+    for eid, data in entries.items():
+        for key in OTHER_NAMES:
+            names = data.get(key)
+            if names is None:
+                continue
+            if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+                raise LibraryError(f"{where}: {eid}", f"{key} must be a list of names, e.g. [Viet Nam]")
+            for name in names:
+                other = taken.setdefault(name.casefold(), eid)
+                if other != eid:
+                    raise LibraryError(f"{where}: {eid}", f"{key}: {name!r} also names {other!r}; a name may lead to one entry only")
 
 
 def _mapping(path: Path) -> dict[str, dict[str, Any]]:

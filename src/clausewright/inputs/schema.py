@@ -6,15 +6,14 @@ objects validate deal files, drive the wizard, name the bulk columns and produce
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from clausewright import yamlio
-from clausewright.errors import LibraryError
-from clausewright.inputs.types import TYPES, ParamType
+from clausewright.errors import LibraryError, nearest
+from clausewright.inputs.types import TYPES, OtherNames, ParamType
 
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _RESERVED = {name for name in dir(dict) if not name.startswith("_")} | {"items", "keys", "values", "get"}
@@ -48,6 +47,7 @@ class Parameter:
     section: str = ""
     source: str = ""
     _catalogue: dict[str, str] | None = None
+    other_names: OtherNames = field(default_factory=OtherNames)  # of a catalogue's entries, bound with it
 
     def choice_map(self) -> dict[str, str]:
         if self.type.name in ("jurisdiction", "institution", "seat"):
@@ -97,13 +97,14 @@ class Schema:
         return [p.id for p in self.parameters]
 
     def suggest(self, pid: str) -> str | None:
-        close = difflib.get_close_matches(pid, self.ids(), n=1, cutoff=0.75)
+        close = nearest(pid, self.ids(), count=1, cutoff=0.75)
         return close[0] if close else None
 
-    def bind_catalogues(self, catalogues: dict[str, dict[str, str]]) -> None:
+    def bind_catalogues(self, catalogues: dict[str, dict[str, str]], other_names: dict[str, OtherNames] | None = None) -> None:
         for p in self._walk():
             if p.type.name in catalogues:
                 p._catalogue = catalogues[p.type.name]
+                p.other_names = (other_names or {}).get(p.type.name, OtherNames())
 
     def _walk(self):
         for p in self.parameters:

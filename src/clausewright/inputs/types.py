@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from babel.numbers import list_currencies
+
+from clausewright.errors import nearest
 
 if TYPE_CHECKING:
     from clausewright.inputs.schema import Parameter
@@ -18,6 +21,18 @@ if TYPE_CHECKING:
 
 class Invalid(ValueError):
     """A value that cannot be converted; the message names the value and what was expected."""
+
+
+@dataclass(frozen=True)
+class OtherNames:
+    """Other names of a parameter's choices (from the catalogues' ``aliases`` and ``suggest_for``).
+
+    An alias names exactly the same choice (Viet Nam for vietnam) and is accepted as it; a
+    suggested name is close but not the same (UK for england-wales: the United Kingdom has three
+    legal systems) and is only offered as a suggestion. Keys are case-folded."""
+
+    aliases: dict[str, str] = field(default_factory=dict)  # name -> choice
+    suggested: dict[str, str] = field(default_factory=dict)  # name -> choice
 
 
 MISSING_TEXT = {"", "~", "null"}
@@ -247,11 +262,31 @@ class Choice(ParamType):
     def convert(self, raw, param):
         options = self.options(param)
         text = normalise_text(raw, multiline=False).strip()
+        folded = text.casefold()
         for value, label in options.items():
-            if text == value or text.lower() == value.lower() or text.lower() == str(label).lower():
+            if folded in (value.casefold(), str(label).casefold()):
                 return value
+        alias = param.other_names.aliases.get(folded)
+        if alias in options:
+            return alias
         listed = ", ".join(options)
-        raise Invalid(f"{_show(text)} is not one of: {listed}")
+        raise Invalid(f"{_show(text)} is not one of: {listed}{_did_you_mean(folded, options, param.other_names)}")
+
+
+def _did_you_mean(folded: str, options: dict[str, str], names: OtherNames) -> str:
+    """The choice a mistyped or near answer probably meant: ``vietnma`` -> vietnam, ``UK`` ->
+    england-wales (England and Wales)."""
+    meant = names.suggested.get(folded)
+    if meant is None:
+        spellings = {value.casefold(): value for value in options}
+        spellings |= {str(label).casefold(): value for value, label in options.items()}
+        spellings |= names.aliases | names.suggested
+        closest = nearest(folded, spellings, count=1)
+        meant = spellings[closest[0]] if closest else None
+    if meant not in options:
+        return ""
+    label = str(options[meant])
+    return f"; did you mean {meant}{'' if label.casefold() == meant.casefold() else f' ({label})'}?"
 
 
 class MultiChoice(Choice):

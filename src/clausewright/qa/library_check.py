@@ -492,7 +492,7 @@ _STATE: dict[str, Any] = {}
 def _init(library_dir: str, jurisdictions_dir: str) -> None:
     library = load_library(Path(library_dir))
     jurisdictions = load_jurisdictions(Path(jurisdictions_dir))
-    library.schema.bind_catalogues(jurisdictions.catalogues())
+    library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
     _STATE.update(library=library, jurisdictions=jurisdictions)
 
 
@@ -630,7 +630,7 @@ def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None
     try:
         library = load_library(library_dir)
         jurisdictions = load_jurisdictions(jurisdictions_dir)
-        library.schema.bind_catalogues(jurisdictions.catalogues())
+        library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
     except ClausewrightError as exc:
         return Report(str(library_dir), [make(LOAD, str(exc))], {})
     findings, stats = static_checks(library, jurisdictions)
