@@ -41,7 +41,7 @@ def test_jurisdictions_list_and_show():
     shown = CliRunner().invoke(cli, ["jurisdictions", "show", "vietnam"])
     assert shown.exit_code == 0 and "capped_penalty" in shown.output
     missing = CliRunner().invoke(cli, ["jurisdictions", "show", "atlantis"])
-    assert missing.exit_code == 1 and "no jurisdiction 'atlantis'" in missing.stderr
+    assert missing.exit_code == 2 and "no jurisdiction 'atlantis'" in missing.stderr
 
 
 def test_clauses_list_and_show():
@@ -52,7 +52,7 @@ def test_clauses_list_and_show():
     shown = CliRunner().invoke(cli, ["clauses", "show", "confidentiality", "--library", str(MINI / "library")])
     assert shown.exit_code == 0 and "balanced: Fixed years" in shown.output and "+ {#obligation}" in shown.output
     missing = CliRunner().invoke(cli, ["clauses", "show", "nope", "--library", str(MINI / "library")])
-    assert missing.exit_code == 1 and "no clause 'nope'" in missing.stderr
+    assert missing.exit_code == 2 and "no clause 'nope'" in missing.stderr
 
 
 def test_runs_as_a_module():

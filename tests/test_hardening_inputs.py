@@ -139,7 +139,7 @@ def test_cli_rejects_with_the_field_named_and_no_traceback(tmp_path, label, fiel
     value = BY_LABEL[label]
     deal = _write_deal(tmp_path / "d.yaml", _deal(value, "Hanoi", "Widget"))
     result = CliRunner().invoke(cli, ["generate", str(deal), "-o", str(tmp_path / "o.docx"), *MINI_OPTIONS])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 3, result.output
     assert f"{field}: " in result.output and "nothing was written" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "o.docx").exists()
 

@@ -18,7 +18,7 @@ from conftest import MINI
 
 from clausewright import pipeline, resources, yamlio
 from clausewright.cli.main import cli
-from clausewright.errors import ClausewrightError, TemplateError
+from clausewright.errors import EXIT_INPUT, EXIT_LIBRARY, ClausewrightError, TemplateError
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -47,8 +47,9 @@ def _cli_generate(tmp_path: Path, *options: str):
     return CliRunner().invoke(cli, ["generate", str(MINI / "deal.yaml"), "-o", str(tmp_path / "o.docx"), *options])
 
 
-def _assert_clear(result, *needles: str):
-    assert result.exit_code == 1, result.output
+def _assert_clear(result, *needles: str, status: int = EXIT_LIBRARY):
+    """One clear message, and the exit status of a broken library (or of invalid input)."""
+    assert result.exit_code == status, result.output
     assert result.output.startswith("Error: ") and "Traceback" not in result.output and "internal error" not in result.output, result.output
     for needle in needles:
         assert needle in result.output, result.output
@@ -99,7 +100,7 @@ def test_hostile_yaml_in_a_deal_file(tmp_path):
         deal = tmp_path / "d.yaml"
         deal.write_text(text, encoding="utf-8")
         result = CliRunner().invoke(cli, ["generate", str(deal), "-o", str(tmp_path / "o.docx"), *MINI_OPTIONS])
-        _assert_clear(result, message, str(deal))
+        _assert_clear(result, message, str(deal), status=EXIT_INPUT)
 
 
 def test_answers_files_keep_every_character():
@@ -214,6 +215,6 @@ def test_deeply_nested_yaml_is_a_clear_error(tmp_path, text):
     deal = tmp_path / "deal.yaml"
     deal.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["generate", str(deal), "-o", str(tmp_path / "o.docx")])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == EXIT_INPUT, result.output
     assert "internal error" not in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "o.docx").exists()

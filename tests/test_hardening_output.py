@@ -82,7 +82,7 @@ def test_bulk_leaves_existing_files_alone_without_force(tmp_path):
     mine = out / "S-001-alpha-precision-co.docx"
     mine.write_bytes(b"edited by hand")
     result = bulk("run", str(suppliers), "--defaults", str(tmp_path / "defaults.yaml"), "--out", str(out), "--jobs", "1")
-    assert result.exit_code == 3 and "already exists" in result.output
+    assert result.exit_code == 1 and "already exists" in result.output
     assert mine.read_bytes() == b"edited by hand" and sorted(p.name for p in out.iterdir()) == [mine.name]
     forced = bulk("run", str(suppliers), "--defaults", str(tmp_path / "defaults.yaml"), "--out", str(out), "--jobs", "1", "--force")
     assert forced.exit_code == 0 and mine.read_bytes()[:2] == b"PK"

@@ -106,7 +106,7 @@ def test_template_that_is_not_a_docx(tmp_path):
     bad.write_text("hello", encoding="utf-8")
     result = CliRunner().invoke(cli, ["generate", str(MINI / "deal.yaml"), "-o", str(tmp_path / "o.docx"), "--template", str(bad),
                                       "--library", str(MINI / "library"), "--jurisdictions", str(MINI / "jurisdictions")])
-    assert result.exit_code == 1
+    assert result.exit_code == 4
     assert "not a DOCX file" in result.stderr and "Traceback" not in result.output
 
 

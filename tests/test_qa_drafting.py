@@ -200,11 +200,11 @@ def test_invalid_deal_in_check(tmp_path):
 
     args = ["check", str(MINI / "deal.yaml"), "--set", "agreement.date=2026-02-30", "--library", str(MINI / "library"), "--jurisdictions", str(MINI / "jurisdictions")]
     as_json = CliRunner().invoke(cli, [*args, "--format", "json"])
-    assert as_json.exit_code == 1
+    assert as_json.exit_code == 3
     data = json.loads(as_json.output)
     assert data["blocking"] == ["deal-invalid"] and data["findings"][0]["subject"] == "agreement.date"
     as_text = CliRunner().invoke(cli, args)
-    assert as_text.exit_code == 1 and "agreement.date: '2026-02-30' is not a real date" in as_text.output
+    assert as_text.exit_code == 3 and "--set agreement.date=2026-02-30: '2026-02-30' is not a real date" in as_text.output
     assert "deal-invalid" not in CliRunner().invoke(cli, [*args[:2], *args[4:], "--format", "json"]).output
 
 

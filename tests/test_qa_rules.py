@@ -306,7 +306,7 @@ def test_generate_command_prints_warnings_and_refuses_errors(sample, tmp_path):
     warned = runner.invoke(cli, ["generate", str(sample), "-o", str(out), "--set", "disputes.seat=taipei"])
     assert warned.exit_code == 0 and "Warning: seat-not-new-york-convention" in warned.output and out.exists()
     typo = runner.invoke(cli, ["generate", str(sample), "-o", str(tmp_path / "y.docx"), "--allow", "penalty-kap"])
-    assert typo.exit_code == 1 and "no such finding id" in typo.output
+    assert typo.exit_code == 2 and "no such finding id" in typo.output
 
 
 # --- goods, delivery terms and tooling -----------------------------------------------------------------

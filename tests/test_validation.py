@@ -88,7 +88,7 @@ def test_cli_reports_problems_exits_non_zero_and_writes_nothing(tmp_path):
     deal.write_text("buyer:\n  name: [1, 2]\nsupplier:\n  country: mars\n", encoding="utf-8")
     out = tmp_path / "out.docx"
     result = CliRunner().invoke(cli, ["generate", str(deal), "-o", str(out), *MINI_OPTS])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "buyer.name: expected text" in result.stderr
     assert "supplier.country: 'mars' is not one of" in result.stderr
     assert "Traceback" not in result.output
@@ -99,7 +99,7 @@ def test_duplicate_keys_in_a_deal_file_are_refused(tmp_path):
     deal = tmp_path / "deal.yaml"
     deal.write_text("buyer:\n  name: A\n  name: B\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["generate", str(deal), "-o", str(tmp_path / "o.docx"), *MINI_OPTS])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "duplicate key 'name'" in result.stderr
 
 
@@ -111,7 +111,7 @@ def test_set_overrides_with_dotted_keys(mini_sources):
 
 def test_bad_set_syntax_is_an_error(tmp_path):
     result = CliRunner().invoke(cli, ["generate", str(MINI / "deal.yaml"), "-o", str(tmp_path / "o.docx"), "--set", "novalue", *MINI_OPTS])
-    assert result.exit_code == 1 and "expected key=value" in result.stderr
+    assert result.exit_code == 3 and "expected key=value" in result.stderr
 
 
 def test_existing_output_is_not_replaced_without_force(tmp_path):

@@ -323,7 +323,7 @@ def test_generate_without_a_terminal_lists_every_problem_and_never_waits(tmp_pat
             proc.kill()
             proc.stdin.close()
     errors = stderr.read_text(encoding="utf-8")
-    assert code == 1, errors
+    assert code == 3, errors  # invalid input
     assert "problems in the deal; nothing was written" in errors
     for field in ("agreement.date: '2026-02-30' is not a real date", "buyer.signatory.name: missing", "supplier.name: missing",
                   "supplier.country: missing", "commercial.price: missing", "products: missing"):

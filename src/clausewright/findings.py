@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from clausewright.errors import ClausewrightError
+from clausewright.errors import ClausewrightError, UsageError
 
 SEVERITIES = ("error", "warning", "info")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -95,7 +95,7 @@ def apply_allow(findings: list[Finding], allow: Iterable[str]) -> list[Finding]:
     unknown = sorted(a for a in allow if a not in CATALOGUE)
     if unknown:
         errors = sorted(k.id for k in CATALOGUE.values() if k.severity == "error" and k.group in ("drafting", "rule"))
-        raise ClausewrightError(f"--allow {', '.join(unknown)}: no such finding id; errors that can be allowed: {', '.join(errors)}")
+        raise UsageError(f"--allow {', '.join(unknown)}: no such finding id; errors that can be allowed: {', '.join(errors)}")
     for f in findings:
         if f.severity == "error" and f.id in allow:
             f.allowed = True

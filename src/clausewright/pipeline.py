@@ -53,7 +53,7 @@ class Result:
 def load_sources(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, template: Path | None = None) -> Sources:
     library = load_library(Path(library_dir) if library_dir else resources.library_dir())
     jurisdictions = load_jurisdictions(Path(jurisdictions_dir) if jurisdictions_dir else resources.jurisdictions_dir())
-    library.schema.bind_catalogues(jurisdictions.catalogues())
+    library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
     master = MasterTemplate(Path(template) if template else resources.master_template())
     return Sources(library=library, jurisdictions=jurisdictions, template=master)
 
@@ -63,8 +63,11 @@ def read_answers(deal_file: Path | None, overrides: list[str] | tuple[str, ...] 
     return apply_overrides(raw, list(overrides))
 
 
-def validate_deal(raw: dict[str, Any], sources: Sources, *, source: str | None = None, row: int | None = None) -> Deal:
-    return validate(raw, sources.schema, sources.jurisdictions, source=source, row=row)
+def validate_deal(
+    raw: dict[str, Any], sources: Sources, *, source: str | None = None, row: int | None = None, overrides: list[str] | tuple[str, ...] = ()
+) -> Deal:
+    """Validate answers as read; ``overrides`` (the ``--set`` items applied) are named in the problems they cause."""
+    return validate(raw, sources.schema, sources.jurisdictions, source=source, row=row, overrides=overrides)
 
 
 def assemble(deal: Deal, sources: Sources, *, comments: bool = True, strict: bool = True) -> Composition:
@@ -99,10 +102,16 @@ def build_docx(composition: Composition, deal: Deal, sources: Sources, *, commen
 
 
 def draft(
-    raw: dict[str, Any], sources: Sources, *, source: str | None = None, comments: bool = True, allow: list[str] | tuple[str, ...] = ()
+    raw: dict[str, Any],
+    sources: Sources,
+    *,
+    source: str | None = None,
+    comments: bool = True,
+    allow: list[str] | tuple[str, ...] = (),
+    overrides: list[str] | tuple[str, ...] = (),
 ) -> Result:
     """Answers as read -> the checked agreement as DOCX bytes (nothing written)."""
-    deal = validate_deal(raw, sources, source=source)
+    deal = validate_deal(raw, sources, source=source, overrides=overrides)
     composition, findings = assemble_checked(deal, sources, comments=comments, allow=allow, answers=raw)
     docx = build_docx(composition, deal, sources, comments=comments)
     return Result(deal=deal, composition=composition, docx=docx, warnings=list(composition.agreement.warnings), findings=findings)
@@ -126,7 +135,7 @@ def generate(
     the drafting memo there."""
     sources = sources or load_sources()
     raw = read_answers(deal_file, overrides)
-    result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow)
+    result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow, overrides=overrides)
     result.output = output
     memo_docx = None
     if memo is not None:

@@ -30,7 +30,7 @@ from clausewright.assembly.model import (
     Text,
 )
 from clausewright.assembly.notes import Note, applicable_notes, note_text, numbers
-from clausewright.errors import ClausewrightError, LibraryError
+from clausewright.errors import EXIT_LIBRARY, ClausewrightError, LibraryError
 from clausewright.findings import Finding, make
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
@@ -40,7 +40,9 @@ from clausewright.roles import ROLES
 
 class AssemblyError(ClausewrightError):
     """The selected clauses do not make a consistent agreement (a dangling reference, a term
-    used but never defined, a term defined twice)."""
+    used but never defined, a term defined twice): a defect of the library for this deal."""
+
+    exit_code = EXIT_LIBRARY
 
     def __init__(self, problems: list[str], findings: list[Finding] | None = None):
         self.problems = problems

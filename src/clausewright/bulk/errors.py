@@ -1,13 +1,20 @@
-"""Exit codes of the bulk commands, and the error that stops a run before anything is written."""
+"""Exit codes of the bulk commands, and the error that stops a run before anything is written.
+
+The codes are the ones every command uses (``clausewright.errors``): 1 some rows failed and the
+others were written, or the run would overwrite files; 2 a usage error; 3 the input is invalid
+(columns, rows, supplier ids, file names) and nothing was written.
+"""
 
 from __future__ import annotations
 
-from clausewright.errors import ClausewrightError, Problem
+from clausewright.errors import EXIT_FAILED, EXIT_INPUT, ClausewrightError, Problem
 
 EXIT_OK = 0  # every row written (or, for validate and --dry-run, every row valid)
-EXIT_ROWS_FAILED = 1  # some rows failed; the others were written
-# 2 is a usage error (options, an unsupported file type): click exits with it itself
-EXIT_PREFLIGHT = 3  # validation or another check failed and nothing was written
+EXIT_ROWS_FAILED = EXIT_FAILED  # some rows failed; the others were written
+EXIT_PREFLIGHT = EXIT_INPUT  # validation or another check of the input failed and nothing was written
+
+
+SHOWN = 50  # problems listed in the message of a refused run
 
 
 class PreflightError(ClausewrightError):
@@ -15,9 +22,27 @@ class PreflightError(ClausewrightError):
 
     exit_code = EXIT_PREFLIGHT
 
-    def __init__(self, message: str, problems: list[Problem] | None = None):
+    def __init__(self, message: str, problems: list[Problem] | None = None, more: list[str] | None = None):
         self.problems = list(problems or [])
-        lines = [message] + [f"  - {p}" for p in self.problems[:50]]
-        if len(self.problems) > 50:
-            lines.append(f"  ... and {len(self.problems) - 50} more")
-        super().__init__("\n".join(lines))
+        super().__init__("\n".join([message, *_listed(self.problems), *(more or [])]))
+
+
+class OverwriteRefused(PreflightError):
+    """Files the run would write exist already (and neither --force nor --resume allows it):
+    refused, as ``generate`` refuses an existing output. The rows that failed their check are
+    listed too, so that they can be fixed before the next run."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, conflicts: list[Problem], hint: str, row_problems: list[Problem]):
+        more = []
+        if row_problems:
+            more = [f"{len({p.row for p in row_problems})} row(s) also have problems, and would not be written in any case:", *_listed(row_problems)]
+        super().__init__(f"{len(conflicts)} output file(s) would be overwritten ({hint}); nothing was written:", conflicts, more)
+
+
+def _listed(problems: list[Problem]) -> list[str]:
+    lines = [f"  - {p}" for p in problems[:SHOWN]]
+    if len(problems) > SHOWN:
+        lines.append(f"  ... and {len(problems) - SHOWN} more")
+    return lines

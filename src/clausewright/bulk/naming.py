@@ -23,7 +23,7 @@ from pathvalidate import sanitize_filename
 from slugify import slugify
 
 from clausewright.bulk.layout import SUPPLIER_ID
-from clausewright.errors import ClausewrightError, Problem
+from clausewright.errors import ClausewrightError, Problem, UsageError
 from clausewright.inputs.schema import Schema
 
 DEFAULT_PATTERN = "{supplier_id}-{supplier.name|slug}"
@@ -37,10 +37,8 @@ FILTERS = {
 _FIELD = re.compile(r"\{([^{}]*)\}")
 
 
-class PatternError(ClausewrightError):
-    """A ``--name`` pattern that cannot work (a usage error)."""
-
-    exit_code = 2
+class PatternError(UsageError):
+    """A ``--name`` pattern that cannot work."""
 
 
 class NamePattern:

@@ -26,7 +26,7 @@ from typing import Any
 from clausewright import yamlio
 from clausewright.bulk.errors import PreflightError
 from clausewright.bulk.layout import SUPPLIER_ID, Column, Layout
-from clausewright.errors import ClausewrightError, Problem
+from clausewright.errors import ClausewrightError, Problem, UsageError
 from clausewright.inputs.types import is_missing
 
 KINDS = {".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -34,10 +34,8 @@ DATA_SHEET = "suppliers"  # the sheet read from a workbook (else its first sheet
 MAX_LIST_BYTES = 200 * 1024 * 1024
 
 
-class UnsupportedInput(ClausewrightError):
-    """The file is not a kind of bulk input (a usage error)."""
-
-    exit_code = 2
+class UnsupportedInput(UsageError):
+    """The file is not a kind of bulk input."""
 
 
 @dataclass

@@ -15,7 +15,7 @@ from clausewright.cli.common import (
     reports_errors,
     sources_options,
 )
-from clausewright.errors import InputError
+from clausewright.errors import EXIT_INPUT, InputError
 from clausewright.ooxml.reader import read_clauses
 from clausewright.qa import diff as document_diff
 from clausewright.qa import explain as explanations
@@ -27,6 +27,16 @@ DEAL_INVALID = finding_list.kind("deal-invalid", "error", "the deal itself is in
 _deal_argument = click.argument("deal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a deal value (buyer.name=...). Repeatable.")
 _format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+
+
+def validated(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources) -> tuple[dict, pipeline.Deal]:
+    """The deal file with ``--set`` applied (as read, and validated). For the commands that only
+    read it: a problem does not add that nothing was written."""
+    raw = pipeline.read_answers(deal, overrides)
+    try:
+        return raw, pipeline.validate_deal(raw, sources, source=str(deal), overrides=overrides)
+    except InputError as exc:
+        raise InputError(exc.problems, exc.source, outcome=None) from None
 
 
 def print_findings(findings: list[finding_list.Finding], *, min_severity: str = "warning") -> None:
@@ -50,15 +60,14 @@ def check(deal, overrides, allow, fmt, library_dir, jurisdictions_dir, template)
     Prints the drafting QA and jurisdiction rule findings grouped by severity; exits 1 when there
     is an error-level finding that --allow does not name."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-    raw = pipeline.read_answers(deal, overrides)
     try:
-        answers = pipeline.validate_deal(raw, sources, source=str(deal))
+        raw, answers = validated(deal, overrides, sources)
     except InputError as exc:
         if fmt != "json":
             raise
         findings = [finding_list.make(DEAL_INVALID, p.message, subject=p.field) for p in exc.problems]
         click.echo(finding_list.to_json(findings, deal=str(deal)))
-        sys.exit(1)
+        sys.exit(EXIT_INPUT)
     composition = pipeline.assemble(answers, sources, strict=False)
     findings = review(composition, answers, sources.jurisdictions, allow=allow, answers=raw)
     if fmt == "json":
@@ -81,7 +90,7 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
     and its drafting note, the counsel notes attached, and the profile each jurisdiction-specific
     part came from."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-    answers = pipeline.validate_deal(pipeline.read_answers(deal, overrides), sources, source=str(deal))
+    _, answers = validated(deal, overrides, sources)
     composition = pipeline.assemble(answers, sources, strict=False)
     explained = explanations.explain(sources.library, answers, sources.jurisdictions, composition)
     lib = sources.library
@@ -133,7 +142,7 @@ def diff(documents, deal, overrides, fmt, exit_code, library_dir, jurisdictions_
         if len(documents) != 1:
             raise click.UsageError("with --against-library, give exactly one document: the edited DOCX")
         sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-        answers = pipeline.validate_deal(pipeline.read_answers(deal, overrides), sources, source=str(deal))
+        _, answers = validated(deal, overrides, sources)
         composition = pipeline.assemble(answers, sources, strict=False)
         old_bytes = pipeline.build_docx(composition, answers, sources)
         old_name, new_path = f"library ({deal})", documents[0]

@@ -151,15 +151,39 @@ class Resolution:
         return Deal(values=self.values, flat=self.flat, defaulted=self.defaulted, ignored=self.ignored)
 
 
-def validate(raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictions, *, source: str | None = None, row: int | None = None) -> Deal:
+def validate(
+    raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictions, *, source: str | None = None, row: int | None = None, overrides: list[str] | tuple[str, ...] = ()
+) -> Deal:
+    """Validate answers as read (``overrides`` applied); a problem with a value that an override
+    gave is reported against that ``--set``, not against the file."""
     flat_raw, problems = flatten(raw, schema)
     if row is not None:
         problems = [Problem(p.field, p.message, row) for p in problems]
     resolution = resolve(flat_raw, schema, jurisdictions, row=row)
     problems += resolution.problems
     if problems:
-        raise InputError(problems, source)
+        raise _blamed(problems, source, overrides)
     return resolution.deal()
+
+
+def _blamed(problems: list[Problem], source: str | None, overrides: list[str] | tuple[str, ...]) -> InputError:
+    """The problems, each naming the ``--set key=value`` it comes from when an override gave it."""
+    given = {item.partition("=")[0].strip(): item for item in overrides}
+
+    def override(problem: Problem) -> str | None:
+        path = problem.field.replace("[", ".").replace("]", "")  # products[2].name -> products.2.name
+        return next((item for key, item in given.items() if path == key or path.startswith(key + ".")), None)
+
+    blamed = []
+    for problem in problems:
+        item = override(problem)
+        blamed.append(problem if item is None else Problem(problem.field, problem.message, problem.row, given_by=f"--set {_shortened(item)}"))
+    from_file = any(p.given_by is None for p in blamed)
+    return InputError(blamed, source if from_file else "--set")
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictions, *, row: int | None = None) -> Resolution:
