@@ -2,12 +2,10 @@
 
     python benchmarks/bulk_benchmark.py                      # 1,000 suppliers, --jobs 1 and 2
     python benchmarks/bulk_benchmark.py --rows 1000,10000 --jobs 2
-    python benchmarks/bulk_benchmark.py --library tests/fixtures/mini/library \\
-        --jurisdictions tests/fixtures/mini/jurisdictions --defaults tests/fixtures/mini/deal.yaml
 
-It writes N synthetic suppliers to a CSV (each overriding the supplier and product columns of the
-defaults deal, by default samples/vietnam-supplier.yaml: the full supply agreement with six
-schedules), runs ``bulk run`` on them in a child process and prints, for each --jobs value:
+It writes N synthetic suppliers to a CSV (each giving the supplier's own columns: name, country,
+address, signatory, notices, delivery place and two products) over the shared values of
+``--defaults``, by default samples/bulk/defaults.yaml (the full supply agreement), runs ``bulk run`` on them in a child process and prints, for each --jobs value:
 documents per second, milliseconds per document (wall time divided by rows), and the peak memory
 of the whole process tree (the sum of the resident set sizes of the command and its worker
 processes, sampled every 20 ms with psutil; without psutil, the largest single process from
@@ -44,7 +42,8 @@ CLI = "from clausewright.cli.main import main; main()"
 
 def suppliers_csv(path: Path, rows: int, *, products: bool, countries: list[str]) -> None:
     rng = random.Random(20261201)
-    header = ["supplier_id", "supplier.name", "supplier.country", "supplier.address", "supplier.signatory.name"]
+    header = ["supplier_id", "supplier.name", "supplier.country", "supplier.address", "supplier.signatory.name",
+              "supplier.notices.attention", "supplier.notices.email", "commercial.delivery_place"]
     if products:
         for n in (1, 2):
             header += [f"products.{n}.code", f"products.{n}.name", f"products.{n}.specification", f"products.{n}.unit_price"]
@@ -53,7 +52,8 @@ def suppliers_csv(path: Path, rows: int, *, products: bool, countries: list[str]
         out.writerow(header)
         for i in range(1, rows + 1):
             name = f"{rng.choice(['Saigon', 'Hanoi', 'Shenzhen', 'Chiang Mai', 'Pune', 'Monterrey'])} {rng.choice(['Precision', 'Plastics', 'Electronics', 'Tooling'])} & Co. {i}"
-            row = [f"S-{i:05d}", name, countries[i % len(countries)], f"{i} Industrial Road\nZone {i % 17}", f"Signatory Nguyễn {i}"]
+            row = [f"S-{i:05d}", name, countries[i % len(countries)], f"{i} Industrial Road\nZone {i % 17}", f"Signatory Nguyễn {i}",
+                   f"Signatory Nguyễn {i}, Director", f"legal@supplier-{i}.example", f"the Supplier's factory, {i} Industrial Road"]
             if products:
                 for n in (1, 2):
                     row += [f"P{i}-{n}", f"Part {n} for supplier {i}", f"DWG-{i}-{n} rev. A", f"{rng.randint(1, 9999) / 100:.2f}"]
@@ -151,7 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1000", help="comma-separated row counts (default 1000)")
     parser.add_argument("--jobs", default="1,2", help="comma-separated --jobs values (default 1,2)")
-    parser.add_argument("--defaults", type=Path, default=ROOT / "samples" / "vietnam-supplier.yaml")
+    parser.add_argument("--defaults", type=Path, default=ROOT / "samples" / "bulk" / "defaults.yaml")
     parser.add_argument("--library", type=Path)
     parser.add_argument("--jurisdictions", type=Path)
     parser.add_argument("--template", type=Path)

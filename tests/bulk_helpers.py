@@ -9,12 +9,14 @@ import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import MINI
+from conftest import MINI, SAMPLES
 
 from clausewright.cli.main import cli
 from clausewright.ooxml import reader
 
 MINI_OPTIONS = ["--library", str(MINI / "library"), "--jurisdictions", str(MINI / "jurisdictions")]
+SAMPLE_SUPPLIERS = SAMPLES / "bulk" / "suppliers.csv"  # the shipped supplier list and its shared values
+SAMPLE_DEFAULTS = SAMPLES / "bulk" / "defaults.yaml"
 
 DEFAULTS = """\
 agreement:
@@ -92,3 +94,15 @@ def docx_names(folder: Path) -> list[str]:
 def zip_names(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as z:
         return z.namelist()
+
+
+def sample_suppliers(*ids: str, **columns: list[str]) -> tuple[list[str], list[list[str]]]:
+    """The header and the rows ``ids`` of the shipped supplier list, with ``columns`` added
+    (``law__governing_law=[...]`` adds column law.governing_law, one value per row)."""
+    with SAMPLE_SUPPLIERS.open(encoding="utf-8-sig", newline="") as fh:
+        header, *rows = list(csv.reader(fh))
+    chosen = [next(r for r in rows if r[0] == i) for i in ids]
+    for name, values in columns.items():
+        header = [*header, name.replace("__", ".")]
+        chosen = [[*row, value] for row, value in zip(chosen, values, strict=True)]
+    return header, chosen

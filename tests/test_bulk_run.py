@@ -18,6 +18,7 @@ from bulk_helpers import (
     GOOD,
     HEADER,
     MINI_OPTIONS,
+    SAMPLE_DEFAULTS,
     assert_valid,
     bulk,
     docx_names,
@@ -25,6 +26,7 @@ from bulk_helpers import (
     files,
     manifest,
     many_rows,
+    sample_suppliers,
     write_csv,
     write_defaults,
 )
@@ -149,7 +151,7 @@ def test_existing_files_need_force_or_resume(folder):
     target = out / "S-001-alpha-precision-co.docx"
     target.write_bytes(b"edited by hand")
     again = _run(folder, suppliers)
-    assert again.exit_code == 3 and "would be overwritten" in again.stderr and "--force" in again.stderr
+    assert again.exit_code == 1 and "would be overwritten" in again.stderr and "--force" in again.stderr
     assert target.read_bytes() == b"edited by hand"
     # --resume sees that the file is not the one it wrote, and still does not overwrite it
     resumed = _run(folder, suppliers, "--resume")
@@ -173,7 +175,7 @@ def test_resume_skips_unchanged_rows_and_redoes_changed_ones(folder):
     rows[1][2] = "22 New Street"  # a changed row is not silently regenerated
     write_csv(suppliers, rows)
     changed = _run(folder, suppliers, "--resume")
-    assert changed.exit_code == 3 and "inputs changed" in changed.stderr
+    assert changed.exit_code == 1 and "inputs changed" in changed.stderr
     redone = _run(folder, suppliers, "--resume", "--force", "--jobs", "1")
     assert redone.exit_code == 0
     assert [e["status"] for e in manifest(out)] == ["unchanged", "written", "unchanged"]
@@ -268,21 +270,16 @@ def test_usage_errors_are_exit_2(folder):
 
 
 def test_bundled_library_end_to_end(tmp_path):
-    """The full supply agreement: three suppliers over the Vietnam sample's shared values."""
-    root = MINI.parent.parent.parent
-    header = ["supplier_id", "supplier.name", "supplier.country", "products.1.name", "products.1.specification", "products.1.unit_price"]
-    rows = [
-        ["V-1", "Công ty TNHH Sao Mai", "vietnam", "Housing", "DWG-1 rev. A", "4.25"],
-        ["C-2", "Shenzhen Widgets & Co. Ltd", "china", "Board", "SPEC-2 rev. B", "11.80"],
-        ["T-3", "Siam Tooling Co., Ltd", "thailand", "Bracket", "DWG-3 rev. A", "0.95"],
-    ]
+    """The full supply agreement: three suppliers of the shipped list over its shared values."""
+    header, rows = sample_suppliers("VN-001", "CN-001", "TH-001")
     suppliers = write_csv(tmp_path / "suppliers.csv", rows, header=header)
-    result = bulk("run", str(suppliers), "--defaults", str(root / "samples" / "vietnam-supplier.yaml"), "--out", str(tmp_path / "out"), "--jobs", "2", options=[])
+    result = bulk("run", str(suppliers), "--defaults", str(SAMPLE_DEFAULTS), "--out", str(tmp_path / "out"), "--jobs", "2", options=[])
     assert result.exit_code == 0, result.output + result.stderr
+    name, product = header.index("supplier.name"), header.index("products.1.name")
     for row in rows:
         names = list((tmp_path / "out").glob(f"{row[0]}-*.docx"))
         assert len(names) == 1
-        assert_valid(names[0], row[1], row[3])
+        assert_valid(names[0], row[name], row[product])
 
 
 def test_plain_progress_lines_when_not_on_a_terminal(folder):
@@ -334,22 +331,23 @@ def lambda_free_identity(_):
 def test_bulk_runs_the_same_checks_as_generate(tmp_path):
     """A row whose penalty exceeds the Vietnamese 8% cap fails with the rule's id, like
     `generate`; --allow accepts it, and the other rows are written either way."""
-    root = MINI.parent.parent.parent
-    header = ["supplier_id", "supplier.name", "law.governing_law", "liquidated_damages.applies", "liquidated_damages.basis", "liquidated_damages.percent"]
-    rows = [["OK-1", "Sao Mai Co., Ltd", "singapore", "no", "", ""], ["CAP-2", "Hoa Binh Co., Ltd", "vietnam", "yes", "percent", "12"]]
+    header, rows = sample_suppliers(
+        "VN-001", "VN-002", law__governing_law=["singapore", "vietnam"], liquidated_damages__applies=["no", "yes"],
+        liquidated_damages__basis=["", "percent"], liquidated_damages__percent=["", "12"],
+    )
     suppliers = write_csv(tmp_path / "suppliers.csv", rows, header=header)
-    defaults = str(root / "samples" / "vietnam-supplier.yaml")
+    defaults = str(SAMPLE_DEFAULTS)
     result = bulk("run", str(suppliers), "--defaults", defaults, "--out", str(tmp_path / "out"), "--jobs", "1", options=[])
     assert result.exit_code == 1, result.output + result.stderr
     failed = errors(tmp_path / "out")
     assert [(e["row"], e["field"]) for e in failed] == [("3", "check penalty-cap")]
     assert "8%" in failed[0]["message"]
-    assert len(list((tmp_path / "out").glob("OK-1-*.docx"))) == 1 and not list((tmp_path / "out").glob("CAP-2-*.docx"))
+    assert len(list((tmp_path / "out").glob("VN-001-*.docx"))) == 1 and not list((tmp_path / "out").glob("VN-002-*.docx"))
     check = bulk("validate", str(suppliers), "--defaults", defaults, options=[])
     assert check.exit_code == 3 and "check penalty-cap" in check.output + check.stderr
     allowed = bulk("run", str(suppliers), "--defaults", defaults, "--out", str(tmp_path / "out2"), "--jobs", "1", "--allow", "penalty-cap", options=[])
     assert allowed.exit_code == 0, allowed.output + allowed.stderr
-    assert len(list((tmp_path / "out2").glob("CAP-2-*.docx"))) == 1
+    assert len(list((tmp_path / "out2").glob("VN-002-*.docx"))) == 1
 
 
 def test_workers_collect_garbage_less_often_and_a_library_caller_gets_its_settings_back(mini_sources):

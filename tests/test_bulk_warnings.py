@@ -6,22 +6,17 @@ from __future__ import annotations
 import csv
 import json
 
+from bulk_helpers import SAMPLE_DEFAULTS, sample_suppliers, write_csv
 from click.testing import CliRunner
-from conftest import SAMPLES
 
 from clausewright.cli.main import cli
 
-ROWS = (
-    "supplier_id,supplier.name,supplier.country,supplier.address,supplier.signatory.name\n"
-    "T1,Siam Test Co Ltd,thailand,\"1 Road, Bangkok\",Somchai\n"
-    "V1,Saigon Test Co,vietnam,\"1 Street, HCMC\",An\n"
-)
-
 
 def test_warnings_reach_the_summary_the_manifest_and_warnings_csv(tmp_path):
-    suppliers = tmp_path / "s.csv"
-    suppliers.write_text(ROWS, encoding="utf-8")
-    defaults = ["--defaults", str(SAMPLES / "vietnam-supplier.yaml"), "--no-progress"]
+    header, rows = sample_suppliers("TH-001", "VN-001")
+    rows[0][0], rows[1][0] = "T1", "V1"
+    suppliers = write_csv(tmp_path / "s.csv", rows, header=header)
+    defaults = ["--defaults", str(SAMPLE_DEFAULTS), "--no-progress"]
     checked = CliRunner().invoke(cli, ["bulk", "validate", str(suppliers), *defaults])
     assert checked.exit_code == 0, checked.output
     assert "row 2 (T1): warning stamp-duty:" in checked.output and "Thailand" in checked.output

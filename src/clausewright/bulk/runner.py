@@ -31,10 +31,12 @@ from typing import Any
 
 from clausewright import __version__, pipeline
 from clausewright.bulk import manifest, naming, worker
+from clausewright.bulk.defaults import review as review_defaults
 from clausewright.bulk.errors import (
     EXIT_OK,
     EXIT_PREFLIGHT,
     EXIT_ROWS_FAILED,
+    OverwriteRefused,
     PreflightError,
 )
 from clausewright.bulk.layout import SUPPLIER_ID, Layout, column_name, merge
@@ -88,6 +90,8 @@ class Report:
     out_dir: Path | None = None
     seconds: float = 0.0
     notices: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)  # (row, supplier id, warning or note)
+    run_notices: list[str] = field(default_factory=list)  # about the run as a whole ("Note: ...", "Warning: ...")
+    hint: str | None = None  # what would fix most of the problems
 
     @property
     def warning_rows(self) -> int:
@@ -108,6 +112,14 @@ class Runner:
         naming.NamePattern(options.pattern, sources.schema)  # a bad pattern is a usage error, reported now
         self.input = BulkInput(options.suppliers, self.layout)
         self.defaults = pipeline.read_answers(options.defaults) if options.defaults else {}
+        shared = review_defaults(self.defaults, sources.schema)
+        if shared.refused:
+            raise PreflightError(
+                f"{options.defaults}: sets what belongs to each supplier, which --defaults would copy into every agreement; nothing was written:",
+                shared.refused,
+                ["Give these in columns of the supplier list (bulk template writes one), and keep in --defaults only the buyer and the terms every agreement shares."],
+            )
+        self.run_notices = [f"Note: {n}" for n in shared.notes] + [f"Warning: {w}" for w in shared.warnings]
         self.fingerprint = manifest.sources_fingerprint(
             sources.library.directory, sources.jurisdictions.directory, sources.template.blob, __version__
         )
@@ -202,11 +214,23 @@ class Runner:
         return problems
 
     def _report(self, plans: list[Plan]) -> Report:
-        report = Report(EXIT_OK, rows=len(plans), out_dir=self.options.out_dir)
+        report = Report(EXIT_OK, rows=len(plans), out_dir=self.options.out_dir, run_notices=list(self.run_notices))
         for plan in plans:
             report.problems += [(p, plan.supplier_id) for p in plan.problems]
             report.notices += [(plan.number, plan.supplier_id, n) for n in plan.warnings]
+        report.hint = self._hint([p for p, _ in report.problems])
         return report
+
+    def _hint(self, problems: list[Problem]) -> str | None:
+        """Without --defaults, shared values reported missing in every row: say where they go."""
+        if self.options.defaults is not None:
+            return None
+        shared = {param.id for param in self.sources.schema.parameters if param.bulk != "row"}
+        missing = sorted({p.field for p in problems if p.field in shared and p.message.startswith("missing")})
+        if not missing:
+            return None
+        return (f"Hint: {len(missing)} value(s) that every agreement shares are missing ({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}); "
+                "give them once in a deal file with --defaults (samples/bulk/defaults.yaml is an example)")
 
     # --- step 2: write ---------------------------------------------------------------------------
 
@@ -216,7 +240,7 @@ class Runner:
         report = self._report(plans)
         good = self._refuse_bad_rows(plans, report)
         out_dir = self._out_dir()
-        targets, skipped = self._targets(good, out_dir)
+        targets, skipped = self._targets(good, out_dir, report)
         if opts.dry_run:
             report.planned = [targets[n] + naming.DOCX for n in sorted(targets) if n not in skipped]
             report.unchanged = len(skipped)
@@ -235,7 +259,11 @@ class Runner:
         good = [plan for plan in plans if not plan.problems]
         if report.problems and (opts.fail_fast or not good):
             why = "--fail-fast" if opts.fail_fast and good else "no row is valid"
-            raise PreflightError(f"{len({p.row for p, _ in report.problems})} row(s) failed validation ({why}); nothing was written:", [p for p, _ in report.problems])
+            raise PreflightError(
+                f"{len({p.row for p, _ in report.problems})} row(s) failed validation ({why}); nothing was written:",
+                [p for p, _ in report.problems],
+                [report.hint] if report.hint else None,
+            )
         return good
 
     def _out_dir(self) -> Path:
@@ -246,9 +274,10 @@ class Runner:
             raise PreflightError(f"--out {out_dir} is a file, not a folder")
         return out_dir
 
-    def _targets(self, good: list[Plan], out_dir: Path) -> tuple[dict[int, str], dict[int, dict]]:
+    def _targets(self, good: list[Plan], out_dir: Path, report: Report) -> tuple[dict[int, str], dict[int, dict]]:
         """Row -> file stem for every valid row, and the rows --resume skips (with their manifest
-        entries); refuses names that leave --out and files that would be overwritten."""
+        entries); refuses names that leave --out and files that would be overwritten (naming the
+        rows that failed their check too)."""
         opts = self.options
         previous = manifest.read_previous(out_dir) if opts.resume and out_dir.is_dir() else {}
         targets: dict[int, str] = {}  # row -> file stem (paths are made from it when needed)
@@ -275,7 +304,7 @@ class Runner:
             raise PreflightError("some names lead outside --out; nothing was written:", escapes)
         if conflicts:
             hint = "--force replaces them" if opts.resume else "--resume skips rows already done; --force replaces them"
-            raise PreflightError(f"{len(conflicts)} output file(s) would be overwritten ({hint}); nothing was written:", conflicts)
+            raise OverwriteRefused(conflicts, hint, [p for p, _ in report.problems])
         return targets, skipped
 
     def _write_all(self, plans: list[Plan], out_dir: Path, targets: dict[int, str], skipped: dict[int, dict], report: Report) -> None:

@@ -1,7 +1,8 @@
 """``clausewright bulk template | validate | run``: one agreement per supplier row.
 
-Exit codes: 0 everything written (validate: every row valid); 1 some rows failed and the others
-were written; 2 a usage error; 3 validation or another check failed and nothing was written.
+Exit codes (the table in the README): 0 everything written (validate: every row valid); 1 some
+rows failed and the others were written, or files would be overwritten; 2 a usage error; 3 the
+input is invalid and nothing was written; 4 the library, a profile or the template is broken.
 """
 
 from __future__ import annotations
@@ -38,14 +39,15 @@ progress_option = click.option("--no-progress", is_flag=True, help="No progress 
 
 
 def nothing_written(func):
-    """An error before anything is written exits with 3 (usage errors keep their own code)."""
+    """An error of no particular kind before anything is written exits with 3, as invalid input
+    (errors of a kind keep their own code)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except ClausewrightError as exc:
-            if type(exc).exit_code == ClausewrightError.exit_code:
+            if type(exc).exit_code == ClausewrightError.exit_code and not isinstance(exc, PreflightError):
                 raise PreflightError(str(exc)) from None
             raise
 
@@ -150,6 +152,9 @@ def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, d
 
 
 def _problems(report: Report, *, limit: int | None) -> None:
+    """What concerns the run as a whole, then each row's problems (up to ``limit``) and the hint."""
+    for notice in report.run_notices:
+        click.echo(notice, err=True)
     shown = report.problems if limit is None else report.problems[:limit]
     for problem, supplier in shown:
         who = f" ({supplier})" if supplier else ""
@@ -158,6 +163,8 @@ def _problems(report: Report, *, limit: int | None) -> None:
         click.echo(f"  {row}{problem.field}: {message}", err=True)
     if limit is not None and len(report.problems) > limit:
         click.echo(f"  ... and {len(report.problems) - limit} more problem(s) in {ERRORS}", err=True)
+    if report.hint:
+        click.echo(report.hint, err=True)
 
 
 def _notices(report, limit: int | None = None) -> None:
