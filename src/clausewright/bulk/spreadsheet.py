@@ -14,9 +14,11 @@ import io
 from pathlib import Path
 
 from clausewright.bulk.layout import SUPPLIER_ID, Column, Layout
-from clausewright.errors import ClausewrightError
+from clausewright.errors import ClausewrightError, UsageError
 from clausewright.files import write_atomic
-from clausewright.inputs.schema import Parameter
+from clausewright.inputs.schema import Parameter, Schema
+from clausewright.reads import text_reads
+from clausewright.roles import BY_NAME
 
 DATA_SHEET, HELP_SHEET = "suppliers", "help"
 HELP_COLUMNS = ("column", "label", "type", "required", "allowed values", "default", "applies when", "help", "example")
@@ -39,7 +41,7 @@ def write(path: Path, layout: Layout, *, entries: int, force: bool = False) -> l
     elif suffix == ".xlsx":
         data = _xlsx(columns, layout)
     else:
-        raise ClausewrightError(f"{path}: the template is written as .xlsx or .csv")
+        raise UsageError(f"{path}: the template is written as .xlsx or .csv")
     write_atomic(Path(path), data, force=force)
     return columns
 
@@ -99,17 +101,17 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
             if name in described:
                 continue
             described.add(name)
-            helps.append(_describe(name, column.param, prefix=f"{column.list_param.label}, entry N: "))
+            helps.append(_describe(name, column.param, layout.schema, prefix=f"{column.list_param.label}, entry N: "))
         else:
             described.add(column.name)
-            helps.append(_describe(column.name, column.param))
+            helps.append(_describe(column.name, column.param, layout.schema))
     shared = [p for p in layout.schema.parameters if p.bulk != "row" and p.type.name != "list"]
     if shared:
         helps.append([])
         helps.append(["Shared values: normally given in --defaults; add a column with the parameter's id to set one per row."])
         helps.cell(row=helps.max_row, column=1).font = bold
         for param in shared:
-            helps.append(_describe(param.id, param))
+            helps.append(_describe(param.id, param, layout.schema))
     widths = (30, 34, 30, 12, 40, 20, 30, 70, 24)
     for index, width in enumerate(widths, start=1):
         helps.column_dimensions[get_column_letter(index)].width = width
@@ -130,7 +132,7 @@ def _choices(param: Parameter) -> list[str]:
         return []
 
 
-def _describe(name: str, param: Parameter, prefix: str = "") -> list[str]:
+def _describe(name: str, param: Parameter, schema: Schema, prefix: str = "") -> list[str]:
     kind = param.type.name
     if kind in ("choice", "multichoice", "jurisdiction", "institution", "seat"):
         try:
@@ -142,7 +144,7 @@ def _describe(name: str, param: Parameter, prefix: str = "") -> list[str]:
     else:
         allowed = _range(param)
     required = "yes" if param.required and param.default is None else "no"
-    default = "" if param.default is None else str(param.default)
+    default = shown_default(param, schema)
     example = "" if param.example is None else str(param.example)
     return [name, prefix + param.label, f"{kind}: {param.type.help}", required, allowed, default, param.when or "", param.help, example]
 
@@ -158,3 +160,28 @@ def _range(param: Parameter) -> str:
     if param.pattern_help:
         parts.append(param.pattern_help)
     return "; ".join(parts)
+
+
+def shown_default(param: Parameter, schema: Schema) -> str:
+    """A parameter's default as a lawyer reads it: yes or no, a choice by its label, and a
+    default worked out from other answers or profiles by where it comes from."""
+    default = param.default
+    if default is None:
+        return ""
+    if isinstance(default, str) and "{{" in default:
+        sources = []
+        for read in text_reads(default):
+            if read.root in BY_NAME:
+                sources.append(f"the {BY_NAME[read.root].label}")
+            elif read.root == "deal" and (answer := schema.get(".".join(read.path))) is not None:
+                sources.append(f"the answer to \"{answer.label}\"")
+        named = list(dict.fromkeys(sources))
+        return "worked out from " + (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0] if named else "other answers")
+    if param.type.name == "bool":
+        return "yes" if str(default).lower() in ("true", "yes") else "no"
+    if param.type.name in ("choice", "jurisdiction", "institution", "seat"):
+        try:
+            return param.choice_map().get(str(default), str(default))
+        except ClausewrightError:
+            return str(default)
+    return str(default)
