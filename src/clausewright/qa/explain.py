@@ -89,11 +89,8 @@ def _show(value: Any) -> str:
 
 
 def _parameter(path: tuple[str, ...], library: Library) -> str | None:
-    for k in range(len(path), 0, -1):
-        pid = ".".join(path[:k])
-        if pid in library.schema:
-            return pid
-    return None
+    param, _ = library.schema.parameter_at(path)
+    return param.id if param else None
 
 
 class _Explainer:

@@ -41,8 +41,8 @@ from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import Invalid
+from clausewright.qa import library_drafting, rules
 from clausewright.qa import notes as note_checks
-from clausewright.qa import rules
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
 
 LOAD = kind("library-load", "error", "the library or the jurisdictions folder cannot be loaded at all", "library")
@@ -129,15 +129,6 @@ class Report:
 # --- static checks -------------------------------------------------------------------------------
 
 
-def _param_for(path: tuple[str, ...], schema: Schema) -> tuple[Parameter | None, tuple[str, ...]]:
-    """The declared parameter a deal path reads, and what follows it."""
-    for k in range(len(path), 0, -1):
-        pid = ".".join(path[:k])
-        if pid in schema:
-            return schema[pid], path[k:]
-    return None, path
-
-
 def _resolve_read(read: Read, schema: Schema, used: set[str]) -> str | None:
     """Mark what a deal read uses; return a problem description when it reads nothing declared."""
     path = tuple(read.path)
@@ -145,7 +136,7 @@ def _resolve_read(read: Read, schema: Schema, used: set[str]) -> str | None:
         path = path[:-1]
     if not path:
         return None
-    param, rest = _param_for(path, schema)
+    param, rest = schema.parameter_at(path)
     if param is None:
         prefix = ".".join(p for p in path if p != "[]")
         under = [pid for pid in schema.ids() if pid.startswith(prefix + ".")]
@@ -226,6 +217,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         for pid in clause.uses:
             if pid not in schema and not any(p.startswith(pid + ".") for p in schema.ids()):
                 out.append(make(USES, f"'uses' names {pid}, which the schema does not declare", clause=clause.id, source=where, subject=pid))
+        out += library_drafting.uses_findings(clause, schema)
 
     for param in schema.parameters:
         where = f"{param.source}: parameter {param.id}"
@@ -242,6 +234,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         out.append(make(UNUSED, f"{pid} is declared but no fragment, condition, default, engine step or rule check reads it", source=owner.source if owner else None, subject=pid))
 
     out += _examples(schema)
+    out += library_drafting.bulk_findings(schema)
     out += profile_checks(library, jurisdictions)
     stats = {"clauses": len(library.clauses), "parameters": len(declared), "sources": sources, "unused": len(unused), "profiles": len(jurisdictions.profiles)}
     return out, stats
@@ -527,6 +520,7 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
     outcome.findings += floor_breaches(library, jurisdictions, deal, composition)
     outcome.findings += terms_of_art(library, jurisdictions, deal, composition)
     outcome.findings += position_conflicts(library, composition)
+    outcome.findings += library_drafting.unmarked_terms(composition, deal, jurisdictions)
     outcome.findings += [(NOTE_MISFIT, f.message, f.clause) for f in note_checks.misfits(composition, deal, jurisdictions)]
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
