@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from clausewright import __version__
+from clausewright.cli.affected import affected
 from clausewright.cli.bulk import bulk
 from clausewright.cli.catalogue import clauses, jurisdictions
 from clausewright.cli.generate import generate
@@ -28,6 +29,7 @@ cli.add_command(check)
 cli.add_command(explain)
 cli.add_command(library)
 cli.add_command(diff)
+cli.add_command(affected)
 
 
 def main() -> None:

@@ -36,12 +36,13 @@ from clausewright.assembly.compose import compose
 from clausewright.assembly.context import base_context
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.findings import Finding, counts, kind, make, sort
+from clausewright.inputs import versions
 from clausewright.inputs.deal import convert, put_dotted, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import Invalid
-from clausewright.qa import library_drafting, rules
+from clausewright.qa import library_drafting, library_versions, rules
 from clausewright.qa import notes as note_checks
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
 
@@ -618,16 +619,23 @@ def summarise(library: Library, outcomes: list[Outcome]) -> list[Finding]:
     return out
 
 
-def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, *, jobs: int | None = None) -> Report:
+def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, *, jobs: int | None = None, update_versions: bool = False) -> Report:
+    """``update_versions`` first records, in versions.lock, the clause versions not recorded yet
+    (``stats["recorded"]`` lists them)."""
     library_dir = Path(library_dir) if library_dir else resources.library_dir()
     jurisdictions_dir = Path(jurisdictions_dir) if jurisdictions_dir else resources.jurisdictions_dir()
     try:
         library = load_library(library_dir)
         jurisdictions = load_jurisdictions(jurisdictions_dir)
         library.schema.bind_catalogues(jurisdictions.catalogues())
+        lock = versions.load(library_dir)
+        recorded = versions.record(library, lock) if update_versions else []
     except ClausewrightError as exc:
         return Report(str(library_dir), [make(LOAD, str(exc))], {})
     findings, stats = static_checks(library, jurisdictions)
+    findings += library_versions.check(library, lock)
+    if update_versions:
+        stats["recorded"] = recorded
     combos = combinations(library, jurisdictions)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if any(f.id == SYNTAX for f in findings):
@@ -650,6 +658,8 @@ def format_text(report: Report) -> str:
 
     lines = [f"Library {report.library}"]
     s = report.stats
+    if "recorded" in s:
+        lines.append(f"  versions.lock: recorded {len(s['recorded'])} clause version(s)" + (f": {', '.join(s['recorded'])}" if s["recorded"] else ""))
     if "clauses" in s:
         lines.append(f"  fragments: {s['clauses']} clauses, {s['sources']} fragments and expressions compiled")
         lines.append(f"  parameters: {s['parameters']} declared (list fields included), {s['unused']} unused")
