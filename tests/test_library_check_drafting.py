@@ -33,11 +33,8 @@ def test_a_defined_term_written_as_plain_text_is_reported_by_library_check(tmp_p
     # the same finding generate's drafting QA gives for a draft
     result = CliRunner().invoke(cli, ["check", str(copy.deal), "--library", str(copy.library), "--jurisdictions", str(copy.jurisdictions)])
     assert "term-not-marked-up" in result.output and "“Supplier”" in result.output
-
-
-def test_marked_up_terms_and_deal_values_are_not_reported(tmp_path):
-    copy = mini_copy(tmp_path)
-    copy.append("library/clauses/confidentiality.clause", "+ The [[Supplier]] shall return all [[Tooling]] drawings.\n")
+    # marked up, it passes
+    copy.edit("library/clauses/confidentiality.clause", "+ The Supplier shall return", "+ The [[Supplier]] shall return")
     assert _found(_report(copy), "library-term-not-marked-up") == []
 
 

@@ -20,6 +20,7 @@ from lxml import etree
 from clausewright.assembly.compose import bookmark_name
 from clausewright.errors import ClausewrightError
 from clausewright.ooxml.namespaces import NSMAP, PARSER, w
+from clausewright.ooxml.package import MAX_PART_BYTES
 
 
 @dataclass
@@ -391,7 +392,10 @@ def read_properties(data: bytes, *, name: str = "document") -> dict[str, str]:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if "word/document.xml" not in z.namelist():
                 raise ClausewrightError(f"{name}: not a Word document (no word/document.xml)")
-            custom = z.read("docProps/custom.xml") if "docProps/custom.xml" in z.namelist() else None
+            info = z.getinfo("docProps/custom.xml") if "docProps/custom.xml" in z.namelist() else None
+            if info is not None and info.file_size > MAX_PART_BYTES:
+                raise ClausewrightError(f"{name}: its custom properties unpack to {info.file_size:,} bytes; refusing them")
+            custom = z.read(info) if info is not None else None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise ClausewrightError(f"{name}: not a Word document ({exc})") from None
     if not custom:

@@ -12,6 +12,11 @@
    options) are spread over the matrix so each law, supplier and position meets each of them, and
    every value of every choice is tried once more.
 4. Profile, institution and seat files are complete; schema examples are valid values.
+5. Drafting and declarations (``library_drafting``): defined terms written without markup, in
+   every combination; ``uses:`` lists against what each clause reads; ``bulk: row`` on the
+   parameters that vary by supplier.
+6. Versions (``library_versions``): no clause file changed under a version ``versions.lock``
+   records with another text.
 
 Problems are findings (``library-*`` ids, docs/qa.md); any error or warning makes the check fail.
 """
