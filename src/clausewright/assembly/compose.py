@@ -295,9 +295,11 @@ def lower_roman(n: int) -> str:
     return out
 
 
-# Per level below the heading: how the label is shown and how it joins a reference.
-_BODY_LEVELS = {1: ("decimal", "{parent}.{n}", "{parent}.{n}"), 2: ("lowerLetter", "({n})", "{parent}({n})"), 3: ("lowerRoman", "({n})", "{parent}({n})"), 4: ("upperLetter", "({n})", "{parent}({n})")}
-_SCHEDULE_LEVELS = {1: ("decimal", "{n}", "{n}"), 2: ("decimal", "{parent}.{n}", "{parent}.{n}"), 3: ("lowerLetter", "({n})", "{parent}({n})"), 4: ("lowerRoman", "({n})", "{parent}({n})")}
+# Per level below the heading: how the label is shown and how it joins a reference. The house
+# template's lists must number the same way (ooxml/contract.py checks them), or the numbers cached
+# in cross-references would differ from what Word shows.
+BODY_LEVELS = {1: ("decimal", "{parent}.{n}", "{parent}.{n}"), 2: ("lowerLetter", "({n})", "{parent}({n})"), 3: ("lowerRoman", "({n})", "{parent}({n})"), 4: ("upperLetter", "({n})", "{parent}({n})")}
+SCHEDULE_LEVELS = {1: ("decimal", "{n}", "{n}"), 2: ("decimal", "{parent}.{n}", "{parent}.{n}"), 3: ("lowerLetter", "({n})", "{parent}({n})"), 4: ("lowerRoman", "({n})", "{parent}({n})")}
 
 
 def _fmt(kind: str, n: int) -> str:
@@ -338,12 +340,12 @@ def _number(agreement: Agreement) -> None:
     for i, section in enumerate(agreement.body, start=1):
         section.number = str(i)
         heading = Paragraph(kind="heading", inlines=[Text(section.title)], anchor=section.clause_id, label=str(i), ref_text=str(i))
-        _number_paragraphs(section.paragraphs, _BODY_LEVELS, str(i))
+        _number_paragraphs(section.paragraphs, BODY_LEVELS, str(i))
         section.paragraphs.insert(0, heading)
     for i, section in enumerate(agreement.schedules, start=1):
         section.number = str(i)
         heading = Paragraph(kind="heading", inlines=[Text(section.title)], anchor=section.clause_id, label=f"Schedule {i}", ref_text=f"Schedule {i}")
-        _number_paragraphs(section.paragraphs, _SCHEDULE_LEVELS, "")
+        _number_paragraphs(section.paragraphs, SCHEDULE_LEVELS, "")
         section.paragraphs.insert(0, heading)
     for section in agreement.front:
         # The bookmark (no anchor: nothing can refer to it) marks where the clause starts, so a

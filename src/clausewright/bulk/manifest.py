@@ -6,6 +6,7 @@ A manifest line::
     {"row": 2, "supplier_id": "S-001", "status": "written", "output": "S-001-acme.docx",
      "answers": "S-001-acme.answers.yaml", "sha256": "...", "input_sha256": "...",
      "library": "ip-supply 1.0.0", "profiles": {"supplier_country": "vietnam 1.2.0", ...},
+     "clauses": {"audit": "1.0.0 sha256:915a0fa1048d7b21 position:balanced", ...},
      "tool_version": "0.1.0", "problems": 0}
 
 ``status`` is ``written``, ``unchanged`` (``--resume`` found the document already made from the

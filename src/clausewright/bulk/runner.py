@@ -394,6 +394,7 @@ class Runner:
             "input_sha256": plan.input_sha256,
             "library": result.library if result and result.library else f"{lib.id} {lib.version}",
             "profiles": result.profiles if result else {},
+            "clauses": result.clauses if result else {},
             "tool_version": __version__,
             "problems": len(plan.problems),
             "warnings": [f"{n['id']}: {n['message']}" for n in (result.warnings if result else []) if n["severity"] != "info"],
@@ -416,7 +417,7 @@ def _finished(before: dict[str, Any], docx: Path, answers: Path) -> bool:
 
 
 def _carried(before: dict[str, Any]) -> dict[str, Any]:
-    return {k: before[k] for k in ("sha256", "library", "profiles", "warnings", "notes") if k in before}
+    return {k: before[k] for k in ("sha256", "library", "profiles", "clauses", "warnings", "notes") if k in before}
 
 
 class _Header:

@@ -134,6 +134,7 @@ class Written:
     sha256: str | None = None
     library: str | None = None
     profiles: dict[str, str] = field(default_factory=dict)
+    clauses: dict[str, str] = field(default_factory=dict)  # clause id -> "version sha256:... [position:...]", as in the provenance
     problems: list[Problem] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
 
@@ -191,12 +192,14 @@ def write(task: Write) -> Written:
         return Written(task.number, "failed", problems=[Problem("(agreement)", f"internal error ({type(exc).__name__}: {exc})", task.number)])
     props = pipeline.provenance(composition, deal, sources)
     profiles = {key.rsplit(".", 1)[1]: value.split(" sha256:")[0] for key, value in props.items() if key.startswith("clausewright.profile.")}
+    clauses = {key.split(".", 2)[2]: value for key, value in props.items() if key.startswith("clausewright.clause.")}
     return Written(
         task.number,
         "written" if wrote else "unchanged",
         sha256=hashlib.sha256(docx).hexdigest(),
         library=props["clausewright.library"],
         profiles=profiles,
+        clauses=clauses,
         warnings=notices(composition, findings),
     )
 

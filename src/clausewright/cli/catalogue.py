@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+from pathlib import Path
+
 import click
 
-from clausewright import resources, yamlio
-from clausewright.cli.common import jurisdictions_option, library_option, reports_errors
+from clausewright import pipeline, resources, yamlio
+from clausewright.cli.common import jurisdictions_option, library_option, reports_errors, sources_options
 from clausewright.errors import UsageError, nearest
+from clausewright.files import write_atomic
 from clausewright.inputs.jurisdictions import load_jurisdictions
 from clausewright.inputs.library import load_library
+from clausewright.qa import preview
 
 
 def _library(library_dir):
@@ -98,3 +103,35 @@ def _unknown(kind: str, given: str, spellings: dict[str, str], listing: str) -> 
     closest = nearest(given.casefold(), spellings, count=1)
     hint = f"; did you mean {spellings[closest[0]]}?" if closest else ""
     return UsageError(f"no {kind} {given!r}{hint} ({listing} shows them all)")
+
+
+@clauses.command("render")
+@click.argument("clause_id")
+@click.option("--deal", "deal", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="The deal file to read the clause in.")
+@click.option("--position", type=click.Choice(["buyer", "balanced", "supplier", "all"]), default=None,
+              help="Draft the clause's negotiated topic at this position (default: the deal's); 'all' shows the three.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a deal value (buyer.name=...). Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "docx"]), default="text", show_default=True,
+              help="Text, or a Word document (with --position all, a three-column table); docx needs -o.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the terminal.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@sources_options
+@reports_errors
+def clauses_render(clause_id, deal, position, overrides, fmt, output, force, library_dir, jurisdictions_dir, template):
+    """Show one clause as it will read in DEAL's agreement: numbered as in the full agreement,
+    with cross-references and defined terms resolved, at one position or all three. A clause the
+    deal leaves out says so, and why."""
+    if fmt == "docx" and (output is None or output.suffix.lower() != ".docx"):
+        raise click.UsageError("--format docx writes a Word document: give -o FILE.docx")
+    sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+    raw = pipeline.read_answers(deal, overrides)
+    renderings = preview.render(sources.library, sources.jurisdictions, raw, clause_id, position=position, source=str(deal))
+    if fmt == "docx":
+        date = raw.get("agreement", {}).get("date") if isinstance(raw.get("agreement"), dict) else None
+        write_atomic(output, preview.to_docx(renderings, deal.name, date=date if isinstance(date, _dt.date) else None), force=force)
+        click.echo(f"Wrote {output}")
+    elif output is not None:
+        write_atomic(output, preview.format_text(renderings, deal.name).encode("utf-8"), force=force)
+        click.echo(f"Wrote {output}")
+    else:
+        click.echo(preview.format_text(renderings, deal.name), nl=False)

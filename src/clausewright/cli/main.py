@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 
 from clausewright import __version__
+from clausewright.cli.affected import affected
 from clausewright.cli.bulk import bulk
 from clausewright.cli.catalogue import clauses, jurisdictions
 from clausewright.cli.generate import generate
 from clausewright.cli.qa import check, diff, explain, library
+from clausewright.cli.template import template
 from clausewright.cli.wizard import wizard
 
 
@@ -28,6 +30,8 @@ cli.add_command(check)
 cli.add_command(explain)
 cli.add_command(library)
 cli.add_command(diff)
+cli.add_command(affected)
+cli.add_command(template)
 
 
 def main() -> None:

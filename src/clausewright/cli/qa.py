@@ -111,15 +111,16 @@ def library():
 @jurisdictions_option
 @_format_option
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Processes for the combination matrix (default: one per CPU).")
+@click.option("--update-versions", is_flag=True, help="First record in versions.lock each clause version not recorded yet (after bumping versions).")
 @reports_errors
-def library_check(library_dir, jurisdictions_dir, fmt, jobs):
+def library_check(library_dir, jurisdictions_dir, fmt, jobs, update_versions):
     """Check a clause library and its jurisdiction profiles.
 
     Every fragment compiles; every parameter used is declared and every declared parameter is
     used; every clause renders, with consistent terms and cross-references, under every
-    governing law x supplier country x position; profile files are complete. Exits 1 on any
-    error or warning."""
-    report = library_checks.check(library_dir, jurisdictions_dir, jobs=jobs)
+    governing law x supplier country x position; profile files are complete; no clause text
+    changed without a version bump (versions.lock). Exits 1 on any error or warning."""
+    report = library_checks.check(library_dir, jurisdictions_dir, jobs=jobs, update_versions=update_versions)
     click.echo(library_checks.to_json(report) if fmt == "json" else library_checks.format_text(report))
     sys.exit(0 if report.ok else 1)
 

@@ -96,6 +96,15 @@ class Schema:
     def ids(self) -> list[str]:
         return [p.id for p in self.parameters]
 
+    def parameter_at(self, path: tuple[str, ...]) -> tuple[Parameter | None, tuple[str, ...]]:
+        """The declared parameter a deal path reads (its longest declared prefix), and what
+        follows it: ``("products", "[]", "name")`` is ``products`` then ``("[]", "name")``."""
+        for k in range(len(path), 0, -1):
+            param = self._by_id.get(".".join(path[:k]))
+            if param is not None:
+                return param, path[k:]
+        return None, path
+
     def suggest(self, pid: str) -> str | None:
         close = nearest(pid, self.ids(), count=1, cutoff=0.75)
         return close[0] if close else None

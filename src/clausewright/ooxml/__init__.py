@@ -8,6 +8,7 @@
     package         finishing the package: fixed timestamps, core and custom properties, comments
     styles          the style ids the writer and the template share
     house_template  builds the bundled master template (scripts/build_master_template.py)
+    contract        what any house template must keep: styles, tags, numbering formats
     reader          reads a generated DOCX back (numbers, references, comments, clause texts)
                     and checks its structure; used by diff, QA and the tests
     memo            writes the drafting memo that qa/memo.py composes

@@ -31,6 +31,27 @@ REQUIRED_STYLES = {
     "table": [TABLE],
 }
 
+# The names Word shows for the required styles (a style is found by its ID; Word makes the ID
+# from the name when a style is created, e.g. "toc 1" -> TOC1, "annotation text" -> CommentText).
+NAMES = {
+    HEADING: "heading 1",
+    **{sid: f"Clause {level + 1}" for level, sid in CLAUSE.items()},
+    **{sid: f"Body {level + 1}" for level, sid in BODY.items()},
+    DEFINITION: "Definition",
+    FRONT_TITLE: "Front Title",
+    FRONT_TEXT: "Front Text",
+    PARTIES: "Parties",
+    RECITAL: "Recital",
+    SCHEDULE_HEADING: "Schedule Heading",
+    **{sid: f"Schedule {level}" for level, sid in SCHEDULE.items()},
+    TABLE_TEXT: "Table Text",
+    TOC1: "toc 1",
+    COMMENT_TEXT: "annotation text",
+    DEFINED_TERM: "Defined Term",
+    COMMENT_REFERENCE: "annotation reference",
+    TABLE: "Clause Table",
+}
+
 # Numbering: the house template's numbering.xml defines these w:num ids.
 NUM_CLAUSES = 1
 NUM_PARTIES = 2

@@ -25,7 +25,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from clausewright.errors import TemplateError
-from clausewright.ooxml import styles
+from clausewright.ooxml import contract, styles
 from clausewright.ooxml.namespaces import w
 from clausewright.ooxml.package import MAX_PART_BYTES, MAX_PARTS
 
@@ -43,17 +43,15 @@ class MasterTemplate:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        try:
-            size = self.path.stat().st_size
-            if size > MAX_TEMPLATE_BYTES:
-                raise TemplateError(f"{self.path}: template is {size:,} bytes; the limit is {MAX_TEMPLATE_BYTES:,}")
-            self.blob = self.path.read_bytes()
-        except OSError as exc:
-            raise TemplateError(f"{self.path}: cannot read the template: {exc.strerror or exc}") from None
+        self.blob = _read(self.path)
         self.styles = _inspect(self.blob, self.path)
         missing = [f"{sid} ({kind})" for kind, ids in styles.REQUIRED_STYLES.items() for sid in ids if sid not in self.styles.get(kind, set())]
         if missing:
             raise TemplateError(f"{self.path}: the template lacks {len(missing)} required style(s): {', '.join(missing)}")
+        unsupported = contract.numbering_problems(*_parts(self.blob, "word/styles.xml", "word/numbering.xml"))
+        if unsupported:
+            raise TemplateError(f"{self.path}: the template numbers clauses in a way clausewright cannot follow: " + "; ".join(unsupported)
+                                + " (clausewright template check FILE lists every problem)")
         self._env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
         self._compiled: _Compiled | None = None
 
@@ -255,6 +253,35 @@ def _append_schedule_lists(numbering, count: int) -> None:
                 '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
             )
         )
+
+
+def check(path: Path) -> list[str]:
+    """Every way the file breaks the house template contract (``contract.py``), at once; an
+    empty list when it keeps it. A file that is not a usable Word package gives that one problem."""
+    try:
+        blob = _read(Path(path))
+        found = _inspect(blob, Path(path))
+    except TemplateError as exc:
+        return [str(exc).removeprefix(f"{path}: ")]
+    styles_xml, numbering_xml = _parts(blob, "word/styles.xml", "word/numbering.xml")
+    return [*contract.style_problems(found, contract.style_names(styles_xml)), *contract.numbering_problems(styles_xml, numbering_xml),
+            *contract.tag_problems(blob)]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"{path}: template is {size:,} bytes; the limit is {MAX_TEMPLATE_BYTES:,}")
+        return path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"{path}: cannot read the template: {exc.strerror or exc}") from None
+
+
+def _parts(blob: bytes, *names: str) -> list[bytes]:
+    """Parts of a package ``_inspect`` has checked."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        return [z.read(name) for name in names]
 
 
 def _inspect(blob: bytes, path: Path) -> dict[str, set[str]]:

@@ -49,6 +49,15 @@ class ClauseDiff:
     new_position: str | None = None
     changes: list[Change] = field(default_factory=list)
     inline: str = ""  # the clause's words with [-removed-] and {+added+}, unchanged runs shortened
+    library_text_changed: bool = False  # made from different texts of the clause under the same version
+
+    def version_note(self) -> str:
+        """How the two documents' clause versions compare, for the clause's heading line."""
+        if self.library_text_changed:
+            return f" (same version {self.new_version}, different text in the library)"
+        if self.old_version and self.new_version and self.old_version != self.new_version:
+            return f" (version {self.old_version} -> {self.new_version})"
+        return ""
 
 
 def word_diff(old: list[str], new: list[str], *, context: int = 8) -> tuple[list[Change], str]:
@@ -87,6 +96,8 @@ def compare(old: Document, new: Document) -> list[ClauseDiff]:
         present = b or a
         assert present is not None  # cid comes from one of the two documents
         d = ClauseDiff(cid, "unchanged", present.title, old.version(cid), new.version(cid), old.position(cid), new.position(cid))
+        old_hash, new_hash = old.clause_hash(cid), new.clause_hash(cid)
+        d.library_text_changed = bool(d.new_version and d.old_version == d.new_version and old_hash and new_hash and old_hash != new_hash)
         if a is None:
             d.status = "added"
             d.inline = "\n".join(present.paragraphs)
@@ -109,11 +120,9 @@ def format_text(diffs: list[ClauseDiff], old_name: str, new_name: str, notes: li
     for d in diffs:
         tally[d.status] = tally.get(d.status, 0) + 1
     for d in diffs:
-        if d.status == "unchanged":
+        if d.status == "unchanged" and not d.library_text_changed:
             continue
-        version = ""
-        if d.old_version and d.new_version and d.old_version != d.new_version:
-            version = f" (version {d.old_version} -> {d.new_version})"
+        version = d.version_note()
         if d.old_position != d.new_position and d.old_position and d.new_position:
             version += f" (position {d.old_position} -> {d.new_position})"
         lines.append("")

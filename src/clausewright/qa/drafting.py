@@ -43,9 +43,7 @@ def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Fi
     the profiles and catalogues in play (a statute's name, a seat) is data, not drafting: a piece
     of text the parser marked as a literal value and that is such data is left alone by the term,
     currency and party-name checks (a computed value, such as a formatted amount, is checked)."""
-    data = set(_deal_texts(deal))
-    if jurisdictions is not None:
-        data |= set(_profile_texts(deal, jurisdictions))
+    data = literal_texts(deal, jurisdictions)
     out: list[Finding] = []
     out += unmarked_terms(agreement, data)
     out += placeholders(agreement, final=deal.get("agreement.draft", True) is False)
@@ -130,6 +128,15 @@ def drafting_text(paragraph: Paragraph, data: set[str]) -> str:
 
 def section_text(section: Section) -> str:
     return "\n".join(plain_text(p) for p in section.paragraphs)
+
+
+def literal_texts(deal: Any, jurisdictions: Any = None) -> set[str]:
+    """The texts of the deal and of the profiles and catalogue entries in play: data, which the
+    drafting checks leave alone where the parser marked them as literal values."""
+    data = set(_deal_texts(deal))
+    if jurisdictions is not None:
+        data |= set(_profile_texts(deal, jurisdictions))
+    return data
 
 
 def _deal_texts(deal: Any) -> list[str]:

@@ -89,11 +89,8 @@ def _show(value: Any) -> str:
 
 
 def _parameter(path: tuple[str, ...], library: Library) -> str | None:
-    for k in range(len(path), 0, -1):
-        pid = ".".join(path[:k])
-        if pid in library.schema:
-            return pid
-    return None
+    param, _ = library.schema.parameter_at(path)
+    return param.id if param else None
 
 
 class _Explainer:
@@ -228,6 +225,11 @@ def explain(library: Library, deal: Deal, jurisdictions: Jurisdictions, composit
     return [x.clause(c) for part in ("front", "body", "schedule") for c in library.ordered(part)]
 
 
+def explain_clause(library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition, clause_id: str) -> Explanation:
+    """``explain`` for one clause."""
+    return _Explainer(library, deal, jurisdictions, composition).clause(library.clause(clause_id))
+
+
 def summary(deal: Deal, jurisdictions: Jurisdictions) -> list[str]:
     """The choices that select profiles and the forum, one line each."""
     lines = []
@@ -252,29 +254,37 @@ def format_text(explanations: list[Explanation], header: list[str]) -> str:
         mark = "IN " if e.included else "OUT"
         where = f" (clause {e.number})" if e.number and e.part == "body" else (f" ({e.number})" if e.number else "")
         lines.append(f"[{mark}] {e.clause}: {e.title}{where}")
-        if e.when in (None, "true", "True"):
-            lines.append("      condition: always")
-        else:
-            lines.append(f"      condition: {e.when}  ->  {'true' if e.included else 'false'}")
-            for v in e.decided_by:
-                lines.append(f"        {v.show()}")
-        if e.topic:
-            lines.append(f"      position: {e.topic} = {e.position} (from {e.position_from})")
-            if e.drafting_note:
-                lines.append(f"        drafting note: {e.drafting_note}")
-        for d in e.definitions:
-            if d.get("when"):
-                decided = ", ".join(f"{v['expression']} = {_show(v['value'])}" for v in d.get("decided_by", []))
-                state = "defined" if d.get("applies") else "not defined"
-                lines.append(f"      definition {d['term']!r}: {state} (when {d['when']}; {decided})")
-        for variant in e.variants:
-            reads = f": {', '.join(variant.reads)}" if variant.reads else ""
-            lines.append(f"      {variant.name}.* from {variant.source} (chosen by {variant.selected_by}){reads}")
-        for n in e.notes:
-            state = "attached as a comment" if n.attached else "not attached (clause left out, or its condition is false)"
-            cite = f" Source: {n.citation}." if n.citation else ""
-            lines.append(f"      counsel note {n.profile}/{n.id} ({state}; reviewed {n.last_reviewed}{'; VERIFY' if n.verify else ''}): {n.text}{cite}")
+        lines += format_clause(e)
     return "\n".join(lines)
+
+
+def condition_lines(e: Explanation) -> list[str]:
+    """The clause's condition, its outcome and the value of everything it reads."""
+    if e.when in (None, "true", "True"):
+        return ["      condition: always"]
+    return [f"      condition: {e.when}  ->  {'true' if e.included else 'false'}", *(f"        {v.show()}" for v in e.decided_by)]
+
+
+def format_clause(e: Explanation) -> list[str]:
+    """Why one clause is in or out, and where its parts came from (indented lines)."""
+    lines = condition_lines(e)
+    if e.topic:
+        lines.append(f"      position: {e.topic} = {e.position} (from {e.position_from})")
+        if e.drafting_note:
+            lines.append(f"        drafting note: {e.drafting_note}")
+    for d in e.definitions:
+        if d.get("when"):
+            decided = ", ".join(f"{v['expression']} = {_show(v['value'])}" for v in d.get("decided_by", []))
+            state = "defined" if d.get("applies") else "not defined"
+            lines.append(f"      definition {d['term']!r}: {state} (when {d['when']}; {decided})")
+    for variant in e.variants:
+        reads = f": {', '.join(variant.reads)}" if variant.reads else ""
+        lines.append(f"      {variant.name}.* from {variant.source} (chosen by {variant.selected_by}){reads}")
+    for n in e.notes:
+        state = "attached as a comment" if n.attached else "not attached (clause left out, or its condition is false)"
+        cite = f" Source: {n.citation}." if n.citation else ""
+        lines.append(f"      counsel note {n.profile}/{n.id} ({state}; reviewed {n.last_reviewed}{'; VERIFY' if n.verify else ''}): {n.text}{cite}")
+    return lines
 
 
 def to_json(explanations: list[Explanation], **extra: Any) -> str:

@@ -12,6 +12,11 @@
    options) are spread over the matrix so each law, supplier and position meets each of them, and
    every value of every choice is tried once more.
 4. Profile, institution and seat files are complete; schema examples are valid values.
+5. Drafting and declarations (``library_drafting``): defined terms written without markup, in
+   every combination; ``uses:`` lists against what each clause reads; ``bulk: row`` on the
+   parameters that vary by supplier.
+6. Versions (``library_versions``): no clause file changed under a version ``versions.lock``
+   records with another text.
 
 Problems are findings (``library-*`` ids, docs/qa.md); any error or warning makes the check fail.
 """
@@ -36,13 +41,14 @@ from clausewright.assembly.compose import compose
 from clausewright.assembly.context import base_context
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.findings import Finding, counts, kind, make, sort
+from clausewright.inputs import versions
 from clausewright.inputs.deal import convert, put_dotted, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import Invalid
+from clausewright.qa import library_drafting, library_versions, rules
 from clausewright.qa import notes as note_checks
-from clausewright.qa import rules
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
 
 LOAD = kind("library-load", "error", "the library or the jurisdictions folder cannot be loaded at all", "library")
@@ -129,15 +135,6 @@ class Report:
 # --- static checks -------------------------------------------------------------------------------
 
 
-def _param_for(path: tuple[str, ...], schema: Schema) -> tuple[Parameter | None, tuple[str, ...]]:
-    """The declared parameter a deal path reads, and what follows it."""
-    for k in range(len(path), 0, -1):
-        pid = ".".join(path[:k])
-        if pid in schema:
-            return schema[pid], path[k:]
-    return None, path
-
-
 def _resolve_read(read: Read, schema: Schema, used: set[str]) -> str | None:
     """Mark what a deal read uses; return a problem description when it reads nothing declared."""
     path = tuple(read.path)
@@ -145,7 +142,7 @@ def _resolve_read(read: Read, schema: Schema, used: set[str]) -> str | None:
         path = path[:-1]
     if not path:
         return None
-    param, rest = _param_for(path, schema)
+    param, rest = schema.parameter_at(path)
     if param is None:
         prefix = ".".join(p for p in path if p != "[]")
         under = [pid for pid in schema.ids() if pid.startswith(prefix + ".")]
@@ -226,6 +223,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         for pid in clause.uses:
             if pid not in schema and not any(p.startswith(pid + ".") for p in schema.ids()):
                 out.append(make(USES, f"'uses' names {pid}, which the schema does not declare", clause=clause.id, source=where, subject=pid))
+        out += library_drafting.uses_findings(clause, schema)
 
     for param in schema.parameters:
         where = f"{param.source}: parameter {param.id}"
@@ -242,6 +240,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         out.append(make(UNUSED, f"{pid} is declared but no fragment, condition, default, engine step or rule check reads it", source=owner.source if owner else None, subject=pid))
 
     out += _examples(schema)
+    out += library_drafting.bulk_findings(schema)
     out += profile_checks(library, jurisdictions)
     stats = {"clauses": len(library.clauses), "parameters": len(declared), "sources": sources, "unused": len(unused), "profiles": len(jurisdictions.profiles)}
     return out, stats
@@ -527,6 +526,7 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
     outcome.findings += floor_breaches(library, jurisdictions, deal, composition)
     outcome.findings += terms_of_art(library, jurisdictions, deal, composition)
     outcome.findings += position_conflicts(library, composition)
+    outcome.findings += library_drafting.unmarked_terms(composition, deal, jurisdictions)
     outcome.findings += [(NOTE_MISFIT, f.message, f.clause) for f in note_checks.misfits(composition, deal, jurisdictions)]
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
@@ -624,16 +624,23 @@ def summarise(library: Library, outcomes: list[Outcome]) -> list[Finding]:
     return out
 
 
-def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, *, jobs: int | None = None) -> Report:
+def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, *, jobs: int | None = None, update_versions: bool = False) -> Report:
+    """``update_versions`` first records, in versions.lock, the clause versions not recorded yet
+    (``stats["recorded"]`` lists them)."""
     library_dir = Path(library_dir) if library_dir else resources.library_dir()
     jurisdictions_dir = Path(jurisdictions_dir) if jurisdictions_dir else resources.jurisdictions_dir()
     try:
         library = load_library(library_dir)
         jurisdictions = load_jurisdictions(jurisdictions_dir)
         library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
+        lock = versions.load(library_dir)
+        recorded = versions.record(library, lock) if update_versions else []
     except ClausewrightError as exc:
         return Report(str(library_dir), [make(LOAD, str(exc))], {})
     findings, stats = static_checks(library, jurisdictions)
+    findings += library_versions.check(library, lock)
+    if update_versions:
+        stats["recorded"] = recorded
     combos = combinations(library, jurisdictions)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if any(f.id == SYNTAX for f in findings):
@@ -656,6 +663,8 @@ def format_text(report: Report) -> str:
 
     lines = [f"Library {report.library}"]
     s = report.stats
+    if "recorded" in s:
+        lines.append(f"  versions.lock: recorded {len(s['recorded'])} clause version(s)" + (f": {', '.join(s['recorded'])}" if s["recorded"] else ""))
     if "clauses" in s:
         lines.append(f"  fragments: {s['clauses']} clauses, {s['sources']} fragments and expressions compiled")
         lines.append(f"  parameters: {s['parameters']} declared (list fields included), {s['unused']} unused")

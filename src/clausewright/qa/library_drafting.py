@@ -1,0 +1,115 @@
+"""``library check`` rules on how a library is drafted and declared (docs/qa.md):
+
+- a defined term written as plain text ("the Buyer" without ``[[ ]]``), found by the same check
+  ``generate`` runs on each draft (``drafting.unmarked_terms``), in every combination;
+- a clause's ``uses:`` list against the parameters it really reads (its body, conditions and
+  definitions, walked by ``reads.py``; reading a profile or catalogue entry reads the parameter
+  that selects it, e.g. ``law.*`` reads ``law.governing_law``);
+- a parameter that varies by supplier (under ``supplier.``, or its default is read from the
+  supplier's profile) that is not a column of the bulk spreadsheet (``bulk: row``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clausewright import jinja
+from clausewright.findings import Finding, kind, make
+from clausewright.inputs.library import Clause
+from clausewright.inputs.schema import Schema
+from clausewright.qa import drafting
+from clausewright.reads import Read, expression_reads, template_reads
+from clausewright.roles import BY_NAME
+
+UNMARKED = kind("library-term-not-marked-up", "warning", "a defined term is written as plain text, without [[ ]] markup, in some combination", "library")
+USES_UNREAD = kind("library-uses-unread", "warning", "a clause's uses: list names a parameter the clause never reads", "library")
+USES_INCOMPLETE = kind("library-uses-incomplete", "warning", "a clause reads a parameter that its uses: list does not name", "library")
+SUPPLIER_SHARED = kind("library-supplier-parameter-shared", "warning", "a parameter about the supplier lacks bulk: row, so it is not a column of the bulk spreadsheet", "library")
+
+
+# --- defined terms written as plain text ----------------------------------------------------------
+
+
+def unmarked_terms(composition: Any, deal: Any, jurisdictions: Any) -> list[tuple[str, str, str | None]]:
+    """``generate``'s check for unmarked defined terms, worded for the library's maintainer."""
+    found = drafting.unmarked_terms(composition.agreement, drafting.literal_texts(deal, jurisdictions))
+    return [(UNMARKED, f"clause {f.clause} writes “{f.subject}” as plain text; write [[{f.subject}]] so it reads as the defined term", f.clause) for f in found]
+
+
+# --- uses: ------------------------------------------------------------------------------------------
+
+
+def clause_reads(clause: Clause) -> list[Read]:
+    """Everything a clause reads: body, conditions, definitions and floors. A source that does not
+    compile reads nothing here (``library check`` reports its syntax error)."""
+    sources: list[tuple[Any, str]] = [(template_reads, clause.body)]
+    sources += [(template_reads, d.text) for d in clause.defines]
+    expressions = [clause.when, clause.position_when, *(d.when for d in clause.defines), *(f.when for f in clause.floors)]
+    sources += [(expression_reads, e) for e in expressions if e]
+    reads: list[Read] = []
+    for walk, source in sources:
+        try:
+            reads += walk(source)
+        except jinja.FragmentError:
+            continue
+    return reads
+
+
+def parameters_read(reads: list[Read], schema: Schema) -> set[str]:
+    """The declared parameters that ``reads`` read. A whole section (``deal.buyer``) names no one
+    parameter; ``position`` (the clause's own topic) is not counted."""
+    out = set()
+    for r in reads:
+        if r.root == "deal":
+            param, _ = schema.parameter_at(r.path)
+            if param is not None:
+                out.add(param.id)
+        elif r.root in BY_NAME and BY_NAME[r.root].parameter in schema:
+            out.add(BY_NAME[r.root].parameter)
+    return out
+
+
+def _names(entry: str, pid: str) -> bool:
+    """Whether a ``uses:`` entry covers a parameter: the parameter itself, or a section or list it
+    belongs to (``products`` covers ``products``; ``buyer`` covers ``buyer.name``)."""
+    return pid == entry or pid.startswith(entry + ".")
+
+
+def uses_findings(clause: Clause, schema: Schema) -> list[Finding]:
+    read = parameters_read(clause_reads(clause), schema)
+    declared = [u for u in clause.uses if u in schema or any(p.startswith(u + ".") for p in schema.ids())]  # the rest: library-uses-undeclared
+    if not clause.uses:
+        if not read:
+            return []
+        return [make(USES_INCOMPLETE, f"clause {clause.id} has no 'uses' list; it reads {', '.join(sorted(read))}", clause=clause.id,
+                     source=str(clause.path), subject=clause.id)]
+    out = []
+    for entry in declared:
+        if not any(_names(entry, pid) for pid in read):
+            out.append(make(USES_UNREAD, f"'uses' names {entry}, which clause {clause.id} never reads; take it off the list", clause=clause.id,
+                            source=str(clause.path), subject=entry))
+    for pid in sorted(read):
+        if not any(_names(entry, pid) for entry in clause.uses):
+            out.append(make(USES_INCOMPLETE, f"clause {clause.id} reads {pid}, which its 'uses' list does not name; add it", clause=clause.id,
+                            source=str(clause.path), subject=pid))
+    return out
+
+
+# --- bulk: row ------------------------------------------------------------------------------------
+
+
+def bulk_findings(schema: Schema) -> list[Finding]:
+    """Parameters about the supplier that the bulk spreadsheet would leave out: those under
+    ``supplier.``. A parameter whose default is read from the supplier's profile (the currency, the
+    governing law and forum) is not flagged: it already follows each row's supplier, and a firm may
+    fix it for a whole run in ``--defaults`` (the run notes that it did). Nor is a question asked
+    only for some suppliers (``when: deal.supplier.country == 'china'``): its answer is usually the
+    firm's policy for every such supplier, given once in ``--defaults``."""
+    out = []
+    for p in schema.parameters:
+        if p.bulk == "row":
+            continue
+        if not p.id.startswith("supplier."):
+            continue
+        out.append(make(SUPPLIER_SHARED, f"{p.id} varies by supplier (a supplier detail) but is not a column of the bulk spreadsheet; add 'bulk: row'", source=p.source, subject=p.id))
+    return out
