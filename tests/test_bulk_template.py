@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from clausewright import pipeline
 from clausewright.bulk.layout import Layout, column_name, merge
-from clausewright.bulk.reading import excel_value
+from clausewright.bulk.workbook import excel_value
 from clausewright.ooxml import template
+from clausewright.ooxml.workbook import Cell
 
 
 def test_xlsx_template_has_columns_and_a_help_sheet(tmp_path, mini_sources):
@@ -59,15 +60,17 @@ def test_layout_maps_headers_and_rows(mini_sources):
 
 def test_excel_values(mini_sources):
     import datetime as dt
+    from decimal import Decimal
 
     layout = Layout(mini_sources.schema)
     columns, _ = layout.parse_header(["agreement.date", "supplier.name", "commercial.price", "confidentiality.years"])
     date, name, price, years = columns
-    assert excel_value(dt.datetime(2026, 12, 1), "yyyy-mm-dd", date) == dt.date(2026, 12, 1)
-    assert excel_value(dt.datetime(2026, 12, 1), "yyyy-mm-dd", name) == "2026-12-01"
-    assert excel_value(12.5, "#,##0.00", price) == "12.50" and excel_value(0.1 + 0.2, "General", price) == "0.30000000000000004"
-    assert excel_value(1250000.0, "General", price) == 1250000 and excel_value(7.0, "General", years) == 7
-    assert excel_value(123.0, "General", name) == 123
+    assert excel_value(Cell(dt.datetime(2026, 12, 1), "yyyy-mm-dd"), date) == dt.date(2026, 12, 1)
+    assert excel_value(Cell(dt.datetime(2026, 12, 1), "yyyy-mm-dd"), name) == "2026-12-01"
+    assert excel_value(Cell(Decimal("12.5"), "#,##0.00"), price) == "12.50"
+    assert excel_value(Cell(Decimal("0.30000000000000004"), "General"), price) == "0.3"  # Excel's 15 significant digits
+    assert excel_value(Cell(Decimal("1250000"), "General"), price) == 1250000 and excel_value(Cell(Decimal("7"), "General"), years) == 7
+    assert excel_value(Cell(Decimal("123"), "General"), name) == 123
 
 
 def _splices(monkeypatch) -> list[bool]:

@@ -2,6 +2,7 @@
 
     layout      the columns of a bulk input, derived from the parameter schema
     reading     CSV, XLSX, YAML and JSON inputs, as rows of raw answers
+    workbook    an XLSX input's sheet as Excel shows it (merged cells, number formats, formulas)
     spreadsheet the ready-to-fill input (``bulk template``)
     naming      output file names: patterns, safe names, collisions, no escape from --out
     manifest    manifest.jsonl, errors.csv and the hash of a row's inputs

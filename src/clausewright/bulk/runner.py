@@ -186,7 +186,8 @@ class Runner:
             for checked in results:
                 plan = plans[checked.number]
                 plan.stem = checked.stem
-                plan.problems += checked.problems
+                refused = {p.field for p in plan.problems}  # a cell refused while reading is not reported again (as missing)
+                plan.problems += [p for p in checked.problems if column_name(p.field) not in refused]
                 plan.warnings = checked.warnings
             self.progress.advance(len(results))
         self.progress.finish()

@@ -89,7 +89,9 @@ def validate(suppliers, defaults, pattern, jobs, allow, no_progress, library_dir
     Every problem is listed, by row, column and message. Exit 0 when all rows are valid, else 3."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     options = Options(suppliers, defaults, None, jobs or 0, pattern, allow=tuple(allow), library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template)
-    report = Runner(options, sources, Progress(enabled=not no_progress)).validate("assemble")
+    runner = Runner(options, sources, Progress(enabled=not no_progress))
+    _reading(runner)
+    report = runner.validate("assemble")
     _problems(report, limit=None)
     _notices(report)
     bad = len({p.row for p, _ in report.problems})
@@ -125,6 +127,7 @@ def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, d
         comments=not no_comments, allow=tuple(allow), library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template,
     )
     runner = Runner(options, sources, Progress(enabled=not no_progress, every=progress_every))
+    _reading(runner)
     try:
         report = runner.run()
     except KeyboardInterrupt:
@@ -149,6 +152,13 @@ def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, d
         + "."
     )
     sys.exit(report.exit_code)
+
+
+def _reading(runner: Runner) -> None:
+    """Say which sheet of a workbook is read (the others are not)."""
+    where = runner.input.describe()
+    if where:
+        click.echo(f"Reading {where}.", err=True)
 
 
 def _problems(report: Report, *, limit: int | None) -> None:

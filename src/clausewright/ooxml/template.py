@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +23,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
+from clausewright import zipcheck
 from clausewright.errors import TemplateError
 from clausewright.ooxml import contract, styles
 from clausewright.ooxml.namespaces import w
 from clausewright.ooxml.package import MAX_PART_BYTES, MAX_PARTS
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # all parts together, unpacked
+LIMITS = zipcheck.Limits(parts=MAX_PARTS, part_bytes=MAX_PART_BYTES, total_bytes=100 * 1024 * 1024)
 REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml", "word/numbering.xml")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing rewrites inside <w:t>
@@ -288,26 +288,13 @@ def _inspect(blob: bytes, path: Path) -> dict[str, set[str]]:
     """Check the package is a sane DOCX and return its style IDs by type."""
     try:
         with zipfile.ZipFile(io.BytesIO(blob)) as z:
-            infos = z.infolist()
-            if len(infos) > MAX_PARTS:
-                raise TemplateError(f"{path}: {len(infos)} parts in the package; a template has far fewer")
+            infos = zipcheck.check_sizes(z, str(path), LIMITS, TemplateError)
             names = {i.filename for i in infos}
-            for info in infos:
-                if info.file_size > MAX_PART_BYTES:
-                    raise TemplateError(f"{path}: part {info.filename} unpacks to {info.file_size:,} bytes; refusing it")
-            total = sum(info.file_size for info in infos)
-            if total > MAX_UNPACKED_BYTES:
-                raise TemplateError(f"{path}: the package unpacks to {total:,} bytes; refusing it")
             missing = [n for n in REQUIRED_PARTS if n not in names]
             if missing:
                 raise TemplateError(f"{path}: not a usable Word document: missing {', '.join(missing)}")
-            for info in infos:
-                # each part is read once here, never beyond its declared size: a part that holds
-                # more than its header says (a zip bomb) or is damaged fails its checksum now
-                try:
-                    data = z.read(info)
-                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-                    raise TemplateError(f"{path}: part {info.filename} is damaged or larger than its header says ({exc})") from None
+            for info in infos:  # each part read once here, so a lying or damaged part fails now
+                data = zipcheck.read_part(z, info, str(path), TemplateError)
                 if info.filename == "word/styles.xml":
                     styles_xml = data
     except zipfile.BadZipFile:
