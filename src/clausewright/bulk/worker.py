@@ -26,6 +26,7 @@ from clausewright.bulk.naming import NamePattern
 from clausewright.errors import ClausewrightError, InputError, Problem
 from clausewright.files import write_atomic
 from clausewright.findings import FindingsError, blocking
+from clausewright.qa import terms as key_terms
 
 GC_THRESHOLD = 5_000  # allocations between young-generation collections (Python's default: 700)
 
@@ -138,6 +139,7 @@ class Written:
     profiles: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
+    terms: dict[str, Any] = field(default_factory=dict)  # the key terms, column -> value (``qa.terms.record``)
 
 
 def check(task: Check) -> Checked:
@@ -177,6 +179,7 @@ def write(task: Write) -> Written:
         deal = pipeline.validate_deal(task.answers, sources, row=task.number)
         composition, findings = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
         docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
+        terms = key_terms.record(pipeline.key_terms(composition, deal, sources))
         answers = (task.header + _dump(deal.answers(sources.schema))).encode("utf-8")
         with _writing:
             wrote = _write_if_changed(Path(task.docx), docx, task.force)
@@ -200,6 +203,7 @@ def write(task: Write) -> Written:
         library=props["clausewright.library"],
         profiles=profiles,
         warnings=notices(composition, findings),
+        terms=terms,
     )
 
 

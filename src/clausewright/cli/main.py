@@ -8,7 +8,7 @@ from clausewright import __version__
 from clausewright.cli.bulk import bulk
 from clausewright.cli.catalogue import clauses, jurisdictions
 from clausewright.cli.generate import generate
-from clausewright.cli.qa import check, diff, explain, library
+from clausewright.cli.qa import check, diff, explain, library, terms
 from clausewright.cli.wizard import wizard
 
 
@@ -26,6 +26,7 @@ cli.add_command(jurisdictions)
 cli.add_command(bulk)
 cli.add_command(check)
 cli.add_command(explain)
+cli.add_command(terms)
 cli.add_command(library)
 cli.add_command(diff)
 
