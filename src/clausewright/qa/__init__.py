@@ -7,6 +7,7 @@
     library_check  the library and its profiles over every law x country x position combination
     diff           clause-by-clause comparison of two agreements (read with ooxml.reader)
     memo           what the drafting memo says (written by ooxml.memo)
+    terms          the key terms of an agreement with their clause numbers (docs/terms.md)
 
 Finding kinds and the Jinja read analysis these checks share with the assembly stage live below
 the stages, in ``clausewright.findings`` and ``clausewright.reads``.

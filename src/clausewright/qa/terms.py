@@ -48,11 +48,12 @@ def key_terms(library: Library, deal: Deal, jurisdictions: Jurisdictions, compos
     computed: dict[str, Any] = {}  # term id -> its value before conversion (for terms['id'])
     context = _context(library, deal, jurisdictions, composition, computed)
     currency = jinja.deal_currency(deal.values)
+    where = str(library.directory / FILE)
     out = []
     for spec in library.terms:
-        raw = _evaluate(spec, context, str(library.directory / FILE))
+        raw = _evaluate(spec, context, where)
         computed[spec.id] = raw
-        value = _converted(spec, raw, currency, str(library.directory / FILE))
+        value = _converted(spec, raw, currency, where)
         clause = numbered.get(spec.clause) if spec.clause and value not in (None, []) else None
         out.append(Term(spec, value, clause))
     return out
@@ -85,7 +86,7 @@ def _context(library: Library, deal: Deal, jurisdictions: Jurisdictions, composi
         "terms": computed,
         "add_days": lambda day, n: day + dt.timedelta(days=n),
         "add_months": add_months,
-        "add_years": lambda day, n: add_months(day, 12 * n),
+        "anniversary": anniversary,
     }
 
 
@@ -95,6 +96,15 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = divmod(day.month - 1 + months, 12)
     year += day.year
     return day.replace(year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 1 March when ``day`` is 29 February and that year has none
+    (so the year that starts on ``day`` ends the day before)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
 
 
 def _evaluate(spec: TermSpec, context: dict[str, Any], where: str) -> Any:
