@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -31,6 +32,7 @@ from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Library
 from clausewright.inputs.terms import FILE, LIST_TYPES, TermSpec
 
+_NAME_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")  # deal.term.notice_days, institution.name
 FORMAT = "clausewright-terms/1"  # changes only if a released term changes its meaning or type
 CLAUSE_SUFFIX = ".clause"  # the CSV column beside each term that gives its clause number
 
@@ -109,10 +111,10 @@ def anniversary(day: dt.date, years: int) -> dt.date:
 
 def _evaluate(spec: TermSpec, context: dict[str, Any], where: str) -> Any:
     try:
-        if spec.when and not jinja.evaluate(spec.when, context):
+        if spec.when and not _value(spec.when, context):
             return None
         if spec.each:
-            items = _defined(jinja.evaluate(spec.each, context))
+            items = _value(spec.each, context)
             return None if items is None else [_one(spec, dict(context, item=item)) for item in items]
         return _one(spec, context)
     except (UndefinedError, jinja.FragmentError, TypeError, ValueError, ArithmeticError) as exc:
@@ -123,10 +125,22 @@ def _one(spec: TermSpec, context: dict[str, Any]) -> Any:
     if spec.text is not None:
         return jinja.render_text(spec.text, context)
     assert spec.source is not None  # a term has from or text (inputs/terms.py)
-    return _defined(jinja.evaluate(spec.source, context))
+    return _value(spec.source, context)
 
 
-def _defined(value: Any) -> Any:
+def _value(expression: str, context: dict[str, Any]) -> Any:
+    """The value of an expression, None where it reads something the deal leaves out. A plain
+    chain of names (most terms) is looked up directly, as Jinja would look it up in the nested
+    mappings, without the cost of a Jinja call."""
+    if _NAME_PATH.fullmatch(expression):
+        root, *keys = expression.split(".")
+        if root not in context:
+            raise UndefinedError(f"{root!r} is undefined")
+        value = context[root]
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+    value = jinja.evaluate(expression, context)
     return None if isinstance(value, Undefined) else value
 
 
