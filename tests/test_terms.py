@@ -161,7 +161,7 @@ def test_key_dates():
     assert terms["dates.initial_term_end"]["value"] == last.isoformat()
     assert terms["dates.non_renewal_notice"]["value"] == (last - dt.timedelta(days=90)).isoformat()
     assert terms["dates.supplier_notice"]["value"] == "2025-02-28"  # 12 months before the end
-    assert terms["dates.audit_periods"]["value"] == ["2024-02-29", "2025-03-01"]
+    assert terms["dates.audit_windows"]["value"] == ["2024-02-29", "2025-03-01"]
     assert terms["dates.tooling_return"]["value"] == last.isoformat()
     assert terms["dates.confidentiality_end"]["value"] == "2031-02-28"  # five years after the Initial Term
     assert terms["confidentiality.years"]["value"] == 5
@@ -222,7 +222,7 @@ def test_a_firm_can_add_a_term(tmp_path):
     ("  - {id: firm.x, label: X, type: text, from: deal.supplier.nmae}\n", "reads deal.supplier.nmae, which the schema does not declare"),
     ("  - {id: firm.x, label: X, type: text, from: deal.supplier.name, clause: nowhere}\n", "clause 'nowhere' names no clause of the library"),
     ("  - {id: firm.x, label: X, type: amount, from: deal.supplier.name}\n", "type must be one of"),
-    ("  - {id: firm.x, label: X, type: integer, from: deal.supplier.name}\n", "is not a integer"),
+    ("  - {id: firm.x, label: X, type: integer, from: deal.supplier.name}\n", "is not of type integer"),
     ("  - {id: firm.x, label: X, type: text, from: 'deal.supplier.name +'}\n", "bad expression"),
 ])
 def test_a_broken_terms_file_is_named_clearly(tmp_path, extra, message):

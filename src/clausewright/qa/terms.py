@@ -164,8 +164,9 @@ def _scalar(spec: TermSpec, kind: str, raw: Any, currency: str, where: str) -> A
             if isinstance(raw, (int, Decimal, dt.date)) and not isinstance(raw, bool):
                 return str(raw)
         elif kind == "integer" and isinstance(raw, (int, Decimal, str)) and not isinstance(raw, bool):
-            if Decimal(str(raw)) == int(Decimal(str(raw))):
-                return int(Decimal(str(raw)))
+            number = Decimal(str(raw))
+            if number == number.to_integral_value():
+                return int(number)
         elif kind == "date" and isinstance(raw, dt.date):
             return raw.isoformat()
         elif kind == "money" and isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
@@ -177,7 +178,7 @@ def _scalar(spec: TermSpec, kind: str, raw: Any, currency: str, where: str) -> A
             return raw
     except (InvalidOperation, ValueError):
         pass
-    raise LibraryError(where, f"term {spec.id}: {raw!r:.60} is not a {kind}")
+    raise LibraryError(where, f"term {spec.id}: {raw!r:.60} is not of type {kind}")
 
 
 # --- outputs ------------------------------------------------------------------------------------
@@ -209,6 +210,7 @@ def cell(value: Any) -> str:
 
 
 def csv_row(values: dict[str, Any], names: list[str]) -> list[str]:
+    """The cells of a ``record`` (or a manifest line's ``terms``) for the columns ``names``."""
     return [cell(values.get(name)) for name in names]
 
 
@@ -233,8 +235,8 @@ def format_text(terms: list[Term], title: str) -> str:
     lines = [title]
     for t in terms:
         shown = t.value if isinstance(t.value, list) else [t.value]
-        items = [cell(v) for v in shown] or [""]
+        items = [cell(v).replace("\n", " / ") for v in shown] or [""]
         where = f"  [{t.clause}]" if t.clause else ""
-        lines.append(f"  {t.spec.label}: {items[0].replace(chr(10), ' / ') or '-'}{where}")
+        lines.append(f"  {t.spec.label}: {items[0] or '-'}{where}")
         lines += [f"      {item}" for item in items[1:]]
     return "\n".join(lines)
