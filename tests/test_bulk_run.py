@@ -127,7 +127,7 @@ def test_identical_output_whatever_the_number_of_jobs(folder):
     two = _run(folder, suppliers, "--jobs", "2", out="two")
     assert one.exit_code == two.exit_code == 1
     a, b = files(folder / "one"), files(folder / "two")
-    assert len(a) == 2 * 12 + 3  # 12 documents and their answers files, the manifest, errors.csv and warnings.csv
+    assert len(a) == 2 * 12 + 4  # 12 documents and their answers files, the manifest, errors.csv, warnings.csv and terms.csv
     assert a == b
 
 

@@ -64,11 +64,14 @@ def _locale(ctx) -> str:
     return ctx.get("_locale", formatting.DEFAULT_LOCALE)
 
 
-def _currency(ctx, currency):
-    if currency:
-        return currency
-    deal = ctx.get("deal") or {}
+def deal_currency(deal: dict[str, Any]) -> str:
+    """The currency of a deal's amounts (the deal values, nested): what ``money`` prints when no
+    currency is named."""
     return (deal.get("commercial") or {}).get("currency") or "USD"
+
+
+def _currency(ctx, currency):
+    return currency or deal_currency(ctx.get("deal") or {})
 
 
 @pass_context

@@ -26,6 +26,7 @@ from clausewright.ooxml import document
 from clausewright.ooxml.template import MasterTemplate
 from clausewright.provenance import provenance as stamp
 from clausewright.qa import memo as drafting_memo
+from clausewright.qa import terms as key_terms_of
 from clausewright.qa.review import review
 
 
@@ -149,6 +150,11 @@ def generate(
     if memo is not None and memo_docx is not None:
         write_atomic(Path(memo), memo_docx, force=force)
     return result
+
+
+def key_terms(composition: Composition, deal: Deal, sources: Sources) -> list[key_terms_of.Term]:
+    """The key terms of the assembled agreement, each with its clause number (docs/terms.md)."""
+    return key_terms_of.key_terms(sources.library, deal, sources.jurisdictions, composition)
 
 
 def provenance(composition: Composition, deal: Deal, sources: Sources) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """What a bulk run leaves beside the documents: ``manifest.jsonl`` (one line per row), ``errors.csv``
-(one line per problem), and the hash of a row's inputs that ``--resume`` compares.
+(one line per problem), ``warnings.csv``, ``terms.csv`` (the key terms, one line per agreement),
+and the hash of a row's inputs that ``--resume`` compares.
 
 A manifest line::
 
@@ -26,12 +27,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from clausewright import csvfile
 from clausewright.errors import Problem
 from clausewright.files import write_atomic
 
 MANIFEST = "manifest.jsonl"
 ERRORS = "errors.csv"
 WARNINGS = "warnings.csv"
+TERMS = "terms.csv"
+TERMS_LEADING = ("row", "supplier_id", "document")  # then the key terms' columns (docs/terms.md)
 WARNING_COLUMNS = ("row", "supplier_id", "severity", "id", "clause", "message")
 ERROR_COLUMNS = ("row", "supplier", "field", "message")
 
@@ -155,10 +159,18 @@ def write_warnings(out_dir: Path, notices: list[tuple[int, str | None, dict[str,
     return path
 
 
+def write_terms(out_dir: Path, columns: list[str], rows: list[list[str]]) -> Path:
+    """``terms.csv``: the key terms of each agreement, one row each (``TERMS_LEADING``, then
+    ``columns``), UTF-8 with a byte-order mark and no cell a spreadsheet would run as a formula."""
+    path = Path(out_dir) / TERMS
+    write_atomic(path, csvfile.file_bytes([[*TERMS_LEADING, *columns], *rows]), force=True)
+    return path
+
+
 def remove_leftovers(out_dir: Path, names: list[str]) -> None:
     """Delete temporary files an interrupted run left behind (``.<name>.<random>.tmp``), for the
     files of this run and the manifest."""
-    wanted = {*names, MANIFEST, ERRORS, WARNINGS}
+    wanted = {*names, MANIFEST, ERRORS, WARNINGS, TERMS}
     try:
         entries = list(os.scandir(out_dir))
     except OSError:

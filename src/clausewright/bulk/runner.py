@@ -43,6 +43,7 @@ from clausewright.bulk.layout import SUPPLIER_ID, Layout, column_name, merge
 from clausewright.bulk.progress import Progress
 from clausewright.bulk.reading import BulkInput
 from clausewright.errors import ClausewrightError, Problem
+from clausewright.qa import terms as key_terms
 
 CHECK_BATCH = 32  # rows per task while checking (cheap per row); writing sends one row per task
 
@@ -92,6 +93,7 @@ class Report:
     notices: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)  # (row, supplier id, warning or note)
     run_notices: list[str] = field(default_factory=list)  # about the run as a whole ("Note: ...", "Warning: ...")
     hint: str | None = None  # what would fix most of the problems
+    terms: list[tuple[int, str | None, str, dict[str, Any]]] = field(default_factory=list)  # (row, supplier id, document, key terms)
 
     @property
     def warning_rows(self) -> int:
@@ -322,7 +324,9 @@ class Runner:
                     journal.record(plan.number, self._entry(plan, "failed"))
                     report.failed += 1
             for number, before in skipped.items():
-                journal.record(number, {**self._entry(by_number[number], "unchanged", *self._paths(targets[number])), **_carried(before)})
+                entry = {**self._entry(by_number[number], "unchanged", *self._paths(targets[number])), **_carried(before)}
+                journal.record(number, entry)
+                report.terms.append((number, entry["supplier_id"], entry["output"], entry.get("terms") or {}))
                 report.unchanged += 1
             self._write(by_number, targets, skipped, journal, report)
             complete = True
@@ -331,6 +335,7 @@ class Runner:
             if complete:
                 manifest.write_errors(out_dir, report.problems)
                 manifest.write_warnings(out_dir, sorted(report.notices, key=lambda item: item[0]))
+                self._write_terms(out_dir, report)
 
     def _write(self, plans: dict[int, Plan], targets: dict, skipped: dict, journal: manifest.Journal, report: Report) -> None:
         opts = self.options
@@ -364,6 +369,7 @@ class Runner:
             else:
                 entry = self._entry(plan, result.status, docx, answers_file, result)
                 report.notices += [(task.number, plan.supplier_id, n) for n in result.warnings]
+                report.terms.append((task.number, plan.supplier_id, docx.name, result.terms))
                 journal.record(task.number, entry)
                 report.written += result.status == "written"
                 report.unchanged += result.status == "unchanged"
@@ -378,6 +384,12 @@ class Runner:
             else:
                 report.not_run += 1
                 journal.record(number, self._entry(plan, "not-run"))
+
+    def _write_terms(self, out_dir: Path, report: Report) -> None:
+        """terms.csv: one row per agreement written or found unchanged, in row order."""
+        names = key_terms.columns(self.sources.library.terms)
+        rows = [[str(row), supplier or "", document, *key_terms.csv_row(terms, names)] for row, supplier, document, terms in sorted(report.terms, key=lambda item: item[0])]
+        manifest.write_terms(out_dir, names, rows)
 
     def _paths(self, stem: str) -> tuple[Path, Path]:
         """The DOCX and answers file of a stem, in the (resolved) output folder checked before."""
@@ -400,6 +412,7 @@ class Runner:
             "problems": len(plan.problems),
             "warnings": [f"{n['id']}: {n['message']}" for n in (result.warnings if result else []) if n["severity"] != "info"],
             "notes": [f"{n['id']}: {n['message']}" for n in (result.warnings if result else []) if n["severity"] == "info"],
+            "terms": result.terms if result else {},
         }
 
     # --- processes -------------------------------------------------------------------------------
@@ -418,7 +431,7 @@ def _finished(before: dict[str, Any], docx: Path, answers: Path) -> bool:
 
 
 def _carried(before: dict[str, Any]) -> dict[str, Any]:
-    return {k: before[k] for k in ("sha256", "library", "profiles", "clauses", "warnings", "notes") if k in before}
+    return {k: before[k] for k in ("sha256", "library", "profiles", "clauses", "warnings", "notes", "terms") if k in before}
 
 
 class _Header:

@@ -24,6 +24,7 @@ from clausewright.bulk.naming import NamePattern
 from clausewright.errors import ClausewrightError, InputError, Problem
 from clausewright.files import write_atomic
 from clausewright.findings import FindingsError, blocking
+from clausewright.qa import terms as key_terms
 
 GC_THRESHOLD = 5_000  # allocations between young-generation collections (Python's default: 700)
 
@@ -137,6 +138,7 @@ class Written:
     clauses: dict[str, str] = field(default_factory=dict)  # clause id -> "version sha256:... [position:...]", as in the provenance
     problems: list[Problem] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
+    terms: dict[str, Any] = field(default_factory=dict)  # the key terms, column -> value (``qa.terms.record``)
 
 
 def check(task: Check) -> Checked:
@@ -176,6 +178,7 @@ def write(task: Write) -> Written:
         deal = pipeline.validate_deal(task.answers, sources, row=task.number)
         composition, findings = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
         docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
+        terms = key_terms.record(pipeline.key_terms(composition, deal, sources))
         answers = (task.header + yamlio.dump(deal.answers(sources.schema))).encode("utf-8")
         with _writing:
             wrote = _write_if_changed(Path(task.docx), docx, task.force)
@@ -201,6 +204,7 @@ def write(task: Write) -> Written:
         profiles=profiles,
         clauses=clauses,
         warnings=notices(composition, findings),
+        terms=terms,
     )
 
 

@@ -9,7 +9,7 @@ from clausewright.cli.affected import affected
 from clausewright.cli.bulk import bulk
 from clausewright.cli.catalogue import clauses, jurisdictions
 from clausewright.cli.generate import generate
-from clausewright.cli.qa import check, diff, explain, library
+from clausewright.cli.qa import check, diff, explain, library, terms
 from clausewright.cli.template import template
 from clausewright.cli.wizard import wizard
 
@@ -28,6 +28,7 @@ cli.add_command(jurisdictions)
 cli.add_command(bulk)
 cli.add_command(check)
 cli.add_command(explain)
+cli.add_command(terms)
 cli.add_command(library)
 cli.add_command(diff)
 cli.add_command(affected)

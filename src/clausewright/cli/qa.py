@@ -1,4 +1,4 @@
-"""``clausewright check``, ``explain``, ``library check`` and ``diff`` (see docs/qa.md)."""
+"""``clausewright check``, ``explain``, ``terms``, ``library check`` and ``diff`` (see docs/qa.md and docs/terms.md)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from clausewright import csvfile, pipeline
 from clausewright import findings as finding_list
-from clausewright import pipeline
 from clausewright.cli.common import (
     jurisdictions_option,
     library_option,
@@ -16,10 +16,12 @@ from clausewright.cli.common import (
     sources_options,
 )
 from clausewright.errors import EXIT_INPUT, InputError
+from clausewright.files import write_atomic
 from clausewright.ooxml.reader import read_clauses
 from clausewright.qa import diff as document_diff
 from clausewright.qa import explain as explanations
 from clausewright.qa import library_check as library_checks
+from clausewright.qa import terms as key_terms
 from clausewright.qa.review import review
 
 DEAL_INVALID = finding_list.kind("deal-invalid", "error", "the deal itself is invalid (a missing or wrong answer); reported by check --format json", "deal")
@@ -99,6 +101,55 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
     else:
         header = [f"{lib.title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
         click.echo(explanations.format_text(explained, header))
+
+
+TERMS_FORMATS = {".json": "json", ".csv": "csv", ".txt": "text"}
+
+
+@click.command()
+@_deal_argument
+@_set_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default=None,
+              help="Output format (default: from the -o file's extension, else text).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write to FILE (.json, .csv or .txt) instead of the screen.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@sources_options
+@reports_errors
+def terms(deal, overrides, fmt, output, force, library_dir, jurisdictions_dir, template):
+    """The key terms of DEAL's agreement, each with the number of the clause it comes from.
+
+    Parties, dates, term and renewal, notice periods, governing law and disputes, caps and agreed
+    sums, payment, confidentiality, audit, tooling, and the key dates to calendar. The columns and
+    the JSON are documented in docs/terms.md and docs/terms.schema.json. Writes nothing unless -o
+    is given."""
+    fmt = _terms_format(fmt, output)
+    sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+    answers = pipeline.validate_deal(pipeline.read_answers(deal, overrides), sources, source=str(deal))
+    composition = pipeline.assemble(answers, sources, strict=False)
+    found = pipeline.key_terms(composition, answers, sources)
+    lib = sources.library
+    if fmt == "csv":
+        rows = key_terms.csv_rows(found, lib.terms)
+        text, data = csvfile.text(rows), csvfile.file_bytes(rows)
+    else:
+        text = key_terms.to_json(found, deal=str(deal), library=lib) if fmt == "json" else key_terms.format_text(found, f"Key terms of {deal} (library {lib.id} {lib.version}):")
+        text += "\n"
+        data = text.encode("utf-8")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, data, force=force)
+        click.echo(f"Wrote the key terms of {deal} to {output}.", err=True)
+
+
+def _terms_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for, or the one -o's extension names; refuses a mismatch."""
+    implied = TERMS_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if output is not None and implied is None:
+        raise click.BadParameter(f"{str(output)!r} does not end in .json, .csv or .txt", param_hint="'-o'")
+    if fmt and implied and fmt != implied:
+        raise click.BadParameter(f"{str(output)!r} is a {implied} file name but --format is {fmt}", param_hint="'-o'")
+    return fmt or implied or "text"
 
 
 @click.group("library")

@@ -11,6 +11,7 @@ from typing import Any
 from clausewright import resources, yamlio
 from clausewright.errors import LibraryError
 from clausewright.inputs.schema import Schema, load_schema
+from clausewright.inputs.terms import TermSpec, load_terms
 
 PARTS = ("front", "body", "schedule")
 POSITIONS = ("buyer", "balanced", "supplier")
@@ -80,6 +81,7 @@ class Library:
     wording: dict[str, str] = field(default_factory=dict)  # library.yaml ``wording``: cover, header, signature blocks
     subjects: dict[str, str] = field(default_factory=dict)  # library.yaml ``subjects``: where rule checks look
     common_law_terms: list[str] = field(default_factory=list)  # terms of art civil-law drafts must not use
+    terms: list[TermSpec] = field(default_factory=list)  # terms.yaml: the key terms reported (docs/terms.md)
 
     def ordered(self, part: str) -> list[Clause]:
         return sorted((c for c in self.clauses.values() if c.part == part), key=lambda c: (c.order, c.id))
@@ -120,6 +122,7 @@ def load_library(directory: Path) -> Library:
         wording=_texts(meta, meta_path, "wording"),
         subjects=_texts(meta, meta_path, "subjects"),
         common_law_terms=[str(t) for t in meta.get("common_law_terms") or []],
+        terms=load_terms(directory, schema, set(clauses)),
     )
 
 

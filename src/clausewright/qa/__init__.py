@@ -11,6 +11,7 @@
     preview        one clause as it reads in a deal (clauses render)
     diff           clause-by-clause comparison of two agreements (read with ooxml.reader)
     memo           what the drafting memo says (written by ooxml.memo)
+    terms          the key terms of an agreement with their clause numbers (docs/terms.md)
 
 Finding kinds and the Jinja read analysis these checks share with the assembly stage live below
 the stages, in ``clausewright.findings`` and ``clausewright.reads``.
