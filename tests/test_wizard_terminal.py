@@ -1,5 +1,7 @@
 """The wizard on a real pseudo-terminal (questionary prompts), driven with pexpect: arrow keys
-in lists, back, an edit at the review, Ctrl-C and --resume, and generate --ask-missing."""
+in lists, back, an edit at the review, Ctrl-C and --resume, keeping a section's defaults, quick
+mode, a review that fits a 40-line terminal, amounts shown with their currency, and generate
+--ask-missing."""
 
 from __future__ import annotations
 
@@ -24,14 +26,15 @@ pytestmark = [
 ]
 
 MINI_OPTS = ["--library", str(MINI / "library"), "--jurisdictions", str(MINI / "jurisdictions")]
-DOWN, ENTER, ESC, CLEAR_LINE, CTRL_C = "\x1b[B", "\r", "\x1b", "\x15", "\x03"
+DOWN, UP, ENTER, ESC, CLEAR_LINE, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x1b", "\x15", "\x03"
+OFFER = "Keep the defaults for this section?"
 STYLE = r"(?:\x1b\[[0-9;]*m)*"
 
 
-def spawn(args, cwd: Path):
+def spawn(args, cwd: Path, *, options=tuple(MINI_OPTS), rows: int = 60, columns: int = 160):
     env = dict(os.environ, PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm-256color")
     child = pexpect.spawn(
-        sys.executable, ["-m", "clausewright", *args, *MINI_OPTS], env=env, cwd=str(cwd), encoding="utf-8", timeout=60, dimensions=(60, 160)
+        sys.executable, ["-m", "clausewright", *args, *options], env=env, cwd=str(cwd), encoding="utf-8", timeout=60, dimensions=(rows, columns)
     )
     child.logfile_read = open(cwd / "terminal.log", "a", encoding="utf-8")
     return child
@@ -39,7 +42,7 @@ def spawn(args, cwd: Path):
 
 def prompt(label: str) -> str:
     """A pattern for a question while it waits for an answer (its instruction is still shown)."""
-    return re.escape(f" {label} ") + STYLE + r" ?\((?:Use arrow keys|Enter keeps|Esc then|< goes back)"
+    return re.escape(f" {label} ") + STYLE + r" ?\((?:Use arrow keys|Enter keeps|Several lines|< goes back)"
 
 
 def answer(child, label: str, keys: str) -> str:
@@ -57,6 +60,7 @@ def finish(child) -> int:
 
 def test_arrow_keys_back_and_an_edit_at_review_then_generate(tmp_path):
     child = spawn(["wizard", "-o", "t.docx"], tmp_path)
+    answer(child, OFFER, ENTER)  # ask every question
     answer(child, "Date", "2026-12-01" + ENTER)
     answer(child, "Locale", ENTER)  # keeps en_GB
     answer(child, "Draft", ENTER)
@@ -71,20 +75,22 @@ def test_arrow_keys_back_and_an_edit_at_review_then_generate(tmp_path):
     answer(child, "Supplier country", DOWN + ENTER)  # Singapore, then down to Vietnam
     answer(child, "Supplier signatory", "Bob" + ENTER)
     answer(child, "Supplier signatory title", ENTER)
-    answer(child, "Price", "abc" + ENTER)
+    answer(child, "Currency", ENTER)  # VND, from the Vietnamese profile, confirmed before the first amount
+    answer(child, "Price (VND)", "abc" + ENTER)
     child.expect_exact("'abc' is not a number (write it like 1250000.00)")
     child.send(CLEAR_LINE + "100" + ENTER)
     for label in ("Years", "Tooling", "Method", "Position", "Override"):
         answer(child, label, ENTER)
     answer(child, "Products: what next?", ENTER)  # Add an entry
     answer(child, "Name", "Widget" + ENTER)
-    answer(child, "Unit price", "4.50" + ENTER)
+    answer(child, "Unit price (VND)", "4.50" + ENTER)
     answer(child, "Products: what next?", ENTER)  # Done
-    child.expect_exact("Currency: VND")  # filled in from the Vietnamese profile
+    child.expect_exact("Governing law: Singapore")  # filled in from the Vietnamese profile
     answer(child, "Keep these, or change one?", ENTER)
-    answer(child, "What next?", DOWN + ENTER)  # Change an answer
+    answer(child, "What next?", DOWN + ENTER)  # open the section
     answer(child, "Which answer?", DOWN * 3 + ENTER)  # Date, Locale, Draft, Buyer name
     answer(child, "Buyer name", "Beta Ltd" + ENTER)
+    answer(child, "Which answer?", UP + ENTER)  # the section again, with Back last
     answer(child, "What next?", ENTER)  # Generate the agreement
     child.expect_exact("Wrote t.docx")
     assert finish(child) == 0
@@ -103,6 +109,7 @@ def test_arrow_keys_back_and_an_edit_at_review_then_generate(tmp_path):
 
 def test_ctrl_c_cancels_without_a_document_and_resume_continues(tmp_path):
     child = spawn(["wizard", "-o", "t.docx"], tmp_path)
+    answer(child, OFFER, ENTER)
     answer(child, "Date", "2026-12-01" + ENTER)
     answer(child, "Locale", ENTER)
     answer(child, "Draft", DOWN + ENTER)  # No
@@ -134,7 +141,7 @@ def test_generate_ask_missing_on_a_terminal_asks_only_for_what_is_missing(tmp_pa
     child = spawn(["generate", "d.yaml", "-o", "o.docx", "--ask-missing"], tmp_path)
     before = answer(child, "Buyer name", "Filled Ltd" + ENTER)
     assert "2 answers missing or invalid" in before
-    before = answer(child, "Price", CLEAR_LINE + "100" + ENTER)
+    before = answer(child, "Price (VND)", CLEAR_LINE + "100" + ENTER)
     assert "'lots' is not a number" in before
     child.expect_exact("Wrote o.docx")
     assert finish(child) == 0
@@ -164,12 +171,13 @@ def answer_the_rest(child) -> None:
     answer(child, "Supplier country", DOWN + ENTER)
     answer(child, "Supplier signatory", "Bob" + ENTER)
     answer(child, "Supplier signatory title", ENTER)
-    answer(child, "Price", "100" + ENTER)
+    answer(child, "Currency", ENTER)
+    answer(child, "Price (VND)", "100" + ENTER)
     for label in ("Years", "Tooling", "Method", "Position", "Override"):
         answer(child, label, ENTER)
     answer(child, "Products: what next?", ENTER)
     answer(child, "Name", "Widget" + ENTER)
-    answer(child, "Unit price", ENTER)
+    answer(child, "Unit price (VND)", ENTER)
     answer(child, "Products: what next?", ENTER)
     answer(child, "Keep these, or change one?", ENTER)
     answer(child, "What next?", ENTER)
