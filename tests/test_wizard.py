@@ -595,3 +595,125 @@ def test_a_question_that_starts_to_apply_after_an_edit_is_asked(tmp_path):
     assert "Escrow agent" not in first.split("Choose")[0] and "Escrow agent: NCC Group" in second
     assert "Escrow agent: " in first.split("Choose", 1)[1]  # asked after the edit, before the section is shown again
     assert answers_of(tmp_path / "a.answers.yaml")["extra"] == {"escrow": "yes", "agent": "NCC Group"}
+
+
+# --- keeping a section's defaults, quick mode ----------------------------------------------------
+
+# The miniature library with its one section's defaults kept: only the questions without a default
+# are asked, and the currency just before the first amount.
+KEPT = [
+    "keep",  # Keep the defaults for this section?
+    "2026-12-01",  # Date
+    "Acme Ltd",  # Buyer name
+    "Ann",  # Buyer signatory
+    "Sao Mai Co",  # Supplier name
+    "Hanoi",  # Supplier address
+    "",
+    "vietnam",  # Supplier country
+    "Bob",  # Supplier signatory
+    "",  # Currency [VND]
+    "1250000",  # Price (VND)
+    "add", "Widget", "done",  # Products: the entry's name only (its price may stay blank)
+    "generate",
+]
+
+
+def test_keeping_a_sections_defaults_asks_only_what_has_none(tmp_path):
+    out = tmp_path / "a.docx"
+    result = run(["-o", str(out)], KEPT)
+    assert result.exit_code == 0, result.output
+    assert "14 questions of this section have a default or may stay blank:" in result.output and "    Years: 5" in result.output
+    assert "Keep these defaults (ask only the 9 questions without one)" in result.output
+    for label in ("Locale [", "Years [", "Unit price", "Filled in from earlier answers"):
+        assert label not in result.output, label
+    assert result.output.index("Currency [VND]: ") < result.output.index("Price (VND): ")
+    data = answers_of(tmp_path / "a.answers.yaml")
+    assert data["agreement"]["locale"] == "en_GB" and data["confidentiality"] == {"years": "5"}
+    assert data["commercial"] == {"currency": "VND", "price": "1250000"} and data["products"] == [{"name": "Widget"}]
+
+
+def test_kept_defaults_survive_resume_and_back_returns_to_the_offer(tmp_path):
+    out = tmp_path / "a.docx"
+    stop = KEPT.index("vietnam")
+    assert run(["-o", str(out)], KEPT[:stop]).exit_code == 130
+    resumed = run(["-o", str(out), "--resume"], KEPT[stop:])
+    assert resumed.exit_code == 0, resumed.output
+    assert "Years [" not in resumed.output  # still kept after resuming
+    # back from the section's first question returns to the offer; asking every question there asks them
+    again = run(["-o", str(tmp_path / "b.docx")], ["keep", "<", "ask", *FRESH[1:]])
+    assert again.exit_code == 0, again.output
+    assert again.output.count("Keep the defaults for this section?") == 2 and "Locale [en_GB]: " in again.output
+
+
+def test_an_optional_multi_line_answer_says_how_to_leave_it_blank(tmp_path):
+    library = tmp_path / "library"
+    shutil.copytree(MINI / "library", library)
+    (library / "parameters" / "extra.yaml").write_text(
+        "section: {id: extra, title: Extra, order: 20}\n"
+        "parameters:\n"
+        "  - {id: extra.note, type: longtext, required: false, label: Note}\n",
+        encoding="utf-8",
+    )
+    opts = ["--library", str(library), "--jurisdictions", str(MINI / "jurisdictions")]
+    script = [*FRESH[:-1], "", "", "generate"]  # ask every question of Extra; an empty first line
+    result = CliRunner().invoke(cli, ["wizard", "-o", str(tmp_path / "a.docx"), *opts], input="".join(f"{line}\n" for line in script))
+    assert result.exit_code == 0, result.output
+    assert "Supplier address (several lines; an empty line finishes): " in result.output
+    assert "Note (several lines; an empty line finishes; an empty first line leaves it blank): " in result.output
+    assert "extra" not in answers_of(tmp_path / "a.answers.yaml")
+
+
+class OfferKeeper(ExampleAsker):
+    """ExampleAsker that keeps every section's defaults when offered."""
+
+    def select(self, message, choices, *, default=None, back=True):
+        picked = super().select(message, choices, default=default, back=back)
+        return "keep" if message == "Keep the defaults for this section?" else picked
+
+
+def _run_bundled(tmp_path, sources, asker, name, **kwargs):
+    written = wizard.run(sources, asker, output=tmp_path / name, **kwargs)
+    assert written is not None and written.docx.exists()
+    assert pipeline.generate(written.answers, None, sources=sources).docx == written.docx.read_bytes()
+    return read_deal_file(written.answers)
+
+
+def test_bundled_library_currency_is_asked_before_any_amount(tmp_path, bundled_sources):
+    asker = ExampleAsker(bundled_sources.schema)
+    data = _run_bundled(tmp_path, bundled_sources, asker, "full.docx")
+    currency = data["commercial"]["currency"]
+    amounts = [i for i, label in enumerate(asker.asked) if label.endswith(f" ({currency})")]
+    assert amounts and asker.asked.index("Currency of the prices and payments") < amounts[0]
+    assert f"Minimum value of each order ({currency})" in asker.asked and f"Unit price ({currency})" in asker.asked
+
+
+def test_bundled_library_keeping_every_sections_defaults(tmp_path, bundled_sources):
+    asker = OfferKeeper(bundled_sources.schema)
+    data = _run_bundled(tmp_path, bundled_sources, asker, "kept.docx")
+    assert "Overall position" in asker.asked and not [label for label in asker.asked if label.startswith("Topic:")]
+    assert "Payment term (days after invoice)" not in asker.asked and "Description" not in asker.asked  # a product's optional field
+    currency = data["commercial"]["currency"]
+    assert asker.asked.index("Currency of the prices and payments") < asker.asked.index("Named place or port of delivery") < asker.asked.index(f"Unit price ({currency})")
+    assert data["positions"] == {"overall": "balanced"} and data["commercial"]["payment_days"] == "60"
+
+
+def test_bundled_library_quick_mode_asks_only_what_has_no_default(tmp_path, bundled_sources):
+    full = ExampleAsker(bundled_sources.schema)
+    _run_bundled(tmp_path, bundled_sources, full, "full.docx")
+    quick = ExampleAsker(bundled_sources.schema)
+    data = _run_bundled(tmp_path, bundled_sources, quick, "quick.docx", quick=True)
+    currency = data["commercial"]["currency"]
+    assert quick.asked == [
+        "Date of the agreement",
+        "Buyer's full legal name", "Buyer's place of incorporation", "Buyer's registered office address", "Name of the person signing for the buyer",
+        "Buyer's notices: for the attention of", "Buyer's notices: email address",
+        "Supplier's full legal name", "Supplier's country (jurisdiction profile)", "Supplier's registered office address",
+        "Name of the person signing for the supplier", "Supplier's notices: for the attention of", "Supplier's notices: email address",
+        "Named place or port of delivery",
+        "Currency of the prices and payments",  # confirmed before the first amount
+        "Products: what next?", "Product name", "Specification reference", f"Unit price ({currency})", "Products: what next?",
+        "What next?",  # the review
+    ]
+    assert len(full.asked) > 3 * len(quick.asked)
+    assert any(line.startswith("Quick mode: only the questions without a default are asked") for line in quick.said)
+    assert not any(line.startswith("== Negotiation positions") for line in quick.said)  # nothing to ask there

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import MINI
+from conftest import MINI, SAMPLES
 
 from clausewright.cli.main import cli
 from clausewright.inputs.deal import read_deal_file
@@ -159,6 +159,111 @@ def test_generate_on_a_terminal_without_ask_missing_asks_nothing(tmp_path):
     child.expect_exact("supplier.country: missing")
     assert finish(child) == 1
     assert not (tmp_path / "o.docx").exists()
+
+
+def screen_lines(log: Path, start: str, end: str) -> int:
+    """How many terminal lines the last screen from ``start`` to ``end`` takes, as written."""
+    with log.open(encoding="utf-8", newline="") as f:  # a line ends in \r\r\n on the terminal: no newline translation
+        text = f.read()
+    shown = text[text.rindex(start) :]
+    return shown[: shown.index(end) + len(end)].count("\n") + 1
+
+
+def test_keep_the_defaults_of_a_section_and_amounts_with_their_currency(tmp_path):
+    child = spawn(["wizard", "-o", "k.docx"], tmp_path)
+    answer(child, OFFER, DOWN + ENTER)  # keep the defaults
+    answer(child, "Date", "2026-12-01" + ENTER)
+    answer(child, "Buyer name", "Acme" + ENTER)
+    answer(child, "Buyer signatory", "Ann" + ENTER)
+    answer(child, "Supplier name", "Sao Mai" + ENTER)
+    answer(child, "Supplier address", "Lot 5" + ENTER + "Hanoi" + ESC + ENTER)
+    answer(child, "Supplier country", DOWN + ENTER)  # Vietnam
+    answer(child, "Supplier signatory", "Bob" + ENTER)
+    before = answer(child, "Currency", ENTER)
+    assert "confirm it before the first amount" in before
+    answer(child, "Price (VND)", "1250000" + ENTER)
+    answer(child, "Products: what next?", ENTER)
+    answer(child, "Name", "Widget" + ENTER)  # its optional price is not asked
+    answer(child, "Products: what next?", ENTER)
+    answer(child, "What next?", DOWN + ENTER)  # open the section
+    answer(child, "Which answer?", UP * 2 + ENTER)  # its second page (Back is last, then the next page)
+    child.expect_exact("Price: VND 1,250,000")
+    child.expect_exact("‹ Back")
+    child.send(UP + ENTER)  # back to the sections
+    answer(child, "What next?", ENTER)
+    child.expect_exact("Wrote k.docx")
+    assert finish(child) == 0
+    log = (tmp_path / "terminal.log").read_text(encoding="utf-8")
+    assert "Supplier address \x1b[0m (Several lines: Enter starts a new line, Esc then Enter finishes; < goes back)" in log
+    for label in ("Locale", "Draft", "Years", "Method", "Position", "Unit price (VND)", "Keep these, or change one?"):
+        assert not re.search(prompt(label), log), label
+    data = read_deal_file(tmp_path / "k.answers.yaml")
+    assert data["agreement"] == {"date": "2026-12-01", "locale": "en_GB", "draft": "yes"}
+    assert data["supplier"]["address"] == "Lot 5\nHanoi" and data["products"] == [{"name": "Widget"}]
+
+
+def test_quick_mode_on_the_bundled_library_writes_a_docx(tmp_path):
+    child = spawn(["wizard", "--quick", "-o", "q.docx"], tmp_path, options=())
+    child.expect_exact("Quick mode: only the questions without a default are asked")
+    for label, keys in [
+        ("Date of the agreement", "2026-12-01"),
+        ("Buyer's full legal name", "Acme Devices Ltd"),
+        ("Buyer's place of incorporation", "England and Wales"),
+        ("Buyer's registered office address", "1 Example Street" + ENTER + "London" + ESC),
+        ("Name of the person signing for the buyer", "Jane Smith"),
+        ("Buyer's notices: for the attention of", "General Counsel"),
+        ("Buyer's notices: email address", "legal@acme.example"),
+        ("Supplier's full legal name", "Saigon Precision Manufacturing Co., Ltd"),
+        ("Supplier's country (jurisdiction profile)", DOWN * 11),  # Vietnam, the last profile
+        ("Supplier's registered office address", "12 Nguyen Van Linh Street" + ESC),
+        ("Name of the person signing for the supplier", "Nguyen Van An"),
+        ("Supplier's notices: for the attention of", "General Director"),
+        ("Supplier's notices: email address", "legal@saigonprecision.example"),
+        ("Named place or port of delivery", "Cat Lai Port, Ho Chi Minh City, Vietnam"),
+        ("Currency of the prices and payments", "USD"),  # instead of the VND of the supplier's profile
+        ("Products: what next?", ""),  # add an entry
+        ("Product name", "Smart thermostat housing"),
+        ("Specification reference", "DWG-100 rev. C"),
+        ("Unit price (USD)", "4.25"),
+        ("Products: what next?", ""),  # done
+        ("What next?", ""),  # generate
+    ]:
+        answer(child, label, keys + ENTER)
+    child.expect_exact("Wrote q.docx")
+    assert finish(child) == 0
+    log = (tmp_path / "terminal.log").read_text(encoding="utf-8")
+    for label in ("Buyer's legal form", "Payment term (days after invoice)", "Overall position", OFFER):
+        assert not re.search(prompt(label), log), label
+    data = read_deal_file(tmp_path / "q.answers.yaml")
+    assert data["commercial"]["currency"] == "USD" and data["products"][0]["unit_price"] == "4.25"
+    assert data["supplier"]["country"] == "vietnam" and data["positions"]["overall"] == "balanced"
+    assert (tmp_path / "q.docx").read_bytes()[:2] == b"PK"
+
+
+def test_the_review_fits_a_40_line_terminal(tmp_path):
+    sample = SAMPLES / "vietnam-supplier.yaml"
+    child = spawn(["wizard", "--answers", str(sample), "-o", "r.docx"], tmp_path, options=(), rows=40, columns=100)
+    quit_label = "Quit (the answers are kept for --resume)"
+    answer(child, "What next?", "")
+    child.expect_exact(quit_label)
+    log = tmp_path / "terminal.log"
+    assert screen_lines(log, "== Review your answers ==", quit_label) <= 40
+    child.send(DOWN * 3 + ENTER)  # Commercial terms, the sample's amounts in its currency
+    child.expect_exact("Minimum value of each order: USD 15,000.00")
+    child.expect_exact("‹ Back")
+    assert screen_lines(log, "== Review: Commercial terms", "‹ Back") <= 40
+    child.send(UP + ENTER)  # back to the sections
+    answer(child, "What next?", DOWN * 2 + ENTER)  # Parties: 33 answers, in two pages
+    child.expect_exact("‹ Back")
+    assert screen_lines(log, "== Review: Parties (page 1 of 2) ==", "‹ Back") <= 40
+    child.send(UP * 2 + ENTER)  # the next page
+    child.expect_exact("== Review: Parties (page 2 of 2) ==")
+    child.expect_exact("‹ Back")
+    assert screen_lines(log, "== Review: Parties (page 2 of 2) ==", "‹ Back") <= 40
+    child.send(UP + ENTER)
+    answer(child, "What next?", UP + ENTER)  # Quit, the last choice
+    child.expect_exact("Stopped before generating")
+    assert finish(child) == 0
 
 
 def answer_the_rest(child) -> None:
