@@ -163,16 +163,18 @@ class Wizard:
         return current
 
     def _askable(self, step: str) -> bool:
-        if step.startswith(SUMMARY):
-            section = self._section(step.removeprefix(SUMMARY))
-            return section is not None and bool(self._summarised(section))
-        if step.startswith(OFFER):
-            return self._section(step.removeprefix(OFFER)) is not None
+        """Whether going back to ``step`` would ask something (a summary or an offer with nothing
+        left to show is passed over)."""
+        for marker, listed in ((SUMMARY, self._summarised), (OFFER, self._keepable)):
+            if step.startswith(marker):
+                section = self._section(step.removeprefix(marker))
+                return section is not None and bool(listed(section))
         pid = step.removeprefix(CONFIRM)
         if pid not in self.schema or not self.answers.applies(pid):
             return False
-        section = self._section(self.schema[pid].section)
-        return step.startswith(CONFIRM) or section is None or not self._left_to_default(section, pid) or bool(self.answers.problems(pid))
+        if step.startswith(CONFIRM) or self.answers.problems(pid):
+            return True
+        return not self._left_to_default(self._section_of(self.schema[pid].section), pid)
 
     def _section(self, section_id: str) -> Section | None:
         return next((s for s in self.schema.sections if s.id == section_id), None)
