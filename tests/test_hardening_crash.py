@@ -143,7 +143,7 @@ def test_workers_end_when_the_main_process_is_killed_alone(reference):
 # --- the wizard ---------------------------------------------------------------------------------------
 
 pexpect = pytest.importorskip("pexpect")
-from test_wizard_terminal import DOWN, ENTER, answer, answer_the_rest, finish, spawn  # noqa: E402
+from test_wizard_terminal import DOWN, ENTER, OFFER, answer, answer_the_rest, finish, spawn  # noqa: E402
 
 from clausewright.inputs.deal import read_deal_file  # noqa: E402
 from clausewright.wizard.session import session_path  # noqa: E402
@@ -151,6 +151,7 @@ from clausewright.wizard.session import session_path  # noqa: E402
 
 def test_wizard_autosave_survives_a_killed_terminal(tmp_path):
     child = spawn(["wizard", "-o", "t.docx"], tmp_path)
+    answer(child, OFFER, ENTER)
     answer(child, "Date", "2026-12-01" + ENTER)
     answer(child, "Locale", ENTER)
     answer(child, "Draft", DOWN + ENTER)  # No

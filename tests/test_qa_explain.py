@@ -82,3 +82,19 @@ def test_reads_walk_the_syntax_tree():
     assert reads == {"deal.tooling.register", "deal.tooling.register[].tag", "law.penalty", "law.penalty.regime", "included('audit')", "deal.buyer.name"}
     assert [r.dotted for r in expression_reads("deal.disputes.method == 'arbitration' and seat.new_york_convention")] == [
         "deal.disputes.method", "seat.new_york_convention"]
+
+
+def test_amounts_are_shown_with_the_deal_currency(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("library/clauses/schedule-tooling.clause", "order: 10\n", 'order: 10\nwhen: "deal.commercial.price > 1000"\n')
+    e = _explain(copy)["schedule-tooling"]
+    assert [(v.expression, v.value, v.currency) for v in e.decided_by] == [("deal.commercial.price", 1250000, "VND")]
+    assert e.decided_by[0].show() == "deal.commercial.price = VND 1,250,000 (deal)"  # the supplier's currency, from its profile
+    args = ["--library", str(copy.library), "--jurisdictions", str(copy.jurisdictions)]
+    runner = CliRunner()
+    text = runner.invoke(cli, ["explain", str(copy.deal), "--set", "commercial.currency=USD", *args])
+    assert text.exit_code == 0, text.output
+    assert "deal.commercial.price = USD 1,250,000.00 (deal)" in text.output
+    data = json.loads(runner.invoke(cli, ["explain", str(copy.deal), "--format", "json", *args]).output)
+    tooling = next(c for c in data["clauses"] if c["clause"] == "schedule-tooling")
+    assert tooling["decided_by"][0] == {"expression": "deal.commercial.price", "value": "1250000", "origin": "deal", "currency": "VND"}

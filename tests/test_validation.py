@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from click.testing import CliRunner
 from conftest import MINI
@@ -137,3 +139,21 @@ def test_set_reaches_list_entries_counting_from_one(mini_sources):
     assert [p["name"] for p in deal.get("products")][1:] == ["Second", "Third"]
     with pytest.raises(InputError, match=r"products has 2 entries; use a number from 1 to 3"):
         pipeline.read_answers(MINI / "deal.yaml", ["products.9.name=X"])
+
+
+def test_messages_about_an_amount_name_the_deal_currency(tmp_path, mini_deal_raw):
+    """An amount is always in the deal's currency, so a message about one says which."""
+    library = tmp_path / "library"
+    shutil.copytree(MINI / "library", library)
+    params = library / "parameters" / "main.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace(
+        "{id: commercial.price, type: money, label: Price}", "{id: commercial.price, type: money, min: 1000, label: Price}"), encoding="utf-8")
+    sources = pipeline.load_sources(library, MINI / "jurisdictions")
+    raw = dict(mini_deal_raw, commercial={"price": "500"}, products=[{"name": "Widget", "price": "-5"}])
+    problems = _problems(raw, sources)
+    assert problems["commercial.price"] == "VND 500 is below the minimum of VND 1,000"  # the Vietnamese supplier's currency
+    assert problems["products[1].price"] == "'-5' is negative; an amount in VND is expected"
+    raw["commercial"] = {"price": "500", "currency": "usd"}
+    assert _problems(raw, sources)["commercial.price"] == "USD 500.00 is below the minimum of USD 1,000.00"
+    del raw["commercial"]["price"]
+    assert _problems(raw, sources)["commercial.price"] == "missing; expected an amount in USD, e.g. 1250000.00"

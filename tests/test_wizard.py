@@ -30,6 +30,7 @@ MINI_OPTS = ["--library", str(MINI / "library"), "--jurisdictions", str(MINI / "
 
 # A fresh run on the miniature library, one line per prompt, in the order the schema asks.
 FRESH = [
+    "",  # Keep the defaults for this section? [Ask every question]
     "2026-12-01",  # Date
     "",  # Locale [en_GB]
     "",  # Draft [Yes]
@@ -44,6 +45,7 @@ FRESH = [
     "vietnam",  # Supplier country
     "Nguyễn Văn An",  # Supplier signatory
     "",  # Supplier signatory title (optional)
+    "",  # Currency [VND]: confirmed before the first amount
     "abc",  # Price: invalid, explained and asked again
     "1250000",  # Price
     "",  # Years [5]
@@ -55,7 +57,7 @@ FRESH = [
     "Widget",  # Name
     "12.50",  # Unit price
     "done",  # Products: done
-    "keep",  # keep the values filled in from the profiles (law, currency, institution, seat)
+    "keep",  # keep the values filled in from the profiles (law, institution, seat)
     "generate",  # review: generate
 ]
 
@@ -79,7 +81,7 @@ def test_fresh_run_writes_the_docx_and_an_answers_file_that_regenerates_it(tmp_p
     result = run(["-o", str(out)], FRESH)
     assert result.exit_code == 0, result.output
     assert "'abc' is not a number (write it like 1250000.00)" in result.output  # same message as for a deal file
-    assert "Currency: VND" in result.output  # filled in from the supplier's profile, shown before the review
+    assert "Currency [VND]: " in result.output and "Price (VND): " in result.output  # the currency is confirmed before the amount
     assert out.read_bytes()[:2] == b"PK"
     answers = tmp_path / "acme.answers.yaml"
     data = answers_of(answers)
@@ -127,7 +129,7 @@ def test_back_on_the_first_question_says_so(tmp_path):
     assert "This is the first question." in result.output
 
 
-@pytest.mark.parametrize("stop", [1, 8, 15, 21, 25, 26])
+@pytest.mark.parametrize("stop", [1, 2, 9, 16, 17, 23, 27, 28])
 def test_end_of_input_cancels_writes_nothing_and_resume_continues(tmp_path, stop):
     out = tmp_path / "a.docx"
     first = run(["-o", str(out)], FRESH[:stop])
@@ -161,7 +163,7 @@ def test_a_list_entry_typed_before_cancelling_is_kept(tmp_path):
 
 def test_resume_starts_at_the_next_question(tmp_path):
     out = tmp_path / "a.docx"
-    run(["-o", str(out)], FRESH[:4])  # date, locale, draft, buyer name
+    run(["-o", str(out)], FRESH[:5])  # the offer, date, locale, draft, buyer name
     second = run(["-o", str(out), "--resume"], [])
     assert second.exit_code == 130
     assert "Buyer country" in second.output and "Date" not in second.output.split("Buyer country")[0]
@@ -175,13 +177,13 @@ def test_resume_without_a_session_is_an_error(tmp_path):
 
 def test_a_saved_session_is_offered_when_starting_again(tmp_path):
     out = tmp_path / "a.docx"
-    run(["-o", str(out)], FRESH[:4])
-    again = run(["-o", str(out)], ["resume", *FRESH[4:]])
+    run(["-o", str(out)], FRESH[:5])
+    again = run(["-o", str(out)], ["resume", *FRESH[5:]])
     assert again.exit_code == 0, again.output
     assert "unfinished answers from an earlier session" in again.output
     assert answers_of(tmp_path / "a.answers.yaml")["buyer"]["name"] == "Acme & Sons <UK> Ltd"
-    run(["-o", str(tmp_path / "b.docx")], FRESH[:4])
-    fresh = run(["-o", str(tmp_path / "b.docx")], ["new", *FRESH[:3], "Other Ltd", *FRESH[4:]])
+    run(["-o", str(tmp_path / "b.docx")], FRESH[:5])
+    fresh = run(["-o", str(tmp_path / "b.docx")], ["new", *FRESH[:4], "Other Ltd", *FRESH[5:]])
     assert fresh.exit_code == 0, fresh.output
     assert answers_of(tmp_path / "b.answers.yaml")["buyer"]["name"] == "Other Ltd"
 
@@ -199,15 +201,17 @@ def test_quit_at_the_review_keeps_the_answers_for_later(tmp_path):
 def test_review_edit_re_evaluates_conditions_and_defaults(tmp_path):
     out = tmp_path / "a.docx"
     lines = [
-        "edit", "supplier.country", "singapore",  # defaults that follow the supplier's country change
-        "edit", "disputes.method", "courts",  # the arbitration questions no longer apply
-        "generate",
+        "main", "next page", "previous page",  # open the section, see its second page, back to the first
+        "supplier.country", "singapore",  # defaults that follow the supplier's country change
+        "next page", "disputes.method", "courts",  # the arbitration questions no longer apply
+        "<", "generate",  # back to the sections, generate
     ]
     result = run(["-o", str(out), "--answers", str(MINI / "deal.yaml")], lines)
     assert result.exit_code == 0, result.output
-    reviews = result.output.split("Review your answers")
-    assert "Currency: VND" in reviews[1] and "Currency: SGD" in reviews[2]
-    assert "Institution:" in reviews[2] and "Institution:" not in reviews[3]
+    views = result.output.split("== Review: Main")[1:]
+    assert [view.split("==")[0] for view in views] == [" (page 1 of 2) ", " (page 2 of 2) ", " (page 1 of 2) ", " (page 1 of 2) ", " (page 2 of 2) ", " (page 2 of 2) "]
+    assert "Currency: VND (default)" in views[1] and "Currency: SGD (default)" in views[4]
+    assert "Institution:" in views[4] and "Institution:" not in views[5]
     data = answers_of(tmp_path / "a.answers.yaml")
     assert data["commercial"]["currency"] == "SGD"
     assert data["disputes"] == {"method": "courts"}
@@ -216,9 +220,9 @@ def test_review_edit_re_evaluates_conditions_and_defaults(tmp_path):
 def test_a_default_the_lawyer_changed_is_not_recomputed(tmp_path):
     out = tmp_path / "a.docx"
     lines = list(FRESH)
-    at = lines.index("keep")
-    lines[at:at] = ["commercial.currency", "usd"]  # change the currency at the summary, then keep the rest
-    lines[-1:] = ["edit", "supplier.country", "singapore", "generate"]
+    at = lines.index("abc")
+    lines[at - 1] = "usd"  # change the currency where it is confirmed, before the price
+    lines[-1:] = ["main", "supplier.country", "singapore", "<", "generate"]
     result = run(["-o", str(out)], lines)
     assert result.exit_code == 0, result.output
     data = answers_of(tmp_path / "a.answers.yaml")
@@ -358,7 +362,7 @@ class ScriptedAsker:
     def say(self, text, kind="plain"):
         self.said.append(text)
 
-    def text(self, message, *, current, check, multiline=False, back=True, hint=""):
+    def text(self, message, *, current, check, multiline=False, back=True, hint="", blank_ok=False):
         while True:
             typed = self._next(message)
             if typed is BACK or check(typed) is None:
@@ -382,9 +386,9 @@ def test_ask_missing_asks_only_what_the_deal_lacks(tmp_path, mini_sources):
     asker = ScriptedAsker(["Filled Ltd", "-5", "100"])
     out = tmp_path / "o.docx"
     path, overrides = wizard.ask_missing(deal, ["confidentiality.years=7"], out, mini_sources, asker=asker)
-    assert asker.asked == ["Buyer name", "Price", "Price"]
+    assert asker.asked == ["Buyer name", "Price (VND)", "Price (VND)"]
     assert "'lots' is not a number (write it like 1250000.00)" in " ".join(asker.said)  # why it is asked
-    assert "'-5' is negative; an amount of money is expected" in asker.said
+    assert "'-5' is negative; an amount in VND is expected" in asker.said
     assert path == tmp_path / "o.answers.yaml" and overrides == ()
     completed = pipeline.validate_deal(read_deal_file(path), mini_sources)
     assert completed.get("buyer.name") == "Filled Ltd" and completed.get("commercial.price") == 100
@@ -450,7 +454,7 @@ def test_bundled_library_sample_reopened_in_the_wizard(tmp_path, bundled_sources
     for f in bundled_sources.schema["products"].fields:
         value = str(product.get(f.id, ""))
         entry += [*value.splitlines(), ""] if f.type.name == "longtext" and value else [value]
-    script = ["add", *entry, "done", "edit", "positions", "positions.overall", "buyer", "generate"]
+    script = ["add", *entry, "done", "positions", "positions.overall", "buyer", "<", "generate"]
     result = CliRunner().invoke(cli, ["wizard", "-o", str(out), "--answers", str(deal)], input="".join(f"{line}\n" for line in script))
     assert result.exit_code == 0, result.output
     data = answers_of(tmp_path / "v.answers.yaml")
@@ -483,7 +487,7 @@ class ExampleAsker(ScriptedAsker):
                 if f.example is not None:
                     self.examples.setdefault(f.label, str(f.example))
 
-    def text(self, message, *, current, check, multiline=False, back=True, hint=""):
+    def text(self, message, *, current, check, multiline=False, back=True, hint="", blank_ok=False):
         self.asked.append(message)
         for typed in ("" if current else None, self.examples.get(message), "2026-12-01", "5", "legal@example.com", "Text"):
             if typed is not None and check(typed) is None:
@@ -532,7 +536,7 @@ def _final_deal(tmp_path) -> Path:
 def test_a_blocking_check_at_generation_returns_to_the_review(tmp_path):
     library, deal, out = _library_with_a_placeholder(tmp_path), _final_deal(tmp_path), tmp_path / "a.docx"
     opts = ["--library", str(library), "--jurisdictions", str(MINI / "jurisdictions")]
-    script = ["generate", "edit", "agreement.draft", "yes", "generate"]
+    script = ["generate", "main", "agreement.draft", "yes", "<", "generate"]
     result = CliRunner().invoke(cli, ["wizard", "--answers", str(deal), "-o", str(out), *opts], input="".join(f"{line}\n" for line in script))
     assert result.exit_code == 0, result.output
     assert "placeholder-in-final" in result.output and result.output.count("Review your answers") == 3
@@ -565,7 +569,7 @@ def test_multiple_choices_and_several_sections(tmp_path):
     )
     opts = ["--library", str(library), "--jurisdictions", str(MINI / "jurisdictions")]
     out = tmp_path / "a.docx"
-    script = [*FRESH[:-1], "1,3", "edit", "extra", "extra.markets", "2", "generate"]
+    script = [*FRESH[:-1], "", "1,3", "extra", "extra.markets", "2", "<", "generate"]
     result = CliRunner().invoke(cli, ["wizard", "-o", str(out), *opts], input="".join(f"{line}\n" for line in script))
     assert result.exit_code == 0, result.output
     assert "== Extra ==" in result.output and "Markets: European Union, Asia" in result.output
@@ -584,10 +588,132 @@ def test_a_question_that_starts_to_apply_after_an_edit_is_asked(tmp_path):
     )
     opts = ["--library", str(library), "--jurisdictions", str(MINI / "jurisdictions")]
     out = tmp_path / "a.docx"
-    script = ["edit", "extra", "extra.escrow", "yes", "NCC Group", "generate"]
+    script = ["extra", "extra.escrow", "yes", "NCC Group", "<", "generate"]
     result = CliRunner().invoke(cli, ["wizard", "-o", str(out), "--answers", str(MINI / "deal.yaml"), *opts], input="".join(f"{line}\n" for line in script))
     assert result.exit_code == 0, result.output
-    first, second = (part.split("What next?")[0] for part in result.output.split("Review your answers")[1:3])
-    assert "Escrow agent" not in first and "Escrow agent: NCC Group" in second
-    assert "Escrow agent: NCC Group" in result.output.split("Review your answers")[1].split("What next?")[1]  # asked
+    first, second = result.output.split("== Review: Extra ==")[1:3]
+    assert "Escrow agent" not in first.split("Choose")[0] and "Escrow agent: NCC Group" in second
+    assert "Escrow agent: " in first.split("Choose", 1)[1]  # asked after the edit, before the section is shown again
     assert answers_of(tmp_path / "a.answers.yaml")["extra"] == {"escrow": "yes", "agent": "NCC Group"}
+
+
+# --- keeping a section's defaults, quick mode ----------------------------------------------------
+
+# The miniature library with its one section's defaults kept: only the questions without a default
+# are asked, and the currency just before the first amount.
+KEPT = [
+    "keep",  # Keep the defaults for this section?
+    "2026-12-01",  # Date
+    "Acme Ltd",  # Buyer name
+    "Ann",  # Buyer signatory
+    "Sao Mai Co",  # Supplier name
+    "Hanoi",  # Supplier address
+    "",
+    "vietnam",  # Supplier country
+    "Bob",  # Supplier signatory
+    "",  # Currency [VND]
+    "1250000",  # Price (VND)
+    "add", "Widget", "done",  # Products: the entry's name only (its price may stay blank)
+    "generate",
+]
+
+
+def test_keeping_a_sections_defaults_asks_only_what_has_none(tmp_path):
+    out = tmp_path / "a.docx"
+    result = run(["-o", str(out)], KEPT)
+    assert result.exit_code == 0, result.output
+    assert "14 questions of this section have a default or may stay blank:" in result.output and "    Years: 5" in result.output
+    assert "Keep these defaults (ask only the 9 questions without one)" in result.output
+    for label in ("Locale [", "Years [", "Unit price", "Filled in from earlier answers"):
+        assert label not in result.output, label
+    assert result.output.index("Currency [VND]: ") < result.output.index("Price (VND): ")
+    data = answers_of(tmp_path / "a.answers.yaml")
+    assert data["agreement"]["locale"] == "en_GB" and data["confidentiality"] == {"years": "5"}
+    assert data["commercial"] == {"currency": "VND", "price": "1250000"} and data["products"] == [{"name": "Widget"}]
+
+
+def test_kept_defaults_survive_resume_and_back_returns_to_the_offer(tmp_path):
+    out = tmp_path / "a.docx"
+    stop = KEPT.index("vietnam")
+    assert run(["-o", str(out)], KEPT[:stop]).exit_code == 130
+    resumed = run(["-o", str(out), "--resume"], KEPT[stop:])
+    assert resumed.exit_code == 0, resumed.output
+    assert "Years [" not in resumed.output  # still kept after resuming
+    # back from the section's first question returns to the offer; asking every question there asks them
+    again = run(["-o", str(tmp_path / "b.docx")], ["keep", "<", "ask", *FRESH[1:]])
+    assert again.exit_code == 0, again.output
+    assert again.output.count("Keep the defaults for this section?") == 2 and "Locale [en_GB]: " in again.output
+
+
+def test_an_optional_multi_line_answer_says_how_to_leave_it_blank(tmp_path):
+    library = tmp_path / "library"
+    shutil.copytree(MINI / "library", library)
+    (library / "parameters" / "extra.yaml").write_text(
+        "section: {id: extra, title: Extra, order: 20}\n"
+        "parameters:\n"
+        "  - {id: extra.note, type: longtext, required: false, label: Note}\n",
+        encoding="utf-8",
+    )
+    opts = ["--library", str(library), "--jurisdictions", str(MINI / "jurisdictions")]
+    script = [*FRESH[:-1], "", "", "generate"]  # ask every question of Extra; an empty first line
+    result = CliRunner().invoke(cli, ["wizard", "-o", str(tmp_path / "a.docx"), *opts], input="".join(f"{line}\n" for line in script))
+    assert result.exit_code == 0, result.output
+    assert "Supplier address (several lines; an empty line finishes): " in result.output
+    assert "Note (several lines; an empty line finishes; an empty first line leaves it blank): " in result.output
+    assert "extra" not in answers_of(tmp_path / "a.answers.yaml")
+
+
+class OfferKeeper(ExampleAsker):
+    """ExampleAsker that keeps every section's defaults when offered."""
+
+    def select(self, message, choices, *, default=None, back=True):
+        picked = super().select(message, choices, default=default, back=back)
+        return "keep" if message == "Keep the defaults for this section?" else picked
+
+
+def _run_bundled(tmp_path, sources, asker, name, **kwargs):
+    written = wizard.run(sources, asker, output=tmp_path / name, **kwargs)
+    assert written is not None and written.docx.exists()
+    assert pipeline.generate(written.answers, None, sources=sources).docx == written.docx.read_bytes()
+    return read_deal_file(written.answers)
+
+
+def test_bundled_library_currency_is_asked_before_any_amount(tmp_path, bundled_sources):
+    asker = ExampleAsker(bundled_sources.schema)
+    data = _run_bundled(tmp_path, bundled_sources, asker, "full.docx")
+    currency = data["commercial"]["currency"]
+    amounts = [i for i, label in enumerate(asker.asked) if label.endswith(f" ({currency})")]
+    assert amounts and asker.asked.index("Currency of the prices and payments") < amounts[0]
+    assert f"Minimum value of each order ({currency})" in asker.asked and f"Unit price ({currency})" in asker.asked
+
+
+def test_bundled_library_keeping_every_sections_defaults(tmp_path, bundled_sources):
+    asker = OfferKeeper(bundled_sources.schema)
+    data = _run_bundled(tmp_path, bundled_sources, asker, "kept.docx")
+    assert "Overall position" in asker.asked and not [label for label in asker.asked if label.startswith("Topic:")]
+    assert "Payment term (days after invoice)" not in asker.asked and "Description" not in asker.asked  # a product's optional field
+    currency = data["commercial"]["currency"]
+    assert asker.asked.index("Currency of the prices and payments") < asker.asked.index("Named place or port of delivery") < asker.asked.index(f"Unit price ({currency})")
+    assert data["positions"] == {"overall": "balanced"} and data["commercial"]["payment_days"] == "60"
+
+
+def test_bundled_library_quick_mode_asks_only_what_has_no_default(tmp_path, bundled_sources):
+    full = ExampleAsker(bundled_sources.schema)
+    _run_bundled(tmp_path, bundled_sources, full, "full.docx")
+    quick = ExampleAsker(bundled_sources.schema)
+    data = _run_bundled(tmp_path, bundled_sources, quick, "quick.docx", quick=True)
+    currency = data["commercial"]["currency"]
+    assert quick.asked == [
+        "Date of the agreement",
+        "Buyer's full legal name", "Buyer's place of incorporation", "Buyer's registered office address", "Name of the person signing for the buyer",
+        "Buyer's notices: for the attention of", "Buyer's notices: email address",
+        "Supplier's full legal name", "Supplier's country (jurisdiction profile)", "Supplier's registered office address",
+        "Name of the person signing for the supplier", "Supplier's notices: for the attention of", "Supplier's notices: email address",
+        "Named place or port of delivery",
+        "Currency of the prices and payments",  # confirmed before the first amount
+        "Products: what next?", "Product name", "Specification reference", f"Unit price ({currency})", "Products: what next?",
+        "What next?",  # the review
+    ]
+    assert len(full.asked) > 3 * len(quick.asked)
+    assert any(line.startswith("Quick mode: only the questions without a default are asked") for line in quick.said)
+    assert not any(line.startswith("== Negotiation positions") for line in quick.said)  # nothing to ask there

@@ -19,17 +19,19 @@ from clausewright.wizard.session import session_path
 @click.option("-o", "--output", type=DocxPath(), help="Where to write the DOCX (asked at the end if not given).")
 @click.option("--answers", "answers_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Start from this deal or answers file (e.g. OUT.answers.yaml): only missing or invalid answers are asked, then every answer can be reviewed and changed.")
 @click.option("--resume", is_flag=True, help="Continue the answers saved when the wizard was last cancelled or quit (use the same -o).")
+@click.option("--quick", is_flag=True, help="Ask only the questions without a default; see and change every other answer at the review.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT and its answers file if they exist.")
 @click.option("--allow", multiple=True, metavar="ID", help="Generate despite an error-level check finding with this id (as generate does). Repeatable.")
 @sources_options
 @reports_errors
-def wizard(output, answers_file, resume, force, allow, library_dir, jurisdictions_dir, template):
+def wizard(output, answers_file, resume, quick, force, allow, library_dir, jurisdictions_dir, template):
     """Draft an agreement by answering questions, section by section.
 
     Choices are picked from lists; at a text prompt, Enter keeps the answer shown in grey or
-    brackets, and < alone goes back to the previous question. Before generating, a review lists
-    every answer and lets you change any of them. Ctrl-C cancels: nothing is written, and the
-    answers so far are kept for --resume.
+    brackets, and < alone goes back to the previous question. Each section with defaults offers
+    to keep them all; --quick keeps every default without asking. Before generating, the review
+    lists the sections: open one to see and change its answers. Ctrl-C cancels: nothing is
+    written, and the answers so far are kept for --resume.
 
     Writes OUTPUT and OUTPUT's answers file (OUT.answers.yaml, a deal file):
     `clausewright generate OUT.answers.yaml -o OUT.docx` makes the same document again.
@@ -41,7 +43,9 @@ def wizard(output, answers_file, resume, force, allow, library_dir, jurisdiction
     options = "".join(f" {flag} {shlex.quote(str(value))}" for flag, value in given if value)
     asker = wizards.make_asker()
     try:
-        written = wizards.run(sources, asker, output=output, answers_file=answers_file, resume=resume, force=force, allow=allow, options=options)
+        written = wizards.run(
+            sources, asker, output=output, answers_file=answers_file, resume=resume, quick=quick, force=force, allow=allow, options=options
+        )
     except (wizards.Cancelled, KeyboardInterrupt):
         saved = session_path(output)
         click.echo("", err=True)

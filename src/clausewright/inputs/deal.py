@@ -20,7 +20,7 @@ from clausewright import jinja, yamlio
 from clausewright.errors import InputError, LibraryError, Problem
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.schema import Parameter, Schema
-from clausewright.inputs.types import Invalid, is_missing
+from clausewright.inputs.types import CURRENCY_PARAMETER, Invalid, is_missing
 from clausewright.roles import ROLES
 
 
@@ -221,7 +221,7 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
             raw_value, from_default = flat_raw[param.id], False
         else:
             raw_value, from_default = outcome.default, outcome.default is not None
-        value, outcome.problems = check(param, raw_value, row=row, from_default=from_default)
+        value, outcome.problems = check(param, raw_value, row=row, from_default=from_default, currency=flat.get(CURRENCY_PARAMETER))
         if outcome.problems:
             problems.extend(outcome.problems)
             failed.add(param.id)
@@ -240,9 +240,12 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
     return Resolution(outcomes=outcomes, values=values, flat=flat, defaulted=defaulted, ignored=ignored, problems=problems)
 
 
-def check(param: Parameter, raw: Any, *, row: int | None = None, from_default: bool = False) -> tuple[Any, list[Problem]]:
+def check(param: Parameter, raw: Any, *, row: int | None = None, from_default: bool = False, currency: str | None = None) -> tuple[Any, list[Problem]]:
     """Check one answer as validation does: ``(value, [])``, ``(MISSING, [])`` for a blank answer
-    that may stay blank, or ``(None, problems)``."""
+    that may stay blank, or ``(None, problems)``. With the deal's ``currency``, messages about an
+    amount name it."""
+    if currency:
+        param = param.in_currency(currency)
     if is_missing(raw):
         if param.required:
             return None, [Problem(param.id, f"missing; expected {param.describe_type()}", row)]

@@ -7,13 +7,13 @@ objects validate deal files, drive the wizard, name the bulk columns and produce
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from clausewright import yamlio
 from clausewright.errors import LibraryError, nearest
-from clausewright.inputs.types import TYPES, OtherNames, ParamType
+from clausewright.inputs.types import TYPES, Money, OtherNames, ParamType
 
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _RESERVED = {name for name in dir(dict) if not name.startswith("_")} | {"items", "keys", "values", "get"}
@@ -61,6 +61,19 @@ class Parameter:
             raise LibraryError(self.source, f"parameter {self.id}: the {self.type.name} catalogue is not loaded")
         return self._catalogue
 
+    def in_currency(self, currency: str) -> Parameter:
+        """This parameter with its amounts of money (its own value, or its list fields') in
+        ``currency``: their help names it and messages quote amounts with it."""
+        if isinstance(self.type, Money):
+            return replace(self, type=self.type.in_currency(currency))
+        if any(isinstance(f.type, Money) for f in self.fields):
+            return replace(self, fields=[f.in_currency(currency) for f in self.fields])
+        return self
+
+    def asks_amount(self) -> bool:
+        """Its answer is (or its entries hold) an amount of money."""
+        return isinstance(self.type, Money) or any(f.asks_amount() for f in self.fields)
+
     def describe_type(self) -> str:
         if self.type.name in ("choice", "multichoice", "jurisdiction", "institution", "seat"):
             return f"{self.type.help}: {', '.join(self.choice_map())}"
@@ -74,6 +87,7 @@ class Section:
     order: int
     help: str = ""
     parameters: list[Parameter] = field(default_factory=list)
+    always_ask: list[str] = field(default_factory=list)  # asked by the wizard even when the section's defaults are kept
 
 
 class Schema:
@@ -144,8 +158,20 @@ def load_schema(directory: Path) -> Schema:
                 raise LibraryError(where, f"parameter {param.id} is declared twice (also in {seen[param.id]})")
             seen[param.id] = where
             section.parameters.append(param)
+        section.always_ask = _always_ask(sec, section, where)
         sections.append(section)
     return Schema(sections)
+
+
+def _always_ask(sec: dict[str, Any], section: Section, where: str) -> list[str]:
+    ids = sec.get("always_ask") or []
+    if not isinstance(ids, list):
+        raise LibraryError(where, "'always_ask' is a list of parameter ids of this section")
+    own = {p.id for p in section.parameters}
+    for pid in ids:
+        if pid not in own:
+            raise LibraryError(where, f"always_ask: {pid!r} is not a parameter of section {section.id}")
+    return [str(pid) for pid in ids]
 
 
 def _parameter(raw: Any, where: str, section: str, *, nested: bool = False) -> Parameter:

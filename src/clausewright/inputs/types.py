@@ -94,6 +94,10 @@ class ParamType:
         """The value as written in an answers file (converts back to the same value)."""
         return value
 
+    def quote(self, value: Any) -> str:
+        """A value as a message quotes it."""
+        return str(value)
+
 
 class Text(ParamType):
     name = "text"
@@ -186,15 +190,33 @@ class DecimalType(ParamType):
         return str(value)
 
 
+CURRENCY_PARAMETER = "commercial.currency"  # every amount of money in a deal is in this parameter's currency
+
+
 class Money(DecimalType):
+    """An amount of money. Once the deal's currency is known, ``in_currency`` gives the type that
+    names it in its help and quotes amounts with it (``USD 1,250,000.00``)."""
+
     name = "money"
-    help = "an amount of money, e.g. 1250000.00 (the currency is the deal's currency)"
     max_places = 4
+
+    def __init__(self, currency: str | None = None):
+        self.currency = currency
+        self.amount = f"an amount in {currency}" if currency else "an amount of money"
+        self.help = f"{self.amount}, e.g. 1250000.00" + ("" if currency else " (in the deal's currency)")
+
+    def in_currency(self, currency: str) -> Money:
+        return Money(currency)
+
+    def quote(self, value):
+        from clausewright.formatting import money
+
+        return money(value, self.currency) if self.currency else str(value)
 
     def convert(self, raw, param):
         value = super().convert(raw, param)
         if value < 0:
-            raise Invalid(f"{_show(raw)} is negative; an amount of money is expected")
+            raise Invalid(f"{_show(raw)} is negative; {self.amount} is expected")
         return value
 
 
@@ -352,10 +374,11 @@ class ListType(ParamType):
 
 
 def _check_range(value, param):
+    quote = param.type.quote
     if param.min is not None and value < Decimal(str(param.min)):
-        raise Invalid(f"{value} is below the minimum of {param.min}")
+        raise Invalid(f"{quote(value)} is below the minimum of {quote(param.min)}")
     if param.max is not None and value > Decimal(str(param.max)):
-        raise Invalid(f"{value} is above the maximum of {param.max}")
+        raise Invalid(f"{quote(value)} is above the maximum of {quote(param.max)}")
 
 
 TYPES: dict[str, ParamType] = {

@@ -16,13 +16,14 @@ from typing import Any
 
 from jinja2 import UndefinedError
 
-from clausewright import jinja
+from clausewright import formatting, jinja
 from clausewright.assembly.compose import Composition, select
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.notes import candidate_notes, condition
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
+from clausewright.inputs.types import CURRENCY_PARAMETER
 from clausewright.reads import Read, expression_reads, template_reads
 from clausewright.roles import BY_NAME
 
@@ -32,9 +33,10 @@ class Value:
     expression: str  # as read: deal.tooling.applies, law.penalty.regime, included('tooling')
     value: Any
     origin: str  # "deal", "default", "not answered", "does not apply", "<profile id> profile 1.0.0", ...
+    currency: str | None = None  # an amount of money is in the deal's currency
 
     def show(self) -> str:
-        return f"{self.expression} = {_show(self.value)} ({self.origin})"
+        return f"{self.expression} = {_show(self.value, self.currency)} ({self.origin})"
 
 
 @dataclass
@@ -74,9 +76,11 @@ class Explanation:
     notes: list[Note] = field(default_factory=list)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, currency: str | None = None) -> str:
     if value is None:
         return "none"
+    if currency and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return formatting.money(value, currency)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (_dt.date, Decimal)):
@@ -145,7 +149,14 @@ class _Explainer:
             value = None
         if isinstance(value, (dict, list)):
             value = _show(value)  # a whole profile section or list: named, not dumped
-        return Value(read.dotted, value, self.origin(read))
+        return Value(read.dotted, value, self.origin(read), self.currency_of(read))
+
+    def currency_of(self, read: Read) -> str | None:
+        """The deal's currency when ``read`` is an amount of money (shown with it)."""
+        pid = ".".join(read.path)
+        if read.root != "deal" or pid not in self.library.schema or self.library.schema[pid].type.name != "money":
+            return None
+        return self.deal.get(CURRENCY_PARAMETER)
 
     def clause(self, clause: Clause) -> Explanation:
         decision = self.decisions.get(clause.id)
@@ -274,7 +285,7 @@ def format_clause(e: Explanation) -> list[str]:
             lines.append(f"        drafting note: {e.drafting_note}")
     for d in e.definitions:
         if d.get("when"):
-            decided = ", ".join(f"{v['expression']} = {_show(v['value'])}" for v in d.get("decided_by", []))
+            decided = ", ".join(f"{v['expression']} = {_show(v['value'], v['currency'])}" for v in d.get("decided_by", []))
             state = "defined" if d.get("applies") else "not defined"
             lines.append(f"      definition {d['term']!r}: {state} (when {d['when']}; {decided})")
     for variant in e.variants:

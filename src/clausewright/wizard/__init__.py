@@ -42,11 +42,15 @@ def run(
     output: Path | None = None,
     answers_file: Path | None = None,
     resume: bool = False,
+    quick: bool = False,
     force: bool = False,
     allow: tuple[str, ...] | list[str] = (),
     options: str = "",
 ) -> Written | None:
     """One wizard session. Returns what was written, or None when the lawyer quit.
+
+    ``quick``: ask only the questions without a default (a resumed session stays quick if it
+    was); every other answer is at the review.
 
     Raises ``Cancelled`` on Ctrl-C or end of input; the answers so far are then in the session
     file (``session_path(output)``). Error-level check findings not named in ``allow`` stop the
@@ -62,22 +66,25 @@ def run(
     if resume:
         session = Session.load(path)
         answers, unknown = Answers.from_file_data(session.answers, sources.schema, sources.jurisdictions)
-        wizard = Wizard(asker, answers, done=session.done, history=session.history)
+        session.quick = session.quick or quick
+        wizard = Wizard(asker, answers, done=session.done, history=session.history, kept=session.kept, quick=session.quick)
         asker.say(f"Continuing the answers saved in {path}.", "note")
     else:
         raw = pipeline.read_answers(answers_file) if answers_file else {}
         answers, unknown = Answers.from_file_data(raw, sources.schema, sources.jurisdictions)
-        wizard = Wizard(asker, answers)
-        session = Session(path, output)
+        wizard = Wizard(asker, answers, quick=quick)
+        session = Session(path, output, quick=quick)
         if answers_file:
             wizard.mark_answered()
             missing = len({p.field.split("[")[0] for p in answers.resolution.problems})
             asker.say(f"Answers read from {answers_file}" + (f"; {missing} still to give or correct." if missing else "."), "note")
     for problem in unknown:
         asker.say(f"  Ignored {problem.field}: {problem.message}", "note")
+    if wizard.quick:
+        asker.say(QUICK_NOTE, "note")
 
     def autosave(w: Wizard) -> None:
-        session.answers, session.done, session.history = w.answers.tree(), w.done, w.history
+        session.answers, session.done, session.history, session.kept = w.answers.tree(), w.done, w.history, w.kept
         session.save()
 
     wizard.on_change = autosave
@@ -97,6 +104,13 @@ def run(
             continue
         session.delete()
         return written
+
+
+QUICK_NOTE = (
+    "Quick mode: only the questions without a default are asked (and the currency before the first amount). "
+    "Every other answer keeps its default; the review at the end lists every answer by section, "
+    "and any of them can be seen and changed there before the agreement is written."
+)
 
 
 def _offer_to_resume(asker: Asker, path: Path) -> bool:

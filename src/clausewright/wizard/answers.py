@@ -15,7 +15,7 @@ from clausewright.errors import InputError, Problem
 from clausewright.inputs import deal as deals
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.schema import Parameter, Schema
-from clausewright.inputs.types import is_missing
+from clausewright.inputs.types import CURRENCY_PARAMETER, is_missing
 
 CHOICE_TYPES = ("choice", "jurisdiction", "institution", "seat")
 
@@ -56,6 +56,16 @@ class Answers:
 
     def value(self, pid: str) -> Any:
         return self.resolution.flat.get(pid)
+
+    def currency(self) -> str | None:
+        """The deal's currency as the answers stand (every amount is in it), once known."""
+        value = self.value(CURRENCY_PARAMETER)
+        return value if isinstance(value, str) else None
+
+    def param(self, pid: str) -> Parameter:
+        """The parameter ``pid`` as the wizard asks and shows it: its amounts in the deal's currency."""
+        currency = self.currency()
+        return self.schema[pid].in_currency(currency) if currency else self.schema[pid]
 
     def problems(self, pid: str) -> list[Problem]:
         return self.outcome(pid).problems
@@ -136,7 +146,7 @@ def display(param: Parameter, value: Any, *, limit: int = 70) -> str:
         return ", ".join(labels.get(v, v) for v in value) or "—"
     if kind == "bool":
         return "Yes" if value else "No"
-    text = as_text(param, value).replace("\n", " / ")
+    text = (param.type.quote(value) if kind == "money" else as_text(param, value)).replace("\n", " / ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

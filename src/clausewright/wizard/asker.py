@@ -47,14 +47,30 @@ class Asker(Protocol):
     def say(self, text: str, kind: str = "plain") -> None:
         """Show text: ``kind`` is one of plain, section, help, note, error."""
 
-    def text(self, message: str, *, current: str | None, check: Check, multiline: bool = False, back: bool = True, hint: str = "") -> Any:
-        """Ask for text. An empty answer means "keep ``current``" (the caller decides what that is)."""
+    def text(self, message: str, *, current: str | None, check: Check, multiline: bool = False, back: bool = True, hint: str = "", blank_ok: bool = False) -> Any:
+        """Ask for text. An empty answer means "keep ``current``" (the caller decides what that is);
+        ``blank_ok``: an empty answer leaves an optional question blank (said in the instructions)."""
 
     def select(self, message: str, choices: Choices, *, default: Any = None, back: bool = True) -> Any:
         """Pick one value."""
 
     def checkbox(self, message: str, choices: Choices, *, default: Sequence[Any] = (), back: bool = True) -> Any:
         """Pick any number of values."""
+
+
+# How a multi-line answer is typed and finished: on a terminal (questionary), and line by line.
+TERMINAL_KEYS = {"keys": "Several lines: Enter starts a new line, Esc then Enter finishes", "at_once": "Esc then Enter at once"}
+PLAIN_KEYS = {"keys": "several lines; an empty line finishes", "at_once": "an empty first line"}
+
+
+def multiline_instruction(keys: dict[str, str], current: str | None, blank_ok: bool) -> str:
+    """The instruction shown with a multi-line question, including what finishing at once does:
+    keep the answer shown, or leave an optional answer blank."""
+    if current:
+        return f"{keys['keys']}; {keys['at_once']} keeps the answer shown"
+    if blank_ok:
+        return f"{keys['keys']}; {keys['at_once']} leaves it blank"
+    return keys["keys"]
 
 
 def is_terminal() -> bool:
@@ -90,13 +106,13 @@ class PlainAsker:
         except (click.Abort, EOFError, KeyboardInterrupt):
             raise Cancelled() from None
 
-    def text(self, message, *, current, check, multiline=False, back=True, hint=""):
+    def text(self, message, *, current, check, multiline=False, back=True, hint="", blank_ok=False):
         if hint:
             _echo(f"  ({hint})", "help")
         shown = f" [{_one_line(current)}]" if current else ""
         while True:
             if multiline:
-                typed = self._lines(f"{message}{shown} (end with an empty line)")
+                typed = self._lines(f"{message}{shown} ({multiline_instruction(PLAIN_KEYS, current, blank_ok)})")
             else:
                 typed = self._line(f"{message}{shown}")
             if back and typed.strip() == BACK_KEY:
@@ -188,17 +204,19 @@ class TerminalAsker:
         except (KeyboardInterrupt, EOFError):
             raise Cancelled() from None
 
-    def text(self, message, *, current, check, multiline=False, back=True, hint=""):
+    def text(self, message, *, current, check, multiline=False, back=True, hint="", blank_ok=False):
         def validate(typed: str):
             if back and typed.strip() == BACK_KEY:
                 return True
             error = check(typed)
             return True if error is None else error
 
-        keys = ["Esc then Enter to finish" if multiline else "", f"{BACK_KEY} goes back" if back else ""]
-        if current:
-            keys.insert(0, "Enter keeps the grey text")
-        instruction = ", ".join(k for k in keys if k)
+        if multiline:
+            keys = [multiline_instruction(TERMINAL_KEYS, current, blank_ok)]
+        else:
+            keys = ["Enter keeps the grey text" if current else ""]
+        keys.append(f"{BACK_KEY} goes back" if back else "")
+        instruction = "; ".join(k for k in keys if k)
         if hint:
             _echo(f"  ({hint})", "help")
         typed = self._ask(

@@ -13,7 +13,7 @@ from typing import Any
 
 from clausewright.inputs import deal as deals
 from clausewright.inputs.schema import Parameter
-from clausewright.inputs.types import is_missing
+from clausewright.inputs.types import Money, is_missing
 from clausewright.wizard.answers import CHOICE_TYPES, as_text, record_title, templated
 from clausewright.wizard.asker import BACK, Asker
 
@@ -23,6 +23,18 @@ CLEAR_KEY = "-"
 
 def wrap(text: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=96, initial_indent="  ", subsequent_indent="  ")
+
+
+def question(param: Parameter) -> str:
+    """The question as asked: an amount names its currency, e.g. "Minimum value of each order (USD)"."""
+    if isinstance(param.type, Money) and param.type.currency:
+        return f"{param.label} ({param.type.currency})"
+    return param.label
+
+
+def has_default(param: Parameter) -> bool:
+    """Answered without asking when defaults are kept: it has a default or may stay blank."""
+    return param.default is not None or not param.required
 
 
 def show_help(asker: Asker, param: Parameter) -> None:
@@ -52,7 +64,9 @@ def hint(param: Parameter, current: str | None) -> str:
 def ask_value(asker: Asker, param: Parameter, current: str | None, *, back: bool) -> Any:
     """Ask for one value (a parameter or a field of a list entry); returns the raw answer or BACK.
 
-    ``current`` is the answer as text, kept when the lawyer just presses Enter.
+    ``current`` is the answer as text, kept when the lawyer just presses Enter. An amount's
+    ``param`` carries the deal's currency (``Answers.param``), so the question and its messages
+    name it.
     """
     kind = param.type.name
     may_blank = not param.required and param.default is None
@@ -62,10 +76,10 @@ def ask_value(asker: Asker, param: Parameter, current: str | None, *, back: bool
             options.append(("", BLANK_LABEL))
         values = [v for v, _ in options]
         default = _matching(current, param, values) if current else ("" if may_blank else None)
-        return asker.select(param.label, options, default=default, back=back)
+        return asker.select(question(param), options, default=default, back=back)
     if kind == "multichoice":
         chosen = [v.strip() for v in (current or "").split(";") if v.strip()]
-        return asker.checkbox(param.label, list(param.choice_map().items()), default=chosen, back=back)
+        return asker.checkbox(question(param), list(param.choice_map().items()), default=chosen, back=back)
 
     def typed_to_raw(typed: str) -> str:
         if typed == "" and current is not None:
@@ -78,7 +92,9 @@ def ask_value(asker: Asker, param: Parameter, current: str | None, *, back: bool
         _, problems = deals.check(param, typed_to_raw(typed))
         return "; ".join(p.message for p in problems) or None
 
-    typed = asker.text(param.label, current=current, check=check, multiline=kind == "longtext", back=back, hint=hint(param, current))
+    typed = asker.text(
+        question(param), current=current, check=check, multiline=kind == "longtext", back=back, hint=hint(param, current), blank_ok=may_blank
+    )
     return BACK if typed is BACK else typed_to_raw(typed)
 
 
@@ -97,13 +113,16 @@ class ListEditor:
     """Add, change and remove the entries of a list parameter (e.g. the products).
 
     ``on_change`` receives the entries after every change, so they are saved as they are typed.
+    ``brief``: a new entry is asked only the fields without a default (the others are kept at
+    their defaults, and can be filled in by changing the entry).
     """
 
-    def __init__(self, asker: Asker, param: Parameter, records: list[dict[str, Any]], on_change: Callable[[list], None]):
+    def __init__(self, asker: Asker, param: Parameter, records: list[dict[str, Any]], on_change: Callable[[list], None], *, brief: bool = False):
         self.asker = asker
         self.param = param
         self.records = [dict(r) for r in records]
         self.on_change = on_change
+        self.brief = brief
 
     def run(self, *, back: bool) -> Any:
         while True:
@@ -141,9 +160,11 @@ class ListEditor:
         """Ask each field of entry ``index`` (a new one at the end) in turn, saving as it goes;
         going back from the first field leaves the list as it was."""
         before = [dict(r) for r in self.records]
-        self.asker.say(f"  Entry {index + 1} ({BACK_HINT})", "note")
-        record = dict(self.records[index]) if index < len(self.records) else {}
-        fields = self.param.fields
+        new = index >= len(self.records)
+        brief = self.brief and new
+        self.asker.say(f"  Entry {index + 1} ({BRIEF_HINT if brief else ''}{BACK_HINT})", "note")
+        record = {} if new else dict(self.records[index])
+        fields = [f for f in self.param.fields if not (brief and has_default(f))]
         i = 0
         while i < len(fields):
             f = fields[i]
@@ -168,3 +189,4 @@ class ListEditor:
 
 
 BACK_HINT = "going back from the first field leaves the entry unchanged"
+BRIEF_HINT = "only the fields without a default are asked; change the entry for the others; "

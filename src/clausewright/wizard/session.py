@@ -37,6 +37,8 @@ class Session:
     answers: dict[str, Any] = field(default_factory=dict)  # nested, as typed (a deal file's form)
     done: list[str] = field(default_factory=list)  # steps completed
     history: list[str] = field(default_factory=list)  # steps asked, in order (for "back")
+    kept: list[str] = field(default_factory=list)  # sections whose defaults the lawyer kept
+    quick: bool = False  # quick mode: only the questions without a default are asked
 
     def save(self) -> None:
         data = {
@@ -44,6 +46,8 @@ class Session:
             "output": str(self.output) if self.output else None,
             "done": list(self.done),
             "history": list(self.history),
+            "kept": list(self.kept),
+            "quick": self.quick,
             "answers": self.answers,
         }
         hint = f" -o {self.output}" if self.output else ""
@@ -70,4 +74,6 @@ class Session:
             answers=answers,
             done=[str(s) for s in data.get("done") or []],
             history=[str(s) for s in data.get("history") or []],
+            kept=[str(s) for s in data.get("kept") or []],
+            quick=str(data.get("quick")).lower() in ("true", "yes"),
         )
