@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 
-from clausewright import csvfile, pipeline, resources
+from clausewright import pipeline, quoting, resources
 from clausewright.cli.main import cli
 from clausewright.ooxml import reader
 
@@ -187,8 +187,8 @@ def test_output_file_formats_and_overwrite(tmp_path):
 
 def test_spreadsheet_formula_cells_are_neutralised():
     for start in ("=", "+", "-", "@", "\t", "\r"):
-        assert csvfile.safe_cell(start + "1+1") == "'" + start + "1+1"
-    assert csvfile.safe_cell("Acme = best") == "Acme = best" and csvfile.safe_cell("") == ""
+        assert quoting.cell(start + "1+1") == "'" + start + "1+1"
+    assert quoting.cell("Acme = best") == "Acme = best" and quoting.cell("") == ""
 
 
 # --- a firm's own terms ---------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_bulk_run_writes_terms_csv_one_row_per_agreement(tmp_path):
         for tid, term in document["terms"].items():
             value = term["value"]
             shown = "" if value is None else ("yes" if value is True else "no" if value is False else "\n".join(value) if isinstance(value, list) else str(value))
-            assert record[tid] == csvfile.safe_cell(shown), tid
+            assert record[tid] == quoting.cell(shown), tid
             assert record[f"{tid}.clause"] == (term["clause"] or ""), tid
     thai, vietnamese = records
     assert thai["supplier.name"] == "'=cmd|' /C calc'!A0" and thai["supplier.registration_number"] == "0105558000001"

@@ -18,18 +18,18 @@ at the end the file is rewritten with one line per row, in row order.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from clausewright import csvfile
-from clausewright.errors import Problem
-from clausewright.files import write_atomic
+from clausewright.bulk.errors import PreflightError
+from clausewright.errors import FileAccessError, Problem
+from clausewright.files import set_mode, write_atomic
+from clausewright.quoting import csv_bytes
 
 MANIFEST = "manifest.jsonl"
 ERRORS = "errors.csv"
@@ -38,6 +38,9 @@ TERMS = "terms.csv"
 TERMS_LEADING = ("row", "supplier_id", "document")  # then the key terms' columns (docs/terms.md)
 WARNING_COLUMNS = ("row", "supplier_id", "severity", "id", "clause", "message")
 ERROR_COLUMNS = ("row", "supplier", "field", "message")
+RECORDS = (MANIFEST, ERRORS, WARNINGS, TERMS)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_LINE_ENDS = re.compile("[\x85\u2028\u2029]")
 
 
 def input_hash(supplier_id: str | None, answers: dict[str, Any], sources_fingerprint: str, comments: bool) -> str:
@@ -66,15 +69,18 @@ def sources_fingerprint(library_dir: Path, jurisdictions_dir: Path, template_blo
 
 def read_previous(out_dir: Path) -> dict[str, dict[str, Any]]:
     """The last line recorded for each output file in an earlier run's manifest (lines cut short
-    by an interruption are ignored)."""
-    path = Path(out_dir) / MANIFEST
+    by an interruption are ignored; a link at the manifest's place is not followed)."""
     latest: dict[str, dict[str, Any]] = {}
-    if not path.is_file():
+    try:
+        fd = os.open(Path(out_dir) / MANIFEST, os.O_RDONLY | _NOFOLLOW)
+    except FileNotFoundError:
         return latest
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
+    except OSError as exc:
+        raise FileAccessError(exc, Path(out_dir) / MANIFEST, "read") from None
+    with open(fd, encoding="utf-8", errors="replace") as fh:
+        for text in fh:
             try:
-                entry = json.loads(line)
+                entry = json.loads(text)
             except json.JSONDecodeError:
                 continue
             if isinstance(entry, dict) and isinstance(entry.get("output"), str):
@@ -82,58 +88,137 @@ def read_previous(out_dir: Path) -> dict[str, dict[str, Any]]:
     return latest
 
 
+def refuse_links(out_dir: Path) -> None:
+    """Refuse to start when a link sits where the run writes its own records (the manifest,
+    errors.csv, warnings.csv, terms.csv): they are written in ``out_dir`` and nowhere else."""
+    for name in RECORDS:
+        path = Path(out_dir) / name
+        if path.is_symlink():
+            raise PreflightError(f"{path} is a link; a run writes its records only inside --out, never through a link: remove it; nothing was written")
+
+
 def line(entry: dict[str, Any]) -> str:
-    return json.dumps(entry, ensure_ascii=False, sort_keys=False, separators=(", ", ": ")) + "\n"
+    """One manifest line. Characters that some readers take as the end of a line (U+0085, U+2028,
+    U+2029, which JSON allows unescaped) are escaped, so that every record is one line to all."""
+    text = json.dumps(entry, ensure_ascii=False, sort_keys=False, separators=(", ", ": "))
+    return _LINE_ENDS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 class Journal:
     """Records one manifest line per row. Each line is appended to ``manifest.jsonl`` as soon as
     its row finishes (so an interrupted run leaves a record for ``--resume``) and also written, in
     row order, to a temporary file that replaces ``manifest.jsonl`` when the run completes. Only
-    lines that arrive ahead of an unfinished row are held in memory."""
+    lines that arrive ahead of an unfinished row are held in memory.
+
+    Every line of ``manifest.jsonl`` is whole or absent, whatever happens: a line is appended with
+    one write, and a write that fails part-way (a full disk) is cut back off; a line left unfinished
+    by a crash (a power cut) is removed when the next run opens the file. An operating-system error
+    is a ``FileAccessError`` naming the manifest."""
 
     def __init__(self, out_dir: Path, rows: list[int]):
         self.path = Path(out_dir) / MANIFEST
         self._order = iter(sorted(rows))
         self._next = next(self._order, None)
-        self._waiting: dict[int, str] = {}
-        self._journal = open(self.path, "a", encoding="utf-8")
-        fd, self._final_path = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out_dir)
-        self._final = os.fdopen(fd, "w", encoding="utf-8")
+        self._waiting: dict[int, bytes] = {}
+        self._journal = self._final = -1
+        self._final_path: str | None = None
+        try:
+            self._journal = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
+            self._end = _whole_lines(self._journal)
+            self._final, self._final_path = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out_dir)
+        except OSError as exc:
+            self._close_files()
+            raise FileAccessError(exc, self.path) from None
+        self._final_size = 0
 
     def record(self, row: int, entry: dict[str, Any]) -> None:
-        text = line(entry)
-        self._journal.write(text)
-        self._journal.flush()
-        self._waiting[row] = text
+        data = line(entry).encode("utf-8")
+        self._end = _append(self._journal, data, self._end, self.path)
+        self._waiting[row] = data
         while self._next is not None and self._next in self._waiting:
-            self._final.write(self._waiting.pop(self._next))
+            self._final_size = _append(self._final, self._waiting.pop(self._next), self._final_size, self.path)
             self._next = next(self._order, None)
 
     def close(self, *, complete: bool = True) -> None:
-        self._journal.close()
-        if complete and not self._waiting and self._next is None:
-            self._final.flush()
-            os.fsync(self._final.fileno())
-            self._final.close()
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(self._final_path, 0o666 & ~mask)
-            os.replace(self._final_path, self.path)
-        else:
-            self._final.close()
-            os.unlink(self._final_path)
+        """Put the row-ordered manifest in place if every row was recorded; else keep the lines
+        appended so far. Raises ``FileAccessError`` if the row-ordered file cannot be finished."""
+        os.close(self._journal)
+        self._journal = -1
+        try:
+            if complete and not self._waiting and self._next is None and self._final_path:
+                os.fsync(self._final)
+                set_mode(self._final, self._final_path)
+                os.close(self._final)
+                self._final = -1
+                os.replace(self._final_path, self.path)
+        except OSError as exc:
+            raise FileAccessError(exc, self.path) from None
+        finally:
+            self._close_files()
+
+    def _close_files(self) -> None:
+        for fd in (self._journal, self._final):
+            if fd >= 0:
+                os.close(fd)
+        self._journal = self._final = -1
+        if self._final_path and os.path.lexists(self._final_path):
+            try:
+                os.unlink(self._final_path)
+            except OSError:
+                pass
+
+
+def _whole_lines(fd: int) -> int:
+    """The size of the file open at ``fd`` once a last line left unfinished is cut off."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return 0
+    start = max(0, size - 64 * 1024)
+    while True:
+        os.lseek(fd, start, os.SEEK_SET)
+        tail = _read(fd, size - start)
+        cut = tail.rfind(b"\n")
+        if cut >= 0 or start == 0:
+            end = start + cut + 1  # 0 when no line at all is complete
+            break
+        start = max(0, start - 64 * 1024)
+    if end != size:
+        os.ftruncate(fd, end)
+    return end
+
+
+def _read(fd: int, count: int) -> bytes:
+    chunks = []
+    while count > 0:
+        chunk = os.read(fd, count)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        count -= len(chunk)
+    return b"".join(chunks)
+
+
+def _append(fd: int, data: bytes, end: int, path: Path) -> int:
+    """Append ``data`` at ``end`` (the file's size) in one write; on failure, cut the file back to
+    ``end`` so that no partial line stays, and raise ``FileAccessError``. Returns the new size."""
+    try:
+        written = os.write(fd, data)
+        while written < len(data):  # a short write: the disk filled up part-way
+            written += os.write(fd, data[written:])
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, end)
+        except OSError:
+            pass
+        raise FileAccessError(exc, path) from None
+    return end + len(data)
 
 
 def errors_csv(problems: list[tuple[Problem, str | None]]) -> bytes:
     """``errors.csv`` for (problem, supplier id) pairs, in row order, UTF-8 with a byte-order mark
-    so that Excel shows every script correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ERROR_COLUMNS)
-    for problem, supplier in sorted(problems, key=lambda item: (item[0].row or 0)):
-        writer.writerow([problem.row if problem.row is not None else "", supplier or "", problem.field, problem.message])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    so that Excel shows every script correctly; no cell can run as a formula."""
+    rows = sorted(problems, key=lambda item: (item[0].row or 0))
+    return csv_bytes(ERROR_COLUMNS, ([p.row if p.row is not None else "", supplier or "", p.field, p.message] for p, supplier in rows))
 
 
 def write_errors(out_dir: Path, problems: list[tuple[Problem, str | None]]) -> Path:
@@ -144,13 +229,9 @@ def write_errors(out_dir: Path, problems: list[tuple[Problem, str | None]]) -> P
 
 def warnings_csv(notices: list[tuple[int, str | None, dict[str, str]]]) -> bytes:
     """``warnings.csv``: every warning and note of the rows written in this run, in row order (the
-    same the ``generate`` command prints for each agreement), UTF-8 with a byte-order mark."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(WARNING_COLUMNS)
-    for row, supplier, notice in notices:
-        writer.writerow([row, supplier or "", notice["severity"], notice["id"], notice.get("clause", ""), notice["message"]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    same the ``generate`` command prints for each agreement), UTF-8 with a byte-order mark; no
+    cell can run as a formula."""
+    return csv_bytes(WARNING_COLUMNS, ([row, supplier or "", n["severity"], n["id"], n.get("clause", ""), n["message"]] for row, supplier, n in notices))
 
 
 def write_warnings(out_dir: Path, notices: list[tuple[int, str | None, dict[str, str]]]) -> Path:
@@ -163,14 +244,14 @@ def write_terms(out_dir: Path, columns: list[str], rows: list[list[str]]) -> Pat
     """``terms.csv``: the key terms of each agreement, one row each (``TERMS_LEADING``, then
     ``columns``), UTF-8 with a byte-order mark and no cell a spreadsheet would run as a formula."""
     path = Path(out_dir) / TERMS
-    write_atomic(path, csvfile.file_bytes([[*TERMS_LEADING, *columns], *rows]), force=True)
+    write_atomic(path, csv_bytes([*TERMS_LEADING, *columns], rows), force=True)
     return path
 
 
 def remove_leftovers(out_dir: Path, names: list[str]) -> None:
     """Delete temporary files an interrupted run left behind (``.<name>.<random>.tmp``), for the
     files of this run and the manifest."""
-    wanted = {*names, MANIFEST, ERRORS, WARNINGS, TERMS}
+    wanted = {*names, *RECORDS}
     try:
         entries = list(os.scandir(out_dir))
     except OSError:

@@ -126,8 +126,13 @@ def target(out_dir: Path, stem: str, suffix: str) -> Path:
     """The path of a file in ``out_dir``; raises if it would lead anywhere else."""
     if not stem or stem in (".", "..") or os.sep in stem or (os.altsep and os.altsep in stem):
         raise ClausewrightError(f"{stem!r} is not a usable file name")
+    return inside(out_dir, f"{stem}{suffix}")
+
+
+def inside(out_dir: Path, name: str) -> Path:
+    """``out_dir / name``, resolved; raises if a link there leads outside ``out_dir``."""
     base = out_dir.resolve()
-    path = base / f"{stem}{suffix}"
+    path = base / name
     if path.resolve().parent != base:
-        raise ClausewrightError(f"{stem}{suffix} would be written outside {out_dir} (it is a link to elsewhere)")
+        raise ClausewrightError(f"{name} would be written outside {out_dir} (it is a link to elsewhere)")
     return path

@@ -25,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,14 +39,19 @@ from clausewright.bulk.errors import (
     EXIT_ROWS_FAILED,
     OverwriteRefused,
     PreflightError,
+    RunStopped,
 )
 from clausewright.bulk.layout import SUPPLIER_ID, Layout, column_name, merge
+from clausewright.bulk.lock import RunLock
 from clausewright.bulk.progress import Progress
 from clausewright.bulk.reading import BulkInput
-from clausewright.errors import ClausewrightError, Problem
+from clausewright.errors import ClausewrightError, FileAccessError, Problem
+from clausewright.inputs.types import Invalid, Text, normalise_text
 from clausewright.qa import terms as key_terms
+from clausewright.quoting import argument, comment
 
 CHECK_BATCH = 32  # rows per task while checking (cheap per row); writing sends one row per task
+MAX_SUPPLIER_ID = Text.default_max  # characters, as for any single-line text
 
 
 @dataclass
@@ -94,6 +100,7 @@ class Report:
     run_notices: list[str] = field(default_factory=list)  # about the run as a whole ("Note: ...", "Warning: ...")
     hint: str | None = None  # what would fix most of the problems
     terms: list[tuple[int, str | None, str, dict[str, Any]]] = field(default_factory=list)  # (row, supplier id, document, key terms)
+    stopped: FileAccessError | None = None  # the operating-system error that stopped the run
 
     @property
     def warning_rows(self) -> int:
@@ -173,8 +180,7 @@ class Runner:
             batch: list[worker.Check] = []
             for row, answers, digest in self._inputs():
                 plan = plans[row.number] = Plan(row.number, row.supplier_id, digest, problems=list(row.problems))
-                if not row.supplier_id:
-                    plan.problems.append(Problem(SUPPLIER_ID, "missing; every row needs a supplier id", row.number))
+                plan.problems += supplier_id_problems(row.supplier_id, row.number)
                 batch.append(worker.Check(row.number, row.supplier_id, answers, self.options.pattern, level, self.options.comments, self.options.allow))
                 if len(batch) == CHECK_BATCH:
                     yield batch
@@ -243,15 +249,39 @@ class Runner:
         report = self._report(plans)
         good = self._refuse_bad_rows(plans, report)
         out_dir = self._out_dir()
-        targets, skipped = self._targets(good, out_dir, report)
         if opts.dry_run:
+            targets, skipped = self._targets(good, out_dir, report)
             report.planned = [targets[n] + naming.DOCX for n in sorted(targets) if n not in skipped]
             report.unchanged = len(skipped)
             report.exit_code = EXIT_PREFLIGHT if report.problems else EXIT_OK
             return report
-        self._write_all(plans, out_dir, targets, skipped, report)
+        with self._claim(out_dir):
+            targets, skipped = self._targets(good, out_dir, report)
+            self._write_all(plans, out_dir, targets, skipped, report)
+        if report.stopped is not None:
+            not_written = report.rows - report.written - report.unchanged
+            raise RunStopped(report.stopped, written=report.written, unchanged=report.unchanged, not_written=not_written, manifest=out_dir / manifest.MANIFEST)
         report.exit_code = EXIT_ROWS_FAILED if report.failed or report.not_run else EXIT_OK
         return report
+
+    @contextmanager
+    def _claim(self, out_dir: Path) -> Iterator[None]:
+        """Create ``--out`` if needed and hold it for this run alone (``lock.RunLock``); a run
+        refused before it writes anything leaves no folder behind."""
+        created = not out_dir.exists()
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise FileAccessError(exc, out_dir, "create") from None
+        try:
+            with RunLock(out_dir):
+                manifest.refuse_links(out_dir)
+                yield
+        except PreflightError:
+            if created:
+                with suppress(OSError):
+                    out_dir.rmdir()
+            raise
 
     def _refuse_bad_rows(self, plans: list[Plan], report: Report) -> list[Plan]:
         """The valid rows; refuses the run when rows clash, or when invalid rows stop it."""
@@ -311,8 +341,10 @@ class Runner:
         return targets, skipped
 
     def _write_all(self, plans: list[Plan], out_dir: Path, targets: dict[int, str], skipped: dict[int, dict], report: Report) -> None:
-        """Record failed and skipped rows, write the others, and finish the manifest and errors.csv."""
-        out_dir.mkdir(parents=True, exist_ok=True)
+        """Record failed and skipped rows, write the others, and finish the manifest, errors.csv,
+        warnings.csv and terms.csv. An operating-system error (a full disk) stops the run: rows not
+        started are ``not-run``, the manifest keeps every line written so far whole, the CSV
+        records are written if they can be, and ``report.stopped`` says why."""
         manifest.remove_leftovers(out_dir, [stem + suffix for stem in targets.values() for suffix in (naming.DOCX, naming.ANSWERS)])
         self._base = out_dir.resolve()
         journal = manifest.Journal(out_dir, [plan.number for plan in plans])
@@ -330,12 +362,19 @@ class Runner:
                 report.unchanged += 1
             self._write(by_number, targets, skipped, journal, report)
             complete = True
+        except FileAccessError as exc:  # the manifest could not be written
+            report.stopped = report.stopped or exc
         finally:
-            journal.close(complete=complete)
-            if complete:
-                manifest.write_errors(out_dir, report.problems)
-                manifest.write_warnings(out_dir, sorted(report.notices, key=lambda item: item[0]))
-                self._write_terms(out_dir, report)
+            try:
+                journal.close(complete=complete)
+            except FileAccessError as exc:
+                report.stopped = report.stopped or exc
+        try:
+            manifest.write_errors(out_dir, report.problems)
+            manifest.write_warnings(out_dir, sorted(report.notices, key=lambda item: item[0]))
+            self._write_terms(out_dir, report)
+        except FileAccessError as exc:
+            report.stopped = report.stopped or exc
 
     def _write(self, plans: dict[int, Plan], targets: dict, skipped: dict, journal: manifest.Journal, report: Report) -> None:
         opts = self.options
@@ -356,25 +395,28 @@ class Runner:
         self.progress.start("writing", len(todo))
         pending = set(todo)
         stop = False
-        for task, result in self._pool_for().run(worker.write, tasks(), stop=lambda: stop):  # noqa: B023 - reads the flag as it is set below
-            plan = plans[task.number]
-            pending.discard(task.number)
-            docx, answers_file = self._paths(targets[task.number])
-            if result.status == "failed":
-                plan.problems += result.problems
-                report.problems += [(p, plan.supplier_id) for p in result.problems]
-                report.failed += 1
-                journal.record(task.number, self._entry(plan, "failed"))
-                stop = stop or opts.fail_fast
-            else:
-                entry = self._entry(plan, result.status, docx, answers_file, result)
-                report.notices += [(task.number, plan.supplier_id, n) for n in result.warnings]
-                report.terms.append((task.number, plan.supplier_id, docx.name, result.terms))
-                journal.record(task.number, entry)
-                report.written += result.status == "written"
-                report.unchanged += result.status == "unchanged"
-            self.progress.advance()
-        self.progress.finish()
+        try:
+            for task, result in self._pool_for().run(worker.write, tasks(), stop=lambda: stop):  # noqa: B023 - reads the flag as it is set below
+                plan = plans[task.number]
+                pending.discard(task.number)
+                docx, answers_file = self._paths(targets[task.number])
+                if result.status == "failed":
+                    plan.problems += result.problems
+                    report.problems += [(p, plan.supplier_id) for p in result.problems]
+                    report.failed += 1
+                    journal.record(task.number, self._entry(plan, "failed"))
+                    report.stopped = report.stopped or result.stopped
+                    stop = stop or opts.fail_fast or report.stopped is not None
+                else:
+                    entry = self._entry(plan, result.status, docx, answers_file, result)
+                    report.notices += [(task.number, plan.supplier_id, n) for n in result.warnings]
+                    report.terms.append((task.number, plan.supplier_id, docx.name, result.terms))
+                    journal.record(task.number, entry)
+                    report.written += result.status == "written"
+                    report.unchanged += result.status == "unchanged"
+                self.progress.advance()
+        finally:
+            self.progress.finish()
         for number in sorted(pending):
             plan = plans[number]
             if plan.problems:  # changed during the run
@@ -423,6 +465,20 @@ class Runner:
         return self._pool
 
 
+def supplier_id_problems(supplier_id: str | None, row: int) -> list[Problem]:
+    """A supplier id is required, and is one line of text (it names files, and appears in
+    errors.csv, the manifest and the answers files' comments)."""
+    if not supplier_id:
+        return [Problem(SUPPLIER_ID, "missing; every row needs a supplier id", row)]
+    try:
+        normalise_text(supplier_id, multiline=False)
+    except Invalid as exc:
+        return [Problem(SUPPLIER_ID, str(exc), row)]
+    if len(supplier_id) > MAX_SUPPLIER_ID:
+        return [Problem(SUPPLIER_ID, f"is {len(supplier_id):,} characters long; the limit is {MAX_SUPPLIER_ID}", row)]
+    return []
+
+
 def _finished(before: dict[str, Any], docx: Path, answers: Path) -> bool:
     """The manifest says this document was made, and the file on disk is the one it recorded."""
     if before.get("status") not in ("written", "unchanged") or not docx.is_file() or not answers.is_file():
@@ -439,11 +495,11 @@ class _Header:
 
     def __init__(self, runner: Runner):
         opts = runner.options
-        self.source = Path(opts.suppliers).name
+        self.source = comment(Path(opts.suppliers).name)
         extra = []
         for flag, value in (("--library", opts.library_dir), ("--jurisdictions", opts.jurisdictions_dir), ("--template", opts.template)):
             if value is not None:
-                extra += [flag, str(value)]
+                extra += [flag, argument(str(value))]
         if not opts.comments:
             extra.append("--no-comments")
         for finding_id in opts.allow:
@@ -453,8 +509,8 @@ class _Header:
         self.library = f"{lib.id} {lib.version}"
 
     def __call__(self, plan: Plan, docx: Path, answers: Path) -> str:
-        command = shlex.join(["clausewright", "generate", answers.name, "-o", docx.name, "--force", *self.extra])
-        ident = f" (supplier_id {plan.supplier_id})" if plan.supplier_id else ""
+        command = shlex.join(["clausewright", "generate", argument(answers.name), "-o", argument(docx.name), "--force", *self.extra])
+        ident = f" (supplier_id {comment(plan.supplier_id)})" if plan.supplier_id else ""
         return (
             f"# Answers for one agreement of a bulk run: {self.source}, row {plan.number}{ident}.\n"
             f"# Library {self.library}. To regenerate this document alone, in this folder:\n"

@@ -9,14 +9,15 @@ byte-order mark (what Excel expects).
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
+from typing import Any
 
 from clausewright.bulk.layout import SUPPLIER_ID, Column, Layout
 from clausewright.errors import ClausewrightError, UsageError
 from clausewright.files import write_atomic
 from clausewright.inputs.schema import Parameter, Schema
+from clausewright.quoting import csv_bytes, formula_like
 from clausewright.reads import text_reads
 from clausewright.roles import BY_NAME
 
@@ -47,9 +48,7 @@ def write(path: Path, layout: Layout, *, entries: int, force: bool = False) -> l
 
 
 def _csv(columns: list[Column]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow([c.name for c in columns])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([c.name for c in columns], [])
 
 
 def _xlsx(columns: list[Column], layout: Layout) -> bytes:
@@ -63,7 +62,7 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
     sheet.title = DATA_SHEET
     bold = Font(bold=True)
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.name)
+        cell = _put(sheet.cell(row=1, column=index), column.name)
         cell.font = bold
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, min(len(column.name) + 3, 40))
@@ -82,14 +81,14 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
 
     helps = book.create_sheet(HELP_SHEET)
     for note in _NOTES:
-        helps.append([note])
+        _append(helps, [note])
     helps["A1"].font = Font(bold=True, size=13)
-    helps.append([])
-    helps.append(list(HELP_COLUMNS))
+    _append(helps, [])
+    _append(helps, list(HELP_COLUMNS))
     header_row = helps.max_row
     for cell in helps[header_row]:
         cell.font = bold
-    helps.append([SUPPLIER_ID, "Supplier id", "text", "yes", "", "", "", "Unique per row; used in file names, errors.csv and the manifest.", "S-001"])
+    _append(helps, [SUPPLIER_ID, "Supplier id", "text", "yes", "", "", "", "Unique per row; used in file names, errors.csv and the manifest.", "S-001"])
     described: set[str] = set()
     for column in columns:
         if column.is_id:
@@ -101,17 +100,17 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
             if name in described:
                 continue
             described.add(name)
-            helps.append(_describe(name, column.param, layout.schema, prefix=f"{column.list_param.label}, entry N: "))
+            _append(helps, _describe(name, column.param, layout.schema, prefix=f"{column.list_param.label}, entry N: "))
         else:
             described.add(column.name)
-            helps.append(_describe(column.name, column.param, layout.schema))
+            _append(helps, _describe(column.name, column.param, layout.schema))
     shared = [p for p in layout.schema.parameters if p.bulk != "row" and p.type.name != "list"]
     if shared:
-        helps.append([])
-        helps.append(["Shared values: normally given in --defaults; add a column with the parameter's id to set one per row."])
+        _append(helps, [])
+        _append(helps, ["Shared values: normally given in --defaults; add a column with the parameter's id to set one per row."])
         helps.cell(row=helps.max_row, column=1).font = bold
         for param in shared:
-            helps.append(_describe(param.id, param, layout.schema))
+            _append(helps, _describe(param.id, param, layout.schema))
     widths = (30, 34, 30, 12, 40, 20, 30, 70, 24)
     for index, width in enumerate(widths, start=1):
         helps.column_dimensions[get_column_letter(index)].width = width
@@ -121,6 +120,25 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _put(cell: Any, value: Any) -> Any:
+    """Write a value into a cell; text is always stored as text, never as a formula (openpyxl
+    would store text beginning with ``=`` as one), and text a spreadsheet program would read as a
+    formula when edited carries Excel's "text" mark (``quotePrefix``)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if formula_like(value):
+            cell.quotePrefix = True
+    return cell
+
+
+def _append(sheet: Any, values: list[Any]) -> None:
+    """``sheet.append(values)``, each cell then written by ``_put``."""
+    sheet.append(values)
+    for index, value in enumerate(values, start=1):
+        _put(sheet.cell(row=sheet.max_row, column=index), value)
 
 
 def _choices(param: Parameter) -> list[str]:

@@ -14,6 +14,7 @@ import os
 import signal
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from clausewright import pipeline, yamlio
 from clausewright.bulk.layout import SUPPLIER_ID
 from clausewright.bulk.naming import NamePattern
-from clausewright.errors import ClausewrightError, InputError, Problem
+from clausewright.errors import ClausewrightError, FileAccessError, InputError, Problem
 from clausewright.files import write_atomic
 from clausewright.findings import FindingsError, blocking
 from clausewright.qa import terms as key_terms
@@ -139,6 +140,7 @@ class Written:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
     terms: dict[str, Any] = field(default_factory=dict)  # the key terms, column -> value (``qa.terms.record``)
+    stopped: FileAccessError | None = None  # an operating-system error, which stops the run
 
 
 def check(task: Check) -> Checked:
@@ -181,16 +183,18 @@ def write(task: Write) -> Written:
         terms = key_terms.record(pipeline.key_terms(composition, deal, sources))
         answers = (task.header + yamlio.dump(deal.answers(sources.schema))).encode("utf-8")
         with _writing:
-            wrote = _write_if_changed(Path(task.docx), docx, task.force)
-            wrote = _write_if_changed(Path(task.answers_file), answers, task.force) or wrote
+            wrote = _write_pair(Path(task.docx), docx, Path(task.answers_file), answers, task.force)
+    except FileAccessError as exc:
+        return Written(task.number, "failed", problems=[Problem("(output)", str(exc), task.number)], stopped=exc)
+    except OSError as exc:  # reading back a file already there
+        error = FileAccessError(exc, action="read")
+        return Written(task.number, "failed", problems=[Problem("(output)", str(error), task.number)], stopped=error)
     except InputError as exc:
         return Written(task.number, "failed", problems=[_at(p, task.number) for p in exc.problems])
     except FindingsError as exc:
         return Written(task.number, "failed", problems=_findings(exc, task.number))
     except ClausewrightError as exc:
         return Written(task.number, "failed", problems=[Problem("(agreement)", str(exc), task.number)])
-    except OSError as exc:
-        return Written(task.number, "failed", problems=[Problem("(output)", f"cannot write: {exc.strerror or exc}", task.number)])
     except Exception as exc:  # a bug must not stop the other rows
         return Written(task.number, "failed", problems=[Problem("(agreement)", f"internal error ({type(exc).__name__}: {exc})", task.number)])
     props = pipeline.provenance(composition, deal, sources)
@@ -206,6 +210,20 @@ def write(task: Write) -> Written:
         warnings=notices(composition, findings),
         terms=terms,
     )
+
+
+def _write_pair(docx_path: Path, docx: bytes, answers_path: Path, answers: bytes, force: bool) -> bool:
+    """Write a row's DOCX and answers file; if the answers file cannot be written, a DOCX this
+    call created is removed again, so that no document is left without its answers file."""
+    existed = docx_path.exists()
+    wrote = _write_if_changed(docx_path, docx, force)
+    try:
+        return _write_if_changed(answers_path, answers, force) or wrote
+    except BaseException:
+        if wrote and not existed:
+            with suppress(OSError):
+                docx_path.unlink()
+        raise
 
 
 def _write_if_changed(path: Path, data: bytes, force: bool) -> bool:

@@ -2,7 +2,10 @@
 
 Exit codes (the table in the README): 0 everything written (validate: every row valid); 1 some
 rows failed and the others were written, or files would be overwritten; 2 a usage error; 3 the
-input is invalid and nothing was written; 4 the library, a profile or the template is broken.
+input is invalid and nothing was written (another run holding --out included); 4 the library, a
+profile or the template is broken; 74 the operating system refused a write (disk full,
+read-only, permission denied...): what was written is complete, --resume finishes the run; 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -167,7 +170,7 @@ def _problems(report: Report, *, limit: int | None) -> None:
         click.echo(notice, err=True)
     shown = report.problems if limit is None else report.problems[:limit]
     for problem, supplier in shown:
-        who = f" ({supplier})" if supplier else ""
+        who = f" ({printable(supplier)})" if supplier else ""
         row = f"row {problem.row}{who}: " if problem.row is not None else ""
         message = problem.message.replace("\n", "\n    ")
         click.echo(f"  {row}{problem.field}: {message}", err=True)
@@ -181,8 +184,14 @@ def _notices(report, limit: int | None = None) -> None:
     """Each row's warnings (and notes), as ``generate`` prints them for one agreement."""
     shown = [n for n in report.notices if n[2]["severity"] != "info"]
     for row, supplier, notice in shown[:limit] if limit else shown:
-        where = f"row {row}" + (f" ({supplier})" if supplier else "")
+        where = f"row {row}" + (f" ({printable(supplier)})" if supplier else "")
         clause = f"[{notice['clause']}] " if notice.get("clause") else ""
         click.echo(f"  {where}: warning {notice['id']}: {clause}{notice['message']}", err=True)
     if shown:
         click.echo(f"{len(shown)} warning(s) in {len({r for r, _, _ in shown})} row(s).", err=True)
+
+
+def printable(text: str) -> str:
+    """A supplier id as the terminal should show it: control and formatting characters (a line
+    break, an escape sequence, a right-to-left override) written as escapes, not obeyed."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import click
 
-from clausewright.errors import ClausewrightError
+from clausewright.errors import ClausewrightError, FileAccessError
+
+EXIT_BUG = 70  # sysexits' EX_SOFTWARE: an internal error
 
 library_option = click.option(
     "--library", "library_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Clause library folder (default: the bundled library)."
@@ -29,7 +31,9 @@ def sources_options(func):
 
 
 def reports_errors(func):
-    """Print a ClausewrightError as one message and exit non-zero; never a traceback."""
+    """Print a ClausewrightError as one message and exit with its code; never a traceback. An
+    operating-system error that reached this far is reported like a ``FileAccessError`` (exit
+    ``EXIT_OS``); only anything else is an internal error (exit 70, a bug)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -43,11 +47,15 @@ def reports_errors(func):
         except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
+        except OSError as exc:  # disk full, permission denied...: the operating system, not a bug
+            error = FileAccessError(exc, action=None)
+            click.echo(f"Error: {error}", err=True)
+            sys.exit(error.exit_code)
         except Exception as exc:  # a bug: say so plainly
             if os.environ.get("CLAUSEWRIGHT_DEBUG"):
                 raise
             click.echo(f"Error: internal error ({type(exc).__name__}: {exc}). Set CLAUSEWRIGHT_DEBUG=1 for details.", err=True)
-            sys.exit(70)
+            sys.exit(EXIT_BUG)
 
     return wrapper
 

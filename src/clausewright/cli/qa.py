@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from clausewright import csvfile, pipeline
 from clausewright import findings as finding_list
+from clausewright import pipeline, quoting
 from clausewright.cli.common import (
     jurisdictions_option,
     library_option,
@@ -130,7 +130,7 @@ def terms(deal, overrides, fmt, output, force, library_dir, jurisdictions_dir, t
     lib = sources.library
     if fmt == "csv":
         rows = key_terms.csv_rows(found, lib.terms)
-        text, data = csvfile.text(rows), csvfile.file_bytes(rows)
+        text, data = quoting.csv_text(rows[0], rows[1:]), quoting.csv_bytes(rows[0], rows[1:])
     else:
         text = key_terms.to_json(found, deal=str(deal), library=lib) if fmt == "json" else key_terms.format_text(found, f"Key terms of {deal} (library {lib.id} {lib.version}):")
         text += "\n"

@@ -12,6 +12,7 @@ from clausewright import pipeline
 from clausewright import wizard as wizards
 from clausewright.cli.common import DocxPath, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
+from clausewright.quoting import argument
 from clausewright.wizard.session import session_path
 
 
@@ -40,7 +41,7 @@ def wizard(output, answers_file, resume, quick, force, allow, library_dir, juris
         raise click.UsageError("use either --answers or --resume, not both")
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     given = [("--library", library_dir), ("--jurisdictions", jurisdictions_dir), ("--template", template), *(("--allow", a) for a in allow)]
-    options = "".join(f" {flag} {shlex.quote(str(value))}" for flag, value in given if value)
+    options = "".join(f" {flag} {shlex.quote(argument(str(value)))}" for flag, value in given if value)
     asker = wizards.make_asker()
     try:
         written = wizards.run(
@@ -62,8 +63,8 @@ def wizard(output, answers_file, resume, quick, force, allow, library_dir, juris
     print_findings(written.result.findings)
     n, k = len(agreement.body), len(agreement.schedules)
     click.echo(f"Wrote {written.docx} ({n} clause{'s' if n != 1 else ''}, {k} schedule{'s' if k != 1 else ''}) and {written.answers}")
-    click.echo(f"Regenerate it with: clausewright generate {shlex.quote(str(written.answers))} -o {shlex.quote(str(written.docx))}{options}")
+    click.echo(f"Regenerate it with: clausewright generate {shlex.quote(argument(str(written.answers)))} -o {shlex.quote(argument(str(written.docx)))}{options}")
 
 
 def _resume_command(output: Path | None, options: str) -> str:
-    return "clausewright wizard --resume" + (f" -o {shlex.quote(str(output))}" if output else "") + options
+    return "clausewright wizard --resume" + (f" -o {shlex.quote(argument(str(output)))}" if output else "") + options

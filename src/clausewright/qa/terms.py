@@ -215,7 +215,7 @@ def csv_row(values: dict[str, Any], names: list[str]) -> list[str]:
 
 
 def csv_rows(terms: list[Term], specs: list[TermSpec]) -> list[list[str]]:
-    """One agreement's terms as CSV rows: the header and one row of values (``csvfile`` writes them)."""
+    """One agreement's terms as CSV rows: the header and one row of values (``quoting.csv_bytes`` writes them)."""
     names = columns(specs)
     return [names, csv_row(record(terms), names)]
 

@@ -8,6 +8,7 @@ To guarantee that, the DOCX is generated from the answers file's own text, by th
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from clausewright import __version__, pipeline, yamlio
 from clausewright.errors import ClausewrightError
 from clausewright.files import write_atomic
 from clausewright.inputs.deal import Deal, read_deal_text
+from clausewright.quoting import argument
 
 
 def answers_path(output: Path) -> Path:
@@ -25,10 +27,11 @@ def answers_path(output: Path) -> Path:
 
 def answers_text(deal: Deal, sources: pipeline.Sources, output: Path, options: str = "") -> str:
     lib = sources.library
+    answers, docx = (shlex.quote(argument(p.name)) for p in (answers_path(output), output))
     header = (
         f"# Answers for {output.name}: {lib.title} (library {lib.id} {lib.version}, clausewright {__version__}).\n"
-        f"# Regenerate the same document:  clausewright generate {answers_path(output).name} -o {output.name}{options}\n"
-        f"# Change answers in the wizard:   clausewright wizard --answers {answers_path(output).name} -o {output.name}{options} --force\n"
+        f"# Regenerate the same document:  clausewright generate {answers} -o {docx}{options}\n"
+        f"# Change answers in the wizard:   clausewright wizard --answers {answers} -o {docx}{options} --force\n"
     )
     return header + yamlio.dump(deal.answers(sources.schema))
 
