@@ -136,10 +136,15 @@ def test_errors_csv_never_holds_a_formula(tmp_path):
 
 
 def test_warnings_csv_never_holds_a_formula(tmp_path):
+    # the bundled Thai supplier (its agreement carries a stamp-duty warning), under a formula-like id
+    with (SAMPLES / "bulk" / "suppliers.csv").open(encoding="utf-8-sig", newline="") as fh:
+        thai = next(r for r in csv.DictReader(fh) if r["supplier.country"] == "thailand")
     suppliers = tmp_path / "s.csv"
-    suppliers.write_text("supplier_id,supplier.name,supplier.country,supplier.address,supplier.signatory.name\n"
-                         "=1+1,Siam Test Co Ltd,thailand,\"1 Road, Bangkok\",Somchai\n", encoding="utf-8")
-    ran = CliRunner().invoke(cli, ["bulk", "run", str(suppliers), "--defaults", str(SAMPLES / "vietnam-supplier.yaml"), "--no-progress", "--out", str(tmp_path / "out")])
+    with suppliers.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(thai))
+        writer.writeheader()
+        writer.writerow({**thai, "supplier_id": "=1+1"})
+    ran = CliRunner().invoke(cli, ["bulk", "run", str(suppliers), "--defaults", str(SAMPLES / "bulk" / "defaults.yaml"), "--no-progress", "--out", str(tmp_path / "out")])
     assert ran.exit_code == 0, ran.output
     with (tmp_path / "out" / "warnings.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -228,25 +228,36 @@ def test_a_firm_can_add_a_term(tmp_path):
 def test_a_broken_terms_file_is_named_clearly(tmp_path, extra, message):
     library = _library_copy(tmp_path, extra)
     result = CliRunner().invoke(cli, ["terms", str(SAMPLES / "vietnam-supplier.yaml"), "--library", str(library)])
-    assert result.exit_code == 1 and "Traceback" not in result.output and "internal error" not in result.output
+    assert result.exit_code == 4 and "Traceback" not in result.output and "internal error" not in result.output  # a broken library
     assert "terms.yaml" in result.output and "firm.x" in result.output and message in result.output, result.output
 
 
 # --- bulk runs ------------------------------------------------------------------------------------
 
-ROWS = (
-    "supplier_id,supplier.name,supplier.country,supplier.address,supplier.signatory.name,supplier.registration_number\n"
-    'T1,"=cmd|\' /C calc\'!A0",thailand,"1 Road, Bangkok",Somchai,0105558000001\n'
-    "V1,Công ty TNHH Cơ khí Sao Mai,vietnam,\"1 Street, HCMC\",An,\n"
-    "X1,Broken Ltd,atlantis,\"1 Lane\",Nobody,\n"
-)
+def _bundled_suppliers(tmp_path: Path) -> Path:
+    """The bundled supplier list's Thai and first Vietnamese rows (the Thai name formula-like, its
+    registration number with a leading zero), and a row for a country with no profile."""
+    with (SAMPLES / "bulk" / "suppliers.csv").open(encoding="utf-8-sig", newline="") as fh:
+        bundled = list(csv.DictReader(fh))
+    thai = next(r for r in bundled if r["supplier.country"] == "thailand")
+    vietnamese = next(r for r in bundled if r["supplier.country"] == "vietnam")
+    rows = [
+        {**thai, "supplier_id": "T1", "supplier.name": "=cmd|' /C calc'!A0", "supplier.registration_number": "0105558000001"},
+        {**vietnamese, "supplier_id": "V1", "supplier.name": "Công ty TNHH Cơ khí Sao Mai"},
+        {**thai, "supplier_id": "X1", "supplier.name": "Broken Ltd", "supplier.country": "atlantis"},
+    ]
+    path = tmp_path / "suppliers.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(thai))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
 
 
 def test_bulk_run_writes_terms_csv_one_row_per_agreement(tmp_path):
-    suppliers = tmp_path / "suppliers.csv"
-    suppliers.write_text(ROWS, encoding="utf-8")
+    suppliers = _bundled_suppliers(tmp_path)
     out = tmp_path / "out"
-    command = ["bulk", "run", str(suppliers), "--defaults", str(SAMPLES / "vietnam-supplier.yaml"), "--out", str(out), "--no-progress"]
+    command = ["bulk", "run", str(suppliers), "--defaults", str(SAMPLES / "bulk" / "defaults.yaml"), "--out", str(out), "--no-progress"]
     ran = CliRunner().invoke(cli, command)
     assert ran.exit_code == 1, ran.output  # the Atlantis row fails; the others are written
     data = (out / "terms.csv").read_bytes()
