@@ -86,4 +86,5 @@ def test_a_clause_without_a_topic_reads_the_same_at_every_position():
 def test_usage_errors_are_clear(tmp_path):
     assert _render("confidentiality", "--format", "docx").exit_code == 2
     unknown = _render("confidentialty")
-    assert unknown.exit_code == 1 and "'confidentialty'" in unknown.output and "Traceback" not in unknown.output
+    assert unknown.exit_code == 2 and "'confidentialty'" in unknown.output and "did you mean confidentiality?" in unknown.output
+    assert "Traceback" not in unknown.output

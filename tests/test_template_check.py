@@ -74,7 +74,7 @@ def test_loading_refuses_a_numbering_format_the_code_cannot_follow(tmp_path):
     changed = _variant(tmp_path, "b-paren.docx", numbering=[(CLAUSE3_LEVEL, CLAUSE3_LEVEL.replace("(%3)", "%3)"))])
     out = tmp_path / "out.docx"
     result = CliRunner().invoke(cli, ["generate", str(SAMPLES / "vietnam-supplier.yaml"), "-o", str(out), "--template", str(changed)])
-    assert result.exit_code == 1 and not out.exists()
+    assert result.exit_code == 4 and not out.exists()  # a broken template
     assert "“Clause 3” (style id Clause3), level 3 of its list numbers as lowerLetter '%3)'" in result.output
     assert "Traceback" not in result.output and "internal error" not in result.output
 

@@ -124,6 +124,8 @@ def clauses_render(clause_id, deal, position, overrides, fmt, output, force, lib
     if fmt == "docx" and (output is None or output.suffix.lower() != ".docx"):
         raise click.UsageError("--format docx writes a Word document: give -o FILE.docx")
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+    if clause_id not in sources.library.clauses:
+        raise _unknown("clause", clause_id, {cid: cid for cid in sources.library.clauses}, "clausewright clauses list")
     raw = pipeline.read_answers(deal, overrides)
     renderings = preview.render(sources.library, sources.jurisdictions, raw, clause_id, position=position, source=str(deal))
     if fmt == "docx":
