@@ -86,7 +86,8 @@ def styles_xml() -> str:
     out += [
         _para_style(styles.TABLE_TEXT, "Table Text", ppr='<w:spacing w:before="40" w:after="40"/>', rpr='<w:sz w:val="18"/><w:szCs w:val="18"/>'),
         _para_style("SignatureParty", "Signature Party", ppr='<w:keepNext/><w:spacing w:before="480" w:after="120"/>', rpr="<w:b/>"),
-        _para_style("SignatureText", "Signature Text", ppr='<w:keepNext/><w:spacing w:before="120" w:after="120"/>'),
+        _para_style("SignatureText", "Signature Text", ppr='<w:keepNext/><w:spacing w:before="120" w:after="60"/>'),
+        _para_style("SignatureBox", "Signature Box", ppr='<w:keepNext/><w:spacing w:after="0"/><w:jc w:val="center"/>', rpr='<w:i/><w:color w:val="7F7F7F"/><w:sz w:val="16"/>'),
         _para_style(styles.COMMENT_TEXT, "annotation text", rpr='<w:sz w:val="18"/>', builtin=True),
         _para_style("Header", "header", ppr='<w:tabs><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/><w:jc w:val="right"/>', rpr='<w:b/><w:sz w:val="16"/>', builtin=True),
         _para_style("Footer", "footer", ppr='<w:tabs><w:tab w:val="right" w:pos="9026"/></w:tabs><w:spacing w:after="0"/>', rpr='<w:sz w:val="16"/>', builtin=True),
@@ -99,8 +100,7 @@ def styles_xml() -> str:
         '<w:bottom w:val="single" w:sz="4" w:space="0" w:color="808080"/><w:right w:val="single" w:sz="4" w:space="0" w:color="808080"/>'
         '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="808080"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="808080"/></w:tblBorders></w:tblPr>'
         '<w:tblStylePr w:type="firstRow"><w:rPr><w:b/></w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/></w:tcPr></w:tblStylePr></w:style>',
-        '<w:style w:type="table" w:customStyle="1" w:styleId="SignatureTable"><w:name w:val="Signature Table"/><w:basedOn w:val="TableNormal"/>'
-        '<w:tblPr><w:tblBorders><w:insideH w:val="single" w:sz="4" w:space="0" w:color="BFBFBF"/></w:tblBorders></w:tblPr></w:style>',
+        '<w:style w:type="table" w:customStyle="1" w:styleId="SignatureTable"><w:name w:val="Signature Table"/><w:basedOn w:val="TableNormal"/></w:style>',
         "</w:styles>",
     ]
     return "".join(out)
@@ -157,12 +157,76 @@ def _tag(tag: str) -> str:
     return f"<w:p>{_r(tag)}</w:p>"
 
 
-def _cell(width: int, paragraphs: str) -> str:
-    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{paragraphs}</w:tc>'
+LABEL_WIDTH, VALUE_WIDTH = 2600, TEXT_WIDTH - 2600  # the signature table's columns
+SIGNING_HEIGHT = 850  # room above a signing line (1.5 cm)
+DATE_HEIGHT = 567  # above the date line (1 cm)
+SEAL_BOX_HEIGHT = 2268  # a seal box (4 cm)
+NOTARY_BOX_HEIGHT = 2835  # a box for the notary's certificate (5 cm)
+_RULE = 'w:val="single" w:sz="6" w:space="0" w:color="000000"'
+_LINE = f"<w:tcBorders><w:bottom {_RULE}/></w:tcBorders>"
+_BOX = f"<w:tcBorders><w:top {_RULE}/><w:left {_RULE}/><w:bottom {_RULE}/><w:right {_RULE}/></w:tcBorders>"
 
 
-def _row(label: str, value: str) -> str:
-    return f"<w:tr>{_cell(2600, _p('SignatureText', _r(label)))}{_cell(6426, _p('SignatureText', value))}</w:tr>"
+def _cell(width: int, paragraphs: str, *, borders: str = "", valign: str = "") -> str:
+    # CT_TcPr order: tcW, ..., tcBorders, ..., vAlign
+    align = f'<w:vAlign w:val="{valign}"/>' if valign else ""
+    return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{borders}{align}</w:tcPr>{paragraphs}</w:tc>'
+
+
+def _row(label: str, value: str = "", *, height: int = 0, line: bool = False, box: bool = False) -> str:
+    """A row of a signature block: never split across pages; ``line``: the value is written on a
+    line (a signature, a date, a place), ``box``: the value cell is a box of exactly ``height``
+    (a seal, a notary's certificate)."""
+    rule = f'<w:trHeight w:val="{height}" w:hRule="{"exact" if box else "atLeast"}"/>' if height else ""
+    borders = _BOX if box else _LINE if line else ""
+    value_cell = _cell(VALUE_WIDTH, _p("SignatureBox" if box else "SignatureText", value), borders=borders, valign="center" if box else "bottom")
+    label_cell = _cell(LABEL_WIDTH, _p("SignatureText", _r(label)), valign="top" if box else "bottom")
+    return f"<w:tr><w:trPr><w:cantSplit/>{rule}</w:trPr>{label_cell}{value_cell}</w:tr>"
+
+
+def _gap() -> str:
+    """An empty row that keeps a box clear of the line above it."""
+    return f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="240" w:hRule="exact"/></w:trPr>{_cell(LABEL_WIDTH, _p("SignatureText"))}{_cell(VALUE_WIDTH, _p("SignatureText"))}</w:tr>'
+
+
+def _tag_row(tag: str) -> str:
+    """A row holding only a docxtpl row tag (``{%tr if ... %}``), removed when rendered."""
+    return f"<w:tr>{_cell(LABEL_WIDTH, _p('SignatureText', _r(tag)))}{_cell(VALUE_WIDTH, _p('SignatureText'))}</w:tr>"
+
+
+def signature_table() -> str:
+    """One party's execution block: a signing line with room above it for each signatory, then
+    name, title, capacity, place and date of signing; a seal box, a witness's attestation and a
+    box for a notary's certificate where the party's country asks for them."""
+    return (
+        '<w:tbl><w:tblPr><w:tblStyle w:val="SignatureTable"/><w:tblW w:w="9026" w:type="dxa"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{LABEL_WIDTH}"/><w:gridCol w:w="{VALUE_WIDTH}"/></w:tblGrid>'
+        + _row("Signature", height=SIGNING_HEIGHT, line=True)
+        + _row("Name", _r("{{ s.name }}"))
+        + _tag_row("{%tr if s.co_name %}")
+        + _row("Signature", height=SIGNING_HEIGHT, line=True)
+        + _row("Name", _r("{{ s.co_name }}"))
+        + _tag_row("{%tr endif %}")
+        + _row("Title", _r("{{ s.title }}"))
+        + _row("Capacity", _r("{{ s.capacity }}"))
+        + _row("Place", _r("{{ s.place }}"), height=DATE_HEIGHT, line=True)
+        + _row("Date", height=DATE_HEIGHT, line=True)
+        + _tag_row("{%tr if s.seal %}")
+        + _gap()
+        + _row("{{ s.seal_label }}", _r("{{ s.seal_note }}"), height=SEAL_BOX_HEIGHT, box=True)
+        + _tag_row("{%tr endif %}")
+        + _tag_row("{%tr if s.witness %}")
+        + _row("In the presence of:")
+        + _row("Witness's signature", height=SIGNING_HEIGHT, line=True)
+        + _row("Witness's name", height=DATE_HEIGHT, line=True)
+        + _row("Witness's address", height=DATE_HEIGHT, line=True)
+        + _tag_row("{%tr endif %}")
+        + _tag_row("{%tr if s.notary %}")
+        + _gap()
+        + _row("{{ s.notary_label }}", _r("{{ s.notary_note }}"), height=NOTARY_BOX_HEIGHT, box=True)
+        + _tag_row("{%tr endif %}")
+        + "</w:tbl>"
+    )
 
 
 def _section(*, header: bool, footer: bool, first_page: int | None = None, continuous: bool = False) -> str:
@@ -182,24 +246,6 @@ def document_xml() -> str:
     """The body, in four sections: the cover (no header or footer); the contents (the header);
     the agreement with its signature pages (header and footer, pages numbered from 1); the
     schedules (continuing the numbering; a continuous break, as each schedule starts a page)."""
-    signature_table = (
-        '<w:tbl><w:tblPr><w:tblStyle w:val="SignatureTable"/><w:tblW w:w="9026" w:type="dxa"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-        '<w:tblGrid><w:gridCol w:w="2600"/><w:gridCol w:w="6426"/></w:tblGrid>'
-        + _row("Signature", _r(""))
-        + _row("Name", _r("{{ s.name }}"))
-        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr if s.co_name %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
-        + _row("Signature", _r(""))
-        + _row("Name", _r("{{ s.co_name }}"))
-        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr endif %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
-        + _row("Title", _r("{{ s.title }}"))
-        + _row("Capacity", _r("{{ s.capacity }}"))
-        + _row("Place", _r("{{ s.place }}"))
-        + _row("Date", _r(""))
-        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr if s.seal %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
-        + _row("{{ s.seal_label }}", _r("{{ s.seal_note }}"))
-        + f"<w:tr>{_cell(2600, _p('SignatureText', _r('{%tr endif %}')))}{_cell(6426, _p('SignatureText'))}</w:tr>"
-        + "</w:tbl>"
-    )
     body = "".join(
         [
             _p("CoverTitle", _r("{{ title }}")),
@@ -218,7 +264,7 @@ def document_xml() -> str:
             _p(styles.FRONT_TEXT, _r("{{ attestation }}")),
             _tag("{%p for s in signatories %}"),
             _p("SignatureParty", _r("Signed for and on behalf of {{ s.party }}")),
-            signature_table,
+            signature_table(),
             _tag("{%p endfor %}"),
             _p("Normal", extra_ppr=_section(header=True, footer=True, first_page=1)),
             _tag("{{p schedules }}"),
