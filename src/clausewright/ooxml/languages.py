@@ -30,6 +30,8 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _VIETNAMESE_LETTER = re.compile("[\u0102\u0103\u01a0\u01a1\u01af\u01b0\u0110\u0111\u1ea0-\u1ef9]")
 _WORD = re.compile(r"\w+")
 VIETNAMESE_GAP = 2  # words without such a letter ("ty TNHH") inside one Vietnamese span
+# any character that needs a tag: most text has none (curly quotes and dashes are not ASCII)
+_TAGGED = re.compile("|".join(p.pattern for p in (_HANGUL, _KANA, _HAN, _THAI, _VIETNAMESE_LETTER)))
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,15 @@ class Languages:
 
     def __init__(self, script_fonts: dict[str, str] | None = None):
         self.fonts = dict(script_fonts or {})
-        self._cache: dict[str, Tag] = {}
+
+    @staticmethod
+    def needs_tag(text: str) -> bool:
+        """Whether ``text`` holds a character that needs a language tag."""
+        return _TAGGED.search(text) is not None
 
     def segments(self, text: str) -> list[tuple[str, Tag]]:
         """``text`` cut into pieces that each take one tag (most text: one piece, untagged)."""
-        if text.isascii():
+        if text.isascii() or not self.needs_tag(text):
             return [(text, NONE)]
         pieces: list[tuple[str, Tag]] = []
         at = 0
@@ -67,12 +73,7 @@ class Languages:
         return pieces
 
     def tag(self, text: str, latin: str = "") -> Tag:
-        key = latin + "\0" + text
-        if key not in self._cache:
-            self._cache[key] = self._tag(text, latin)
-        return self._cache[key]
-
-    def _tag(self, text: str, latin: str) -> Tag:
+        """The tag for ``text``; ``latin``: the language of its Latin letters, if not English."""
         east_asian = script = ""
         if _HANGUL.search(text):
             east_asian, script = "ko-KR", "Hang"

@@ -91,16 +91,17 @@ _PARAGRAPH = re.compile(rb"<w:p[ >]")
 def app_xml(document: bytes, title: str, template: str) -> str:
     """Extended properties, as Word writes them, less what only a layout knows (pages, lines):
     the template, the application, and the document's word, character and paragraph counts."""
-    pieces = [html.unescape(t.decode("utf-8")) for t in _TEXT.findall(document)]
-    text = " ".join(pieces)
-    words = len(text.split())
-    with_spaces = sum(len(piece) for piece in pieces)
-    characters = len("".join(text.split()))
+    text = b"\n".join(_TEXT.findall(document)).decode("utf-8")
+    if "&" in text:
+        text = html.unescape(text)
+    words = text.split()
+    with_spaces = len(text) - text.count("\n")
+    characters = sum(map(len, words))
     paragraphs = len(_PARAGRAPH.findall(document))
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         f'<Properties xmlns="{_APP_NS}" xmlns:vt="{_VT_NS}">'
-        f"<Template>{esc(template)}</Template><TotalTime>0</TotalTime><Words>{words}</Words><Characters>{characters}</Characters>"
+        f"<Template>{esc(template)}</Template><TotalTime>0</TotalTime><Words>{len(words)}</Words><Characters>{characters}</Characters>"
         f"<Application>clausewright {esc(__version__)}</Application><DocSecurity>0</DocSecurity><Paragraphs>{paragraphs}</Paragraphs><ScaleCrop>false</ScaleCrop>"
         '<HeadingPairs><vt:vector size="2" baseType="variant"><vt:variant><vt:lpstr>Title</vt:lpstr></vt:variant><vt:variant><vt:i4>1</vt:i4></vt:variant></vt:vector></HeadingPairs>'
         f'<TitlesOfParts><vt:vector size="1" baseType="lpstr"><vt:lpstr>{esc(title)}</vt:lpstr></vt:vector></TitlesOfParts>'

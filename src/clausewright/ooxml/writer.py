@@ -44,6 +44,7 @@ class _Writer:
         """The runs of some inline pieces. Neighbouring text in the same formatting (plain text,
         term uses, the quotes around a term defined in place) shares one run, as Word writes it."""
         out: list[str] = []
+        needs_tag = self.languages.needs_tag
         pending: list[str] = []  # plain text waiting for its run
         pending_bold = False
 
@@ -59,6 +60,9 @@ class _Writer:
             pending.clear()
 
         def tagged(value: str, **props) -> None:
+            if value.isascii() or not needs_tag(value):  # most runs
+                out.append(xml.run(value, **props))
+                return
             for piece, tag in self.languages.segments(value):
                 out.append(xml.run(piece, fonts=tag.fonts, lang=tag.lang, **props))
 
