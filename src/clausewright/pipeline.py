@@ -9,6 +9,7 @@ holds everything that is loaded once and reused for many documents (bulk runs).
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,12 @@ from clausewright.assembly.compose import Composition, compose
 from clausewright.errors import ClausewrightError
 from clausewright.files import write_atomic
 from clausewright.findings import Finding, FindingsError, blocking
+from clausewright.formatting import DEFAULT_LOCALE
 from clausewright.inputs.deal import Deal, apply_overrides, read_deal_file, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import Library, load_library
 from clausewright.ooxml import document
+from clausewright.ooxml.comments import Author
 from clausewright.ooxml.template import MasterTemplate
 from clausewright.provenance import provenance as stamp
 from clausewright.qa import memo as drafting_memo
@@ -88,17 +91,22 @@ def assemble_checked(
     return composition, findings
 
 
-def build_docx(composition: Composition, deal: Deal, sources: Sources, *, comments: bool = True) -> bytes:
+def build_docx(composition: Composition, deal: Deal, sources: Sources, *, comments: bool = True, author: Author | None = None) -> bytes:
+    """The agreement's DOCX. ``author`` signs the comments (and is the document's author); by
+    default the library's ``wording.author``."""
     agreement, wording = composition.agreement, sources.library.wording
     when = deal.get("agreement.date")
+    locale = str(deal.get("agreement.locale") or DEFAULT_LOCALE)
     return document.build(
         agreement,
         sources.template,
         cover=front_matter.cover(agreement.title, deal, wording),
         signatures=front_matter.signature_blocks(deal, sources.jurisdictions, wording),
         properties=provenance(composition, deal, sources),
-        created=f"{when.isoformat()}T00:00:00Z" if when else "2000-01-01T00:00:00Z",
-        comments=comments,
+        dated=when if isinstance(when, _dt.date) else None,
+        author=author or Author(wording["author"]),
+        language=locale.replace("_", "-"),
+        with_comments=comments,
     )
 
 
@@ -110,11 +118,12 @@ def draft(
     comments: bool = True,
     allow: list[str] | tuple[str, ...] = (),
     overrides: list[str] | tuple[str, ...] = (),
+    author: Author | None = None,
 ) -> Result:
     """Answers as read -> the checked agreement as DOCX bytes (nothing written)."""
     deal = validate_deal(raw, sources, source=source, overrides=overrides)
     composition, findings = assemble_checked(deal, sources, comments=comments, allow=allow, answers=raw)
-    docx = build_docx(composition, deal, sources, comments=comments)
+    docx = build_docx(composition, deal, sources, comments=comments, author=author)
     return Result(deal=deal, composition=composition, docx=docx, warnings=list(composition.agreement.warnings), findings=findings)
 
 
@@ -128,6 +137,7 @@ def generate(
     force: bool = False,
     allow: list[str] | tuple[str, ...] = (),
     memo: Path | None = None,
+    author: Author | None = None,
 ) -> Result:
     """Generate one agreement. With ``output`` None, the DOCX is returned but not written.
 
@@ -136,7 +146,7 @@ def generate(
     the drafting memo there."""
     sources = sources or load_sources()
     raw = read_answers(deal_file, overrides)
-    result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow, overrides=overrides)
+    result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow, overrides=overrides, author=author)
     result.output = output
     memo_docx = None
     if memo is not None:

@@ -38,6 +38,10 @@ class SignatureBlock:
     capacity: str = ""  # on what authority the signatory signs
     place: str = ""  # where the signatory signs (blank: completed by hand)
     co_name: str = ""  # a second signatory signing jointly, with a signature line of their own
+    witness: bool = False  # a witness attests the signature (signature, name and address lines)
+    notary: bool = False  # a box for a notary's certificate of the signature
+    notary_label: str = ""
+    notary_note: str = ""
 
 
 def cover(title: str, deal: Deal, wording: dict[str, str]) -> Cover:
@@ -69,21 +73,31 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
         profile = jurisdictions.profiles.get(deal.get(f"{role}.country") or "")
         formalities = (profile.data.get("formalities") or {}) if profile else {}
         seal = formalities.get("seal") or {}
+        notary = formalities.get("notary") or {}
         local = deal.get(f"{role}.local_name")
         out.append(
             SignatureBlock(
                 party=f"{deal.get(f'{role}.name', '')}{f' ({local})' if local else ''} ({wording[f'{role}_label']})",
                 name=str(deal.get(f"{role}.signatory.name", "")),
                 title=str(deal.get(f"{role}.signatory.title") or ""),
-                seal=bool(seal.get("customary") or seal.get("required")),
+                seal=_asks(seal),
                 seal_label=wording["seal_required"] if seal.get("required") else wording["seal_label"],
                 seal_note=str(seal.get("instruction") or wording["seal_instruction"]),
                 capacity=capacity(deal, role, wording),
                 place=str(deal.get(f"{role}.signatory.place") or ""),
                 co_name=str(deal.get(f"{role}.signatory.co_signatory") or ""),
+                witness=_asks(formalities.get("witness")),
+                notary=_asks(notary),
+                notary_label=wording["notary_label"],
+                notary_note=str(notary.get("instruction") or wording["notary_instruction"]),
             )
         )
     return out
+
+
+def _asks(formality) -> bool:
+    """Whether a profile's formality (``seal``, ``witness``, ``notary``) is required or customary."""
+    return isinstance(formality, dict) and bool(formality.get("required") or formality.get("customary"))
 
 
 def capacity(deal: Deal, role: str, wording: dict[str, str]) -> str:

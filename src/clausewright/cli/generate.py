@@ -9,6 +9,9 @@ import click
 from clausewright import pipeline, wizard
 from clausewright.cli.common import DocxPath, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
+from clausewright.ooxml.comments import Author
+
+_MAX_AUTHOR = 255
 
 
 @click.command()
@@ -20,14 +23,17 @@ from clausewright.cli.qa import print_findings
 @click.option("--ask-missing", is_flag=True, help="On a terminal, ask for missing or invalid answers and save the completed ones beside OUTPUT (OUT.answers.yaml). Without a terminal, nothing is asked.")
 @click.option("--allow", multiple=True, metavar="ID", help="Generate despite an error-level check finding with this id (see docs/qa.md). Repeatable.")
 @click.option("--memo", type=DocxPath(), help="Also write a drafting memo (DOCX) for the reviewing lawyer.")
+@click.option("--comment-author", metavar="NAME", help="Who the comments (counsel notes) are by, as Word shows it; default: the library's wording.author.")
+@click.option("--comment-initials", metavar="INITIALS", help="The comments' initials; default: the first letter of each word of the author.")
 @sources_options
 @reports_errors
-def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, library_dir, jurisdictions_dir, template):
+def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, library_dir, jurisdictions_dir, template):
     """Generate the agreement for DEAL (a YAML deal file) as a Word document."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+    author = _comment_author(comment_author, comment_initials)
     if ask_missing:
         deal, overrides = wizard.ask_missing(deal, overrides, output, sources, force=force)
-    result = pipeline.generate(deal, output, overrides=overrides, sources=sources, comments=not no_comments, force=force, allow=allow, memo=memo)
+    result = pipeline.generate(deal, output, overrides=overrides, sources=sources, comments=not no_comments, force=force, allow=allow, memo=memo, author=author)
     agreement = result.composition.agreement
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -38,3 +44,19 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
     click.echo(f"Wrote {output} ({n} clause{'s' if n != 1 else ''}, {k} schedule{'s' if k != 1 else ''})")
     if memo:
         click.echo(f"Wrote {memo} (drafting memo)")
+
+
+def _comment_author(name: str | None, initials: str | None) -> Author | None:
+    """The --comment-author and --comment-initials options (None: the library's author)."""
+    for option, value in (("--comment-author", name), ("--comment-initials", initials)):
+        if value is None:
+            continue
+        if not value.strip():
+            raise click.BadParameter("must not be empty", param_hint=option)
+        if len(value) > _MAX_AUTHOR or not value.isprintable():
+            raise click.BadParameter(f"{value[:40]!r} must be one line of printable text, at most {_MAX_AUTHOR} characters", param_hint=option)
+    if name is None:
+        if initials is not None:
+            raise click.BadParameter("needs --comment-author", param_hint="--comment-initials")
+        return None
+    return Author(name.strip(), (initials or "").strip())

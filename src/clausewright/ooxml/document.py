@@ -4,20 +4,24 @@ comments and custom properties."""
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import asdict
 
 from markupsafe import Markup
 
 from clausewright.assembly.front_matter import Cover, SignatureBlock
 from clausewright.assembly.model import Agreement
-from clausewright.ooxml import package, styles, writer
+from clausewright.ooxml import comments, package, styles, writer
+from clausewright.ooxml.comments import Author
+from clausewright.ooxml.languages import Languages
 from clausewright.ooxml.template import MasterTemplate, markup
-from clausewright.ooxml.xml import comments_part, inline_text
+from clausewright.ooxml.xml import inline_text, tagged_inline_text
 
 
-def text(value: str) -> Markup:
-    """Plain text as a template value: escaped, with line breaks and tabs as Word's."""
-    return markup(inline_text(str(value)))
+def text(value: str, languages: Languages) -> Markup:
+    """Plain text as a template value: escaped, with line breaks and tabs as Word's, and text in
+    other scripts in runs with its language (the template's run formatting does not reach them)."""
+    return markup("".join(tagged_inline_text(piece, fonts=tag.fonts, lang=tag.lang) if tag.lang else inline_text(piece) for piece, tag in languages.segments(str(value))))
 
 
 def build(
@@ -27,25 +31,36 @@ def build(
     cover: Cover,
     signatures: list[SignatureBlock],
     properties: dict[str, str],
-    created: str,
-    comments: bool = True,
+    dated: _dt.date | None,
+    author: Author,
+    language: str,
+    with_comments: bool = True,
 ) -> bytes:
-    parts = writer.write(agreement, comments=comments)
+    """The DOCX. ``dated`` is the agreement's date (the comments' date unless
+    ``SOURCE_DATE_EPOCH`` is set), ``author`` the comments' and the document's author, and
+    ``language`` its BCP 47 tag for the core properties (en-GB)."""
+    languages = template.languages
+    parts = writer.write(agreement, comments=with_comments, languages=languages)
     context = {
-        "title": text(cover.title),
-        "date_line": text(cover.date_line),
-        "buyer_name": text(cover.buyer_name),
-        "supplier_name": text(cover.supplier_name),
-        "cover_note": text(cover.note),
-        "header_text": text(cover.header),
-        "footer_text": text(cover.title),
-        "attestation": text(cover.attestation),
+        "title": text(cover.title, languages),
+        "date_line": text(cover.date_line, languages),
+        "buyer_name": text(cover.buyer_name, languages),
+        "supplier_name": text(cover.supplier_name, languages),
+        "cover_note": text(cover.note, languages),
+        "header_text": text(cover.header, languages),
+        "footer_text": text(cover.title, languages),
+        "attestation": text(cover.attestation, languages),
         "toc": markup(parts.toc),
         "front": markup(parts.front),
         "body": markup(parts.body),
         "schedules": markup(parts.schedules),
-        "signatories": [{key: value if isinstance(value, bool) else text(value) for key, value in asdict(block).items()} for block in signatures],
+        "signatories": [{key: value if isinstance(value, bool) else text(value, languages) for key, value in asdict(block).items()} for block in signatures],
     }
     rendered = template.render_parts(context, schedule_count=parts.schedule_count)
-    comments_xml = comments_part(parts.comments, styles.COMMENT_TEXT, styles.COMMENT_REFERENCE) if parts.comments else None
-    return package.finish_parts(rendered, title=agreement.title, created=created, properties=properties, comments_xml=comments_xml)
+    extra = {}
+    if parts.comments:
+        written = comments.parts(parts.comments, author, package.comment_date(dated), styles.COMMENT_TEXT, styles.COMMENT_REFERENCE)
+        extra = {name: (xml, *comments.PARTS[name]) for name, xml in written.items()}
+    return package.finish_parts(
+        rendered, title=agreement.title, author=author.name, language=language, template=template.path.name, properties=properties, extra_parts=extra
+    )

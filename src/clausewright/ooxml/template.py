@@ -26,11 +26,13 @@ from markupsafe import Markup
 from clausewright import zipcheck
 from clausewright.errors import TemplateError
 from clausewright.ooxml import contract, styles
+from clausewright.ooxml.languages import Languages, script_fonts
 from clausewright.ooxml.namespaces import w
 from clausewright.ooxml.package import MAX_PART_BYTES, MAX_PARTS
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
 LIMITS = zipcheck.Limits(parts=MAX_PARTS, part_bytes=MAX_PART_BYTES, total_bytes=100 * 1024 * 1024)
+THEME_PART = "word/theme/theme1.xml"  # where Word keeps a document's theme
 REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml", "word/numbering.xml")
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing rewrites inside <w:t>
@@ -52,6 +54,7 @@ class MasterTemplate:
         if unsupported:
             raise TemplateError(f"{self.path}: the template numbers clauses in a way clausewright cannot follow: " + "; ".join(unsupported)
                                 + " (clausewright template check FILE lists every problem)")
+        self.languages = Languages(script_fonts(_read_part(self.blob, THEME_PART)))
         self._env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=True)
         self._compiled: _Compiled | None = None
 
@@ -307,6 +310,12 @@ def _inspect(blob: bytes, path: Path) -> dict[str, set[str]]:
     for style in root.iter(w("style")):
         found.setdefault(style.get(w("type")), set()).add(style.get(w("styleId")))
     return found
+
+
+def _read_part(blob: bytes, name: str) -> bytes | None:
+    """One part of a package ``_inspect`` has checked, or None when it has none by that name."""
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        return z.read(name) if name in z.namelist() else None
 
 
 def markup(xml: str) -> Markup:

@@ -16,6 +16,7 @@ from clausewright.assembly.model import (
     Text,
 )
 from clausewright.ooxml import styles, xml
+from clausewright.ooxml.languages import Languages
 
 FIRST_BOOKMARK_ID = 1000
 TEXT_WIDTH = 9026
@@ -28,20 +29,22 @@ class Parts:
     front: str
     body: str
     schedules: str
-    comments: list[tuple[int, str, str, str]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)  # the text of each comment, by id
     schedule_count: int = 0
 
 
 class _Writer:
-    def __init__(self, comments: bool):
+    def __init__(self, comments: bool, languages: Languages):
+        self.languages = languages
         self.bookmark_id = FIRST_BOOKMARK_ID
         self.with_comments = comments
-        self.comments: list[tuple[int, str, str, str]] = []
+        self.comments: list[str] = []
 
     def inlines(self, items: list[Inline]) -> str:
         """The runs of some inline pieces. Neighbouring text in the same formatting (plain text,
         term uses, the quotes around a term defined in place) shares one run, as Word writes it."""
         out: list[str] = []
+        needs_tag = self.languages.needs_tag
         pending: list[str] = []  # plain text waiting for its run
         pending_bold = False
 
@@ -53,8 +56,15 @@ class _Writer:
             pending_bold = bold
 
         def flush() -> None:
-            out.append(xml.run("".join(pending), bold=pending_bold))
+            tagged("".join(pending), bold=pending_bold)
             pending.clear()
+
+        def tagged(value: str, **props) -> None:
+            if value.isascii() or not needs_tag(value):  # most runs
+                out.append(xml.run(value, **props))
+                return
+            for piece, tag in self.languages.segments(value):
+                out.append(xml.run(piece, fonts=tag.fonts, lang=tag.lang, **props))
 
         for item in items:
             if isinstance(item, Text):
@@ -66,7 +76,7 @@ class _Writer:
             if isinstance(item, TermDef):
                 text(OPEN_QUOTE)
                 flush()
-                out.append(xml.run(item.term, style=styles.DEFINED_TERM))
+                tagged(item.term, style=styles.DEFINED_TERM)
                 text(CLOSE_QUOTE)
                 continue
             if pending:
@@ -89,7 +99,7 @@ class _Writer:
         if self.with_comments:
             for comment in p.comments:
                 cid = len(self.comments)
-                self.comments.append((cid, comment.author, comment.initials, comment.text))
+                self.comments.append(comment.text)
                 runs = xml.comment_anchor(cid, runs, styles.COMMENT_REFERENCE)
         return runs
 
@@ -161,8 +171,9 @@ def toc(agreement: Agreement) -> str:
     return "".join(xml.paragraph(styles.TOC1, e) for e in entries)
 
 
-def write(agreement: Agreement, *, comments: bool = True) -> Parts:
-    w = _Writer(comments)
+def write(agreement: Agreement, *, comments: bool = True, languages: Languages | None = None) -> Parts:
+    """The agreement's parts; ``languages`` tags text in other scripts (none: no tags)."""
+    w = _Writer(comments, languages or Languages())
     front = "".join(w.front(s) for s in agreement.front)
     body = "".join(w.article(s) for s in agreement.body)
     schedules = "".join(w.schedule(s, i) for i, s in enumerate(agreement.schedules))

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import re
 
-from clausewright.ooxml.namespaces import W
-
 # In this order: "&" first, so the entities written for the others are not escaped again.
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("{", "&#123;"), ("}", "&#125;"))
 _ATTRIBUTE_ESCAPES = (*_ESCAPES, ('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"), ("\r", "&#13;"))
@@ -66,24 +64,33 @@ def inline_text(text: str) -> str:
     return "".join(out)
 
 
-def rpr(*, style: str | None = None, bold: bool = False, highlight: str | None = None) -> str:
-    # Children in schema order (CT_RPr): rStyle, b, ..., highlight.
-    if not (style or bold or highlight):
+def tagged_inline_text(text: str, *, fonts: str, lang: str) -> str:
+    """Like ``inline_text``, for text that needs its own run properties (``languages.Tag``): the
+    template's run is closed, the text gets a run of its own, and the template's run resumes."""
+    return f'</w:t></w:r>{run(text, fonts=fonts, lang=lang)}<w:r><w:t xml:space="preserve">'
+
+
+def rpr(*, style: str | None = None, bold: bool = False, highlight: str | None = None, fonts: str = "", lang: str = "") -> str:
+    """Run properties; ``fonts`` and ``lang`` are a ``w:rFonts`` and a ``w:lang`` element
+    (``languages.Tag``). Children in schema order (CT_RPr): rStyle, rFonts, b, ..., highlight, ..., lang."""
+    if not (style or bold or highlight or fonts or lang):
         return ""
     parts = []
     if style:
         parts.append(f'<w:rStyle w:val="{style}"/>')
+    parts.append(fonts)
     if bold:
         parts.append("<w:b/>")
     if highlight:
         parts.append(f'<w:highlight w:val="{highlight}"/>')
-    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+    parts.append(lang)
+    return f"<w:rPr>{''.join(parts)}</w:rPr>"
 
 
-def run(text: str, *, style: str | None = None, bold: bool = False, highlight: str | None = None) -> str:
+def run(text: str, *, style: str | None = None, bold: bool = False, highlight: str | None = None, fonts: str = "", lang: str = "") -> str:
     if not text:
         return ""
-    props = rpr(style=style, bold=bold, highlight=highlight) if (style or bold or highlight) else ""
+    props = rpr(style=style, bold=bold, highlight=highlight, fonts=fonts, lang=lang) if (style or bold or highlight or lang) else ""
     if "\n" not in text and "\t" not in text:  # text_content's common case, inlined: runs are many
         return f'<w:r>{props}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>'
     return f"<w:r>{props}{text_content(text)}</w:r>"
@@ -149,19 +156,4 @@ def table(style: str, cell_style: str, rows: list[list[str]], *, indent: int, wi
         f'<w:tblInd w:w="{indent}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
-    )
-
-
-def comments_part(comments: list[tuple[int, str, str, str]], text_style: str, reference_style: str) -> str:
-    """``word/comments.xml`` for (id, author, initials, text) entries."""
-    items = []
-    for cid, author, initials, text in comments:
-        items.append(
-            f'<w:comment w:id="{cid}" w:author="{attr(author)}" w:initials="{attr(initials)}">'
-            f'<w:p><w:pPr><w:pStyle w:val="{text_style}"/></w:pPr>'
-            f'<w:r>{rpr(style=reference_style)}<w:annotationRef/></w:r>{run(text)}</w:p></w:comment>'
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        f'<w:comments xmlns:w="{W}">' + "".join(items) + "</w:comments>"
     )
