@@ -92,3 +92,13 @@ def test_a_file_that_is_not_a_word_document(tmp_path):
     bad.write_bytes(b"not a zip")
     result = _check(bad)
     assert result.exit_code == 1 and "not a DOCX file" in result.output and "Traceback" not in result.output
+
+
+def test_the_contract_lists_every_field_of_a_signature_block():
+    # a field added to the execution blocks is a tag the template may use: the contract must know it
+    from dataclasses import fields
+
+    from clausewright.assembly.front_matter import SignatureBlock
+    from clausewright.ooxml.contract import SIGNATORY_FIELDS
+
+    assert set(SIGNATORY_FIELDS) == {f.name for f in fields(SignatureBlock)}

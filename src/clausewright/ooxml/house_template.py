@@ -195,19 +195,20 @@ def _tag_row(tag: str) -> str:
 
 
 def signature_table() -> str:
-    """One party's execution block: a signing line with room above it for each signatory, then
-    name, title, capacity, place and date of signing; a seal box, a witness's attestation and a
+    """One party's execution block: for each signatory a signing line with room above it, name and
+    title (joint signatories hold the same office), then capacity, place and date of signing; a seal box, a witness's attestation and a
     box for a notary's certificate where the party's country asks for them."""
     return (
         '<w:tbl><w:tblPr><w:tblStyle w:val="SignatureTable"/><w:tblW w:w="9026" w:type="dxa"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
         f'<w:tblGrid><w:gridCol w:w="{LABEL_WIDTH}"/><w:gridCol w:w="{VALUE_WIDTH}"/></w:tblGrid>'
         + _row("Signature", height=SIGNING_HEIGHT, line=True)
         + _row("Name", _r("{{ s.name }}"))
+        + _row("Title", _r("{{ s.title }}"))
         + _tag_row("{%tr if s.co_name %}")
         + _row("Signature", height=SIGNING_HEIGHT, line=True)
         + _row("Name", _r("{{ s.co_name }}"))
-        + _tag_row("{%tr endif %}")
         + _row("Title", _r("{{ s.title }}"))
+        + _tag_row("{%tr endif %}")
         + _row("Capacity", _r("{{ s.capacity }}"))
         + _row("Place", _r("{{ s.place }}"), height=DATE_HEIGHT, line=True)
         + _row("Date", height=DATE_HEIGHT, line=True)
