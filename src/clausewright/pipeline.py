@@ -24,7 +24,7 @@ from clausewright.formatting import DEFAULT_LOCALE
 from clausewright.inputs.deal import Deal, apply_overrides, read_deal_file, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import Library, load_library
-from clausewright.ooxml import document
+from clausewright.ooxml import document, layout, writer
 from clausewright.ooxml.comments import Author
 from clausewright.ooxml.template import MasterTemplate
 from clausewright.provenance import provenance as stamp
@@ -52,6 +52,7 @@ class Result:
     output: Path | None = None
     warnings: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # drafting QA and rule checks (docs/qa.md)
+    unnumbered_contents: str = ""  # why the contents has no page numbers, when it has none and they were asked for
 
 
 def load_sources(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, template: Path | None = None) -> Sources:
@@ -91,23 +92,40 @@ def assemble_checked(
     return composition, findings
 
 
-def build_docx(composition: Composition, deal: Deal, sources: Sources, *, comments: bool = True, author: Author | None = None) -> bytes:
+def build_docx(
+    composition: Composition, deal: Deal, sources: Sources, *, comments: bool = True, author: Author | None = None, page_numbers: bool = False
+) -> bytes:
     """The agreement's DOCX. ``author`` signs the comments (and is the document's author); by
-    default the library's ``wording.author``."""
+    default the library's ``wording.author``. ``page_numbers`` lays the document out once with
+    LibreOffice and writes each contents entry's page number (``ooxml/layout.py``; raises
+    ``layout.LayoutError`` when it cannot); without, the contents is left for Word to number."""
     agreement, wording = composition.agreement, sources.library.wording
     when = deal.get("agreement.date")
     locale = str(deal.get("agreement.locale") or DEFAULT_LOCALE)
-    return document.build(
-        agreement,
-        sources.template,
-        cover=front_matter.cover(agreement.title, deal, wording),
-        signatures=front_matter.signature_blocks(deal, sources.jurisdictions, wording),
-        properties=provenance(composition, deal, sources),
-        dated=when if isinstance(when, _dt.date) else None,
-        author=author or Author(wording["author"]),
-        language=locale.replace("_", "-"),
-        with_comments=comments,
-    )
+
+    def build(pages: dict[str, str] | None) -> bytes:
+        return document.build(
+            agreement,
+            sources.template,
+            cover=front_matter.cover(agreement.title, deal, wording),
+            signatures=front_matter.signature_blocks(deal, sources.jurisdictions, wording),
+            properties=provenance(composition, deal, sources),
+            dated=when if isinstance(when, _dt.date) else None,
+            author=author or Author(wording["author"]),
+            language=locale.replace("_", "-"),
+            with_comments=comments,
+            pages=pages,
+        )
+
+    if not page_numbers:
+        return build(None)
+    if layout.soffice() is None:
+        raise layout.LayoutError("LibreOffice (soffice) is not installed")
+    # The body's pages do not depend on the numbers in the contents (its own section, before the
+    # page numbering restarts), so the document laid out with placeholders gives the final pages.
+    bookmarks = [bookmark for _, _, bookmark in writer.contents_entries(agreement)]
+    placeholders = build(dict.fromkeys(bookmarks, "0"))
+    return build(layout.printed_pages(placeholders, bookmarks))
 
 
 def draft(
@@ -119,12 +137,19 @@ def draft(
     allow: list[str] | tuple[str, ...] = (),
     overrides: list[str] | tuple[str, ...] = (),
     author: Author | None = None,
+    page_numbers: bool = False,
 ) -> Result:
-    """Answers as read -> the checked agreement as DOCX bytes (nothing written)."""
+    """Answers as read -> the checked agreement as DOCX bytes (nothing written). With
+    ``page_numbers``, the contents shows page numbers when LibreOffice can lay the document out;
+    when it cannot, the contents is left for Word to number and ``unnumbered_contents`` says why."""
     deal = validate_deal(raw, sources, source=source, overrides=overrides)
     composition, findings = assemble_checked(deal, sources, comments=comments, allow=allow, answers=raw)
-    docx = build_docx(composition, deal, sources, comments=comments, author=author)
-    return Result(deal=deal, composition=composition, docx=docx, warnings=list(composition.agreement.warnings), findings=findings)
+    unnumbered = ""
+    try:
+        docx = build_docx(composition, deal, sources, comments=comments, author=author, page_numbers=page_numbers)
+    except layout.LayoutError as exc:
+        docx, unnumbered = build_docx(composition, deal, sources, comments=comments, author=author), str(exc)
+    return Result(deal=deal, composition=composition, docx=docx, warnings=list(composition.agreement.warnings), findings=findings, unnumbered_contents=unnumbered)
 
 
 def generate(
@@ -138,15 +163,16 @@ def generate(
     allow: list[str] | tuple[str, ...] = (),
     memo: Path | None = None,
     author: Author | None = None,
+    page_numbers: bool = False,
 ) -> Result:
     """Generate one agreement. With ``output`` None, the DOCX is returned but not written.
 
     The assembled agreement is checked first (docs/qa.md): an error-level finding raises
     ``FindingsError`` and nothing is written, unless ``allow`` names its id. ``memo`` also writes
-    the drafting memo there."""
+    the drafting memo there. ``page_numbers``: see ``draft``."""
     sources = sources or load_sources()
     raw = read_answers(deal_file, overrides)
-    result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow, overrides=overrides, author=author)
+    result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow, overrides=overrides, author=author, page_numbers=page_numbers)
     result.output = output
     memo_docx = None
     if memo is not None:

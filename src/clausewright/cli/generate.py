@@ -25,19 +25,24 @@ _MAX_AUTHOR = 255
 @click.option("--memo", type=DocxPath(), help="Also write a drafting memo (DOCX) for the reviewing lawyer.")
 @click.option("--comment-author", metavar="NAME", help="Who the comments (counsel notes) are by, as Word shows it; default: the library's wording.author.")
 @click.option("--comment-initials", metavar="INITIALS", help="The comments' initials; default: the first letter of each word of the author.")
+@click.option("--no-page-numbers", is_flag=True, help="Do not lay the document out with LibreOffice: the contents is left for Word to number when it updates fields on opening.")
 @sources_options
 @reports_errors
-def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, library_dir, jurisdictions_dir, template):
+def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, no_page_numbers, library_dir, jurisdictions_dir, template):
     """Generate the agreement for DEAL (a YAML deal file) as a Word document."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     author = _comment_author(comment_author, comment_initials)
     if ask_missing:
         deal, overrides = wizard.ask_missing(deal, overrides, output, sources, force=force)
-    result = pipeline.generate(deal, output, overrides=overrides, sources=sources, comments=not no_comments, force=force, allow=allow, memo=memo, author=author)
+    result = pipeline.generate(deal, output, overrides=overrides, sources=sources, comments=not no_comments, force=force, allow=allow, memo=memo, author=author,
+                               page_numbers=not no_page_numbers)
     agreement = result.composition.agreement
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     print_findings(result.findings)
+    if no_page_numbers or result.unnumbered_contents:
+        reason = "--no-page-numbers" if no_page_numbers else result.unnumbered_contents
+        click.echo(f"Note: contents without page numbers ({reason}); Word numbers it when it updates fields on opening.", err=True)
     if agreement.pruned_definitions:
         click.echo(f"Note: {len(agreement.pruned_definitions)} unused definition(s) left out: {', '.join(agreement.pruned_definitions)}", err=True)
     n, k = len(agreement.body), len(agreement.schedules)

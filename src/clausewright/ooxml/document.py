@@ -17,6 +17,8 @@ from clausewright.ooxml.languages import Languages
 from clausewright.ooxml.template import MasterTemplate, markup
 from clausewright.ooxml.xml import inline_text, tagged_inline_text
 
+SETTINGS = "word/settings.xml"
+
 
 def text(value: str, languages: Languages) -> Markup:
     """Plain text as a template value: escaped, with line breaks and tabs as Word's, and text in
@@ -35,12 +37,15 @@ def build(
     author: Author,
     language: str,
     with_comments: bool = True,
+    pages: dict[str, str] | None = None,
 ) -> bytes:
     """The DOCX. ``dated`` is the agreement's date (the comments' date unless
     ``SOURCE_DATE_EPOCH`` is set), ``author`` the comments' and the document's author, and
-    ``language`` its BCP 47 tag for the core properties (en-GB)."""
+    ``language`` its BCP 47 tag for the core properties (en-GB). ``pages`` gives the page of each
+    contents entry (``layout.contents_pages``): the contents is then complete and Word is not
+    asked to update fields on opening; without it, the contents is marked for updating."""
     languages = template.languages
-    parts = writer.write(agreement, comments=with_comments, languages=languages)
+    parts = writer.write(agreement, comments=with_comments, languages=languages, pages=pages)
     context = {
         "title": text(cover.title, languages),
         "date_line": text(cover.date_line, languages),
@@ -57,6 +62,8 @@ def build(
         "signatories": [{key: value if isinstance(value, bool) else text(value, languages) for key, value in asdict(block).items()} for block in signatures],
     }
     rendered = template.render_parts(context, schedule_count=parts.schedule_count)
+    if pages is not None and SETTINGS in rendered:
+        rendered[SETTINGS] = package.without_update_fields(rendered[SETTINGS])
     extra = {}
     if parts.comments:
         written = comments.parts(parts.comments, author, package.comment_date(dated), styles.COMMENT_TEXT, styles.COMMENT_REFERENCE)

@@ -63,7 +63,10 @@ def styles_xml() -> str:
         _para_style("CoverParty", "Cover Party", ppr='<w:spacing w:after="240"/><w:jc w:val="center"/>', rpr='<w:b/><w:caps/><w:sz w:val="24"/>'),
         _para_style("CoverNote", "Cover Note", ppr='<w:spacing w:before="1440"/><w:jc w:val="center"/>', rpr='<w:i/><w:sz w:val="18"/>'),
         _para_style("TOCHeading", "TOC Heading", ppr='<w:keepNext/><w:spacing w:after="240"/>', rpr='<w:b/><w:caps/><w:sz w:val="22"/>', builtin=True),
-        _para_style(styles.TOC1, "toc 1", ppr=f'<w:tabs><w:tab w:val="left" w:pos="720"/><w:tab w:val="left" w:pos="1440"/><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="60"/>{_indent(720, 720)}', builtin=True),
+        # A contents entry: its number (an article's, or "Schedule 10") in a 2.54 cm column, the
+        # title, then a dot leader to the page number at the right margin. No other tab stop, so
+        # the tab after a short title reaches the leader.
+        _para_style(styles.TOC1, "toc 1", ppr=f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{TEXT_WIDTH}"/></w:tabs><w:spacing w:after="60"/>{_indent(1440, 1440)}', builtin=True),
         _para_style(styles.HEADING, "heading 1", ppr='<w:keepNext/>{numPr}<w:spacing w:before="240" w:after="160"/>' + _indent(720, 720), rpr='<w:b/><w:caps/>', outline=0, next_style=styles.CLAUSE[1], num=(styles.NUM_CLAUSES, 0), builtin=True),
     ]
     for level, sid in styles.CLAUSE.items():

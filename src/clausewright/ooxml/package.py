@@ -110,6 +110,15 @@ def app_xml(document: bytes, title: str, template: str) -> str:
     )
 
 
+_UPDATE_FIELDS = re.compile(rb"<w:updateFields(?: [^>]*)?/>")
+
+
+def without_update_fields(settings: bytes) -> bytes:
+    """The settings part without ``w:updateFields``, which makes Word ask, on every opening,
+    whether to update the fields that "may refer to other files"."""
+    return _UPDATE_FIELDS.sub(b"", settings)
+
+
 def _add_override(content_types: str, part: str, content_type: str) -> str:
     if f'PartName="{part}"' in content_types:
         return content_types

@@ -91,8 +91,13 @@ class _Writer:
             flush()
         return "".join(out)
 
-    def content(self, p: Paragraph) -> str:
+    def content(self, p: Paragraph, *, in_contents: bool = False) -> str:
+        """A paragraph's runs in its bookmark and comments; ``in_contents``: a heading the
+        contents lists, which also carries the bookmark its contents entry points to."""
         runs = self.inlines(p.inlines)
+        if in_contents:
+            runs = xml.bookmark(self.bookmark_id, contents_bookmark(p.bookmark), runs)
+            self.bookmark_id += 1
         if p.bookmark:
             runs = xml.bookmark(self.bookmark_id, p.bookmark, runs)
             self.bookmark_id += 1
@@ -126,7 +131,7 @@ class _Writer:
         out = []
         for p in section.paragraphs:
             if p.kind == "heading":
-                out.append(xml.paragraph(styles.HEADING, self.content(p)))
+                out.append(xml.paragraph(styles.HEADING, self.content(p, in_contents=section.toc)))
             elif p.kind == "numbered":
                 out.append(xml.paragraph(styles.CLAUSE[p.level], self.content(p)))
             elif p.kind == "definition":
@@ -142,7 +147,7 @@ class _Writer:
         out = []
         for p in section.paragraphs:
             if p.kind == "heading":
-                out.append(xml.paragraph(styles.SCHEDULE_HEADING, self.content(p)))
+                out.append(xml.paragraph(styles.SCHEDULE_HEADING, self.content(p, in_contents=section.toc)))
             elif p.kind == "numbered":
                 out.append(xml.paragraph(styles.SCHEDULE[p.level], self.content(p), num=(num_id, p.level - 1)))
             elif p.kind == "definition":
@@ -154,27 +159,47 @@ class _Writer:
         return "".join(out)
 
 
-def toc(agreement: Agreement) -> str:
-    """The contents: a TOC field marked dirty, so Word rebuilds it with page numbers when the
-    document is opened; its cached entries already list every article and schedule (without page
-    numbers, which only a layout engine knows)."""
+def contents_bookmark(heading_bookmark: str) -> str:
+    """The bookmark a contents entry points to (``_Toc...``, as Word names those), made from the
+    heading's own cross-reference bookmark (``_Ref_...``): as unique, and as short."""
+    return "_Toc" + heading_bookmark.removeprefix("_Ref")
+
+
+def contents_entries(agreement: Agreement) -> list[tuple[str, str, str]]:
+    """What the contents lists: (number, title, bookmark) of each article and schedule it names."""
+    return [
+        (section.paragraphs[0].label, section.title, contents_bookmark(section.paragraphs[0].bookmark))
+        for section in [*agreement.body, *agreement.schedules]
+        if section.toc
+    ]
+
+
+def toc(agreement: Agreement, pages: dict[str, str] | None = None) -> str:
+    """The contents, as a TOC field with its entries cached.
+
+    With ``pages`` ({contents bookmark: the page number printed on its heading's page}), each
+    entry is complete, as Word writes it: a link to its heading, a dot leader (the toc 1 style's
+    right tab) and a PAGEREF field holding the page number, so no update is needed. Without, the
+    field is marked dirty, so Word rebuilds it with page numbers when fields are updated; the
+    entries list every article and schedule without page numbers, which only a layout knows."""
     entries = []
-    for section in [*agreement.body, *agreement.schedules]:
-        if not section.toc:
-            continue
-        heading = section.paragraphs[0]
-        entries.append(xml.run(heading.label) + xml.TAB + xml.run(section.title))
+    for label, title, bookmark in contents_entries(agreement):
+        entry = xml.run(label) + xml.TAB + xml.run(title)
+        if pages is not None:
+            entry = xml.hyperlink(bookmark, entry + xml.TAB + xml.field(f"PAGEREF {bookmark} \\h", pages[bookmark]))
+        entries.append(entry)
     if not entries:
         entries = [xml.run("")]
-    entries[0] = xml.field_begin('TOC \\o "1-1" \\h \\z \\u', dirty=True) + entries[0]
+    entries[0] = xml.field_begin('TOC \\o "1-1" \\h \\z \\u', dirty=pages is None) + entries[0]
     entries[-1] += xml.FIELD_END
     return "".join(xml.paragraph(styles.TOC1, e) for e in entries)
 
 
-def write(agreement: Agreement, *, comments: bool = True, languages: Languages | None = None) -> Parts:
-    """The agreement's parts; ``languages`` tags text in other scripts (none: no tags)."""
+def write(agreement: Agreement, *, comments: bool = True, languages: Languages | None = None, pages: dict[str, str] | None = None) -> Parts:
+    """The agreement's parts; ``languages`` tags text in other scripts (none: no tags);
+    ``pages`` numbers the contents (``toc``)."""
     w = _Writer(comments, languages or Languages())
     front = "".join(w.front(s) for s in agreement.front)
     body = "".join(w.article(s) for s in agreement.body)
     schedules = "".join(w.schedule(s, i) for i, s in enumerate(agreement.schedules))
-    return Parts(toc=toc(agreement), front=front, body=body, schedules=schedules, comments=w.comments, schedule_count=len(agreement.schedules))
+    return Parts(toc=toc(agreement, pages), front=front, body=body, schedules=schedules, comments=w.comments, schedule_count=len(agreement.schedules))

@@ -126,6 +126,11 @@ def bookmark(bid: int, name: str, content: str) -> str:
     return f'<w:bookmarkStart w:id="{bid}" w:name="{attr(name)}"/>{content}<w:bookmarkEnd w:id="{bid}"/>'
 
 
+def hyperlink(anchor: str, content: str) -> str:
+    """A link to a bookmark in the document."""
+    return f'<w:hyperlink w:anchor="{attr(anchor)}" w:history="1">{content}</w:hyperlink>'
+
+
 def comment_anchor(cid: int, content: str, reference_style: str) -> str:
     return (
         f'<w:commentRangeStart w:id="{cid}"/>{content}<w:commentRangeEnd w:id="{cid}"/>'
