@@ -120,7 +120,7 @@ def build_docx(
     if not page_numbers:
         return build(None)
     if layout.soffice() is None:
-        raise layout.LayoutError("LibreOffice (soffice) is not installed")
+        raise layout.LayoutError(layout.NOT_INSTALLED)
     # The body's pages do not depend on the numbers in the contents (its own section, before the
     # page numbering restarts), so the document laid out with placeholders gives the final pages.
     bookmarks = [bookmark for _, _, bookmark in writer.contents_entries(agreement)]

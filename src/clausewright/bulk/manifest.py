@@ -43,11 +43,15 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _LINE_ENDS = re.compile("[\x85\u2028\u2029]")
 
 
-def input_hash(supplier_id: str | None, answers: dict[str, Any], sources_fingerprint: str, comments: bool) -> str:
+def input_hash(supplier_id: str | None, answers: dict[str, Any], sources_fingerprint: str, comments: bool, page_numbers: bool = False) -> str:
     """The hash of everything a row's document is made from: its answers (merged with
-    ``--defaults``), the library, profiles and template in use, and the options that change it."""
+    ``--defaults``), the library, profiles and template in use, and the options that change it
+    (``page_numbers`` only when on, so the hashes of runs without it stay as they were)."""
+    made_from: dict[str, Any] = {"supplier_id": supplier_id, "answers": answers, "sources": sources_fingerprint, "comments": comments}
+    if page_numbers:
+        made_from["page_numbers"] = True
     canonical = json.dumps(
-        {"supplier_id": supplier_id, "answers": answers, "sources": sources_fingerprint, "comments": comments},
+        made_from,
         sort_keys=True,
         default=str,
         ensure_ascii=False,

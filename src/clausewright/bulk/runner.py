@@ -67,6 +67,7 @@ class Options:
     dry_run: bool = False
     comments: bool = True
     allow: tuple[str, ...] = ()
+    page_numbers: bool = False  # lay each document out with LibreOffice for the contents' page numbers
     library_dir: Path | None = None
     jurisdictions_dir: Path | None = None
     template: Path | None = None
@@ -169,7 +170,7 @@ class Runner:
         """Each input row with its answers merged over the defaults and its input hash."""
         for row in self.input.rows():
             answers = merge(self.defaults, row.answers)
-            yield row, answers, manifest.input_hash(row.supplier_id, answers, self.fingerprint, self.options.comments)
+            yield row, answers, manifest.input_hash(row.supplier_id, answers, self.fingerprint, self.options.comments, self.options.page_numbers)
 
     def _check(self, level: str) -> list[Plan]:
         if self.input.problems:
@@ -390,7 +391,8 @@ class Runner:
                     plan.problems.append(Problem("(input)", "the row changed during the run; run again", row.number))
                     continue
                 docx, answers_file = self._paths(targets[row.number])
-                yield worker.Write(row.number, row.supplier_id, answers, str(docx), str(answers_file), header(plan, docx, answers_file), opts.force, opts.comments, opts.allow)
+                yield worker.Write(row.number, row.supplier_id, answers, str(docx), str(answers_file), header(plan, docx, answers_file), opts.force, opts.comments, opts.allow,
+                                   opts.page_numbers)
 
         self.progress.start("writing", len(todo))
         pending = set(todo)
@@ -502,6 +504,8 @@ class _Header:
                 extra += [flag, argument(str(value))]
         if not opts.comments:
             extra.append("--no-comments")
+        if not opts.page_numbers:
+            extra.append("--no-page-numbers")
         for finding_id in opts.allow:
             extra += ["--allow", finding_id]
         self.extra = extra

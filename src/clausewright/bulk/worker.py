@@ -25,6 +25,7 @@ from clausewright.bulk.naming import NamePattern
 from clausewright.errors import ClausewrightError, FileAccessError, InputError, Problem
 from clausewright.files import write_atomic
 from clausewright.findings import FindingsError, blocking
+from clausewright.ooxml.layout import LayoutError
 from clausewright.qa import terms as key_terms
 
 GC_THRESHOLD = 5_000  # allocations between young-generation collections (Python's default: 700)
@@ -127,6 +128,7 @@ class Write:
     force: bool
     comments: bool
     allow: tuple[str, ...] = ()
+    page_numbers: bool = False
 
 
 @dataclass
@@ -179,7 +181,7 @@ def write(task: Write) -> Written:
     try:
         deal = pipeline.validate_deal(task.answers, sources, row=task.number)
         composition, findings = pipeline.assemble_checked(deal, sources, comments=task.comments, allow=task.allow, answers=task.answers)
-        docx = pipeline.build_docx(composition, deal, sources, comments=task.comments)
+        docx, unnumbered = _docx(composition, deal, sources, task)
         terms = key_terms.record(pipeline.key_terms(composition, deal, sources))
         answers = (task.header + yamlio.dump(deal.answers(sources.schema))).encode("utf-8")
         with _writing:
@@ -207,9 +209,19 @@ def write(task: Write) -> Written:
         library=props["clausewright.library"],
         profiles=profiles,
         clauses=clauses,
-        warnings=notices(composition, findings),
+        warnings=notices(composition, findings) + unnumbered,
         terms=terms,
     )
+
+
+def _docx(composition: Any, deal: Any, sources: Any, task: Write) -> tuple[bytes, list[dict[str, str]]]:
+    """A row's DOCX; with ``--page-numbers``, its contents numbered, or else a warning that says
+    why it is not."""
+    try:
+        return pipeline.build_docx(composition, deal, sources, comments=task.comments, page_numbers=task.page_numbers), []
+    except LayoutError as exc:
+        warning = {"severity": "warning", "id": "contents", "clause": "", "message": f"contents without page numbers: {exc}"}
+        return pipeline.build_docx(composition, deal, sources, comments=task.comments), [warning]
 
 
 def _write_pair(docx_path: Path, docx: bytes, answers_path: Path, answers: bytes, force: bool) -> bool:

@@ -74,3 +74,8 @@ class DocxPath(click.Path):
             hint = " For a PDF, write the DOCX and convert it: soffice --headless --convert-to pdf FILE.docx" if Path(path).suffix.lower() == ".pdf" else ""
             self.fail(f"{str(value)!r} does not end in .docx; clausewright writes Word documents (.docx).{hint}", param, ctx)
         return path
+
+
+def contents_note(reason: str) -> str:
+    """The line that says a contents was left without page numbers, and why."""
+    return f"Note: contents without page numbers ({reason}); Word numbers it when it updates fields on opening."

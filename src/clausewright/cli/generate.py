@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from clausewright import pipeline, wizard
-from clausewright.cli.common import DocxPath, reports_errors, sources_options
+from clausewright.cli.common import DocxPath, contents_note, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
 from clausewright.ooxml.comments import Author
 
@@ -42,7 +42,7 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
     print_findings(result.findings)
     if no_page_numbers or result.unnumbered_contents:
         reason = "--no-page-numbers" if no_page_numbers else result.unnumbered_contents
-        click.echo(f"Note: contents without page numbers ({reason}); Word numbers it when it updates fields on opening.", err=True)
+        click.echo(contents_note(reason), err=True)
     if agreement.pruned_definitions:
         click.echo(f"Note: {len(agreement.pruned_definitions)} unused definition(s) left out: {', '.join(agreement.pruned_definitions)}", err=True)
     n, k = len(agreement.body), len(agreement.schedules)

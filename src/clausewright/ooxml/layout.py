@@ -28,6 +28,7 @@ from clausewright.errors import ClausewrightError
 from clausewright.ooxml.namespaces import w
 
 TIMEOUT_SECONDS = 180
+NOT_INSTALLED = "LibreOffice (soffice) is not installed"
 DOCUMENT = "word/document.xml"
 _SECTION_BOOKMARK = "_ClausewrightSection{}"
 FIRST_SECTION_BOOKMARK_ID = 900000  # above any the writer or a template uses
@@ -108,7 +109,7 @@ def _restart(section) -> int | None:
 def _to_pdf(docx: bytes, timeout: float) -> bytes:
     command = soffice()
     if command is None:
-        raise LayoutError("LibreOffice (soffice) is not installed")
+        raise LayoutError(NOT_INSTALLED)
     with tempfile.TemporaryDirectory(prefix="clausewright-layout-") as folder:
         work = Path(folder)
         source = work / "document.docx"
