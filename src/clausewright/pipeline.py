@@ -180,7 +180,7 @@ def generate(
             raise ClausewrightError(f"{memo}: the memo and the agreement cannot be the same file")
         if Path(memo).exists() and not force:
             raise ClausewrightError(f"{memo} already exists; use --force to replace it")
-        memo_docx = drafting_memo.build(result, sources)
+        memo_docx = drafting_memo.build(result, sources, provenance(result.composition, result.deal, sources))
     if output is not None:
         write_atomic(Path(output), result.docx, force=force)
     if memo is not None and memo_docx is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 import click
@@ -129,8 +128,8 @@ def clauses_render(clause_id, deal, position, overrides, fmt, output, force, lib
     raw = pipeline.read_answers(deal, overrides)
     renderings = preview.render(sources.library, sources.jurisdictions, raw, clause_id, position=position, source=str(deal))
     if fmt == "docx":
-        date = raw.get("agreement", {}).get("date") if isinstance(raw.get("agreement"), dict) else None
-        write_atomic(output, preview.to_docx(renderings, deal.name, date=date if isinstance(date, _dt.date) else None), force=force)
+        locale = raw.get("agreement", {}).get("locale") if isinstance(raw.get("agreement"), dict) else None
+        write_atomic(output, preview.to_docx(renderings, deal.name, sources, locale=locale), force=force)
         click.echo(f"Wrote {output}")
     elif output is not None:
         write_atomic(output, preview.format_text(renderings, deal.name).encode("utf-8"), force=force)

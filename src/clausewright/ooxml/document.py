@@ -17,8 +17,6 @@ from clausewright.ooxml.languages import Languages
 from clausewright.ooxml.template import MasterTemplate, markup
 from clausewright.ooxml.xml import inline_text, tagged_inline_text
 
-SETTINGS = "word/settings.xml"
-
 
 def text(value: str, languages: Languages) -> Markup:
     """Plain text as a template value: escaped, with line breaks and tabs as Word's, and text in
@@ -62,8 +60,8 @@ def build(
         "signatories": [{key: value if isinstance(value, bool) else text(value, languages) for key, value in asdict(block).items()} for block in signatures],
     }
     rendered = template.render_parts(context, schedule_count=parts.schedule_count)
-    if pages is not None and SETTINGS in rendered:
-        rendered[SETTINGS] = package.without_update_fields(rendered[SETTINGS])
+    if pages is not None and package.SETTINGS in rendered:
+        rendered[package.SETTINGS] = package.without_update_fields(rendered[package.SETTINGS])
     extra = {}
     if parts.comments:
         written = comments.parts(parts.comments, author, package.comment_date(dated), styles.COMMENT_TEXT, styles.COMMENT_REFERENCE)

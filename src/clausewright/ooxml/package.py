@@ -110,6 +110,7 @@ def app_xml(document: bytes, title: str, template: str) -> str:
     )
 
 
+SETTINGS = "word/settings.xml"
 _UPDATE_FIELDS = re.compile(rb"<w:updateFields(?: [^>]*)?/>")
 
 

@@ -25,6 +25,9 @@ DEFINED_TERM = "DefinedTerm"  # character style
 COMMENT_REFERENCE = "CommentReference"  # character style
 TABLE = "ClauseTable"  # table style
 
+# The drafting memo's blocks (ooxml/memo.py), in the template's required styles.
+MEMO = {"title": FRONT_TITLE, "heading": FRONT_TITLE, "subheading": FRONT_TEXT, "paragraph": FRONT_TEXT, "note": FRONT_TEXT, "bullet": BODY[1], "table": TABLE}
+
 REQUIRED_STYLES = {
     "paragraph": [HEADING, *CLAUSE.values(), *BODY.values(), DEFINITION, FRONT_TITLE, FRONT_TEXT, PARTIES, RECITAL, SCHEDULE_HEADING, *SCHEDULE.values(), TABLE_TEXT, TOC1, COMMENT_TEXT],
     "character": [DEFINED_TERM, COMMENT_REFERENCE],

@@ -18,21 +18,29 @@ from clausewright.assembly.context import base_context
 from clausewright.assembly.front_matter import capacity
 from clausewright.assembly.notes import note_body, note_text, numbers
 from clausewright.findings import SEVERITIES, sort
-from clausewright.ooxml.memo import MemoDocument, write
+from clausewright.formatting import DEFAULT_LOCALE
+from clausewright.ooxml.memo import MemoDocument, Stationery, write
 
 _SEVERITY_HEADINGS = {"error": "Errors (generation allowed with --allow)", "warning": "Warnings", "info": "Notes"}
 
 
-def build(result: Any, sources: Any) -> bytes:
-    """The memo for a generated agreement (``pipeline.Result``), as DOCX bytes."""
-    return write(content(result, sources))
+def build(result: Any, sources: Any, properties: dict[str, str]) -> bytes:
+    """The memo for a generated agreement (``pipeline.Result``), as DOCX bytes, on the house
+    template and with the agreement's ``properties`` (its provenance record)."""
+    return write(content(result, sources), stationery(sources, result.deal.get("agreement.locale"), properties))
+
+
+def stationery(sources: Any, locale: Any, properties: dict[str, str]) -> Stationery:
+    """The house template (``sources.template``), signed by the library's author, in ``locale``
+    (the agreement's; None: the default)."""
+    template = sources.template
+    return Stationery(template.blob, template.path.name, sources.library.wording["author"], str(locale or DEFAULT_LOCALE).replace("_", "-"), properties)
 
 
 def content(result: Any, sources: Any) -> MemoDocument:
     deal, agreement = result.deal, result.composition.agreement
     when = deal.get("agreement.date")
-    created = _dt.datetime.combine(when, _dt.time()) if isinstance(when, _dt.date) else _dt.datetime(2000, 1, 1)
-    memo = MemoDocument(title=f"Drafting memo: {agreement.title}", created=created)
+    memo = MemoDocument(title=f"Drafting memo: {agreement.title}")
     memo.add("title", "Drafting memo")
     memo.add("paragraph", f"{agreement.title}, between {deal.get('buyer.name', '?')} (the Buyer) and {deal.get('supplier.name', '?')} (the Supplier)"
              + (f", dated {when.isoformat()}" if isinstance(when, _dt.date) else "") + ".")

@@ -11,7 +11,6 @@ positions: one after the other in text, side by side in a three-column table in 
 from __future__ import annotations
 
 import copy
-import datetime as _dt
 import textwrap
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +24,7 @@ from clausewright.inputs.library import POSITIONS, Clause, Library
 from clausewright.ooxml.memo import MemoDocument, write
 from clausewright.qa import explain
 from clausewright.qa.drafting import plain_text, plain_text_of
+from clausewright.qa.memo import stationery
 
 WIDTH = 100
 INDENT = "    "
@@ -153,11 +153,11 @@ def format_text(renderings: list[Rendering], deal_name: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def to_docx(renderings: list[Rendering], deal_name: str, *, date: _dt.date | None = None) -> bytes:
-    """A Word document: the clause, or the three positions side by side in a three-column table."""
+def to_docx(renderings: list[Rendering], deal_name: str, sources: Any, *, locale: Any = None) -> bytes:
+    """A Word document on the house template: the clause, or the three positions side by side in
+    a three-column table."""
     first = renderings[0]
-    created = _dt.datetime.combine(date, _dt.time()) if date else _dt.datetime(2000, 1, 1)
-    doc = MemoDocument(title=f"{first.clause}: {first.title}", created=created)
+    doc = MemoDocument(title=f"{first.clause}: {first.title}")
     doc.add("title", f"{first.title} ({first.clause} {first.version})")
     doc.add("note", f"As it reads in the agreement for {deal_name}.")
     if len(renderings) > 1:
@@ -174,7 +174,7 @@ def to_docx(renderings: list[Rendering], deal_name: str, *, date: _dt.date | Non
         doc.add("heading", "Defined terms used")
         for term in terms:
             doc.add("paragraph", term)
-    return write(doc)
+    return write(doc, stationery(sources, locale, {}))
 
 
 def _cell(r: Rendering) -> str:
