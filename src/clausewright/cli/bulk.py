@@ -83,7 +83,6 @@ def template(output, entries, force, library_dir, jurisdictions_dir, template):
 @name_option
 @jobs_option
 @click.option("--allow", "allow", multiple=True, metavar="ID", help="Accept an error-level check finding by its id (see docs/qa.md). Repeatable.")
-@click.option("--page-numbers", is_flag=True, help="Lay each document out with LibreOffice to put page numbers in its contents (about 2.5 s per document); off by default.")
 @progress_option
 @sources_options
 @reports_errors
