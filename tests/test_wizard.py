@@ -252,7 +252,7 @@ def test_reopening_a_deal_file_unchanged_gives_the_same_document_as_generate(tmp
     out = tmp_path / "a.docx"
     result = run(["-o", str(out), "--answers", str(MINI / "deal.yaml")], ["generate"])
     assert result.exit_code == 0, result.output
-    assert out.read_bytes() == pipeline.generate(MINI / "deal.yaml", None, sources=mini_sources).docx
+    assert out.read_bytes() == pipeline.generate(MINI / "deal.yaml", None, sources=mini_sources, page_numbers=True).docx
     # every awkward value survived the answers file: regenerating from it gives the same bytes
     assert regenerate(tmp_path / "a.answers.yaml", tmp_path / "b.docx") == out.read_bytes()
 
@@ -472,7 +472,7 @@ def test_bundled_sample_through_the_wizard_is_the_sample(tmp_path, bundled_sourc
     out = tmp_path / "v.docx"
     result = CliRunner().invoke(cli, ["wizard", "-o", str(out), "--answers", str(sample)], input="generate\n")
     assert result.exit_code == 0, result.output
-    assert out.read_bytes() == pipeline.generate(sample, None, sources=bundled_sources).docx
+    assert out.read_bytes() == pipeline.generate(sample, None, sources=bundled_sources, page_numbers=True).docx
 
 
 class ExampleAsker(ScriptedAsker):
@@ -514,7 +514,7 @@ def test_bundled_library_fresh_run_through_every_section(tmp_path, bundled_sourc
     # the seat follows the institution and the supplier's profile: shown for review, never asked
     seat = schema["disputes.seat"].label
     assert seat not in asker.asked and any(line.strip().startswith(f"{seat}:") for line in asker.said)
-    assert pipeline.generate(written.answers, None, sources=bundled_sources).docx == written.docx.read_bytes()
+    assert pipeline.generate(written.answers, None, sources=bundled_sources, page_numbers=True).docx == written.docx.read_bytes()
 
 
 def _library_with_a_placeholder(tmp_path) -> Path:
@@ -674,7 +674,7 @@ class OfferKeeper(ExampleAsker):
 def _run_bundled(tmp_path, sources, asker, name, **kwargs):
     written = wizard.run(sources, asker, output=tmp_path / name, **kwargs)
     assert written is not None and written.docx.exists()
-    assert pipeline.generate(written.answers, None, sources=sources).docx == written.docx.read_bytes()
+    assert pipeline.generate(written.answers, None, sources=sources, page_numbers=True).docx == written.docx.read_bytes()
     return read_deal_file(written.answers)
 
 

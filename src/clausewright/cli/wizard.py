@@ -10,7 +10,7 @@ import click
 
 from clausewright import pipeline
 from clausewright import wizard as wizards
-from clausewright.cli.common import DocxPath, reports_errors, sources_options
+from clausewright.cli.common import DocxPath, contents_note, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
 from clausewright.quoting import argument
 from clausewright.wizard.session import session_path
@@ -61,6 +61,8 @@ def wizard(output, answers_file, resume, quick, force, allow, library_dir, juris
     for warning in written.result.warnings:
         click.echo(f"Warning: {warning}", err=True)
     print_findings(written.result.findings)
+    if written.result.unnumbered_contents:
+        click.echo(contents_note(written.result.unnumbered_contents), err=True)
     n, k = len(agreement.body), len(agreement.schedules)
     click.echo(f"Wrote {written.docx} ({n} clause{'s' if n != 1 else ''}, {k} schedule{'s' if k != 1 else ''}) and {written.answers}")
     click.echo(f"Regenerate it with: clausewright generate {shlex.quote(argument(str(written.answers)))} -o {shlex.quote(argument(str(written.docx)))}{options}")

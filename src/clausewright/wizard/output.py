@@ -62,8 +62,8 @@ def write_agreement(
     """Write OUT.answers.yaml and the DOCX that ``generate`` makes from it (each atomically).
 
     The DOCX is made from the answers file's own text, read and put through the pipeline
-    exactly as ``clausewright generate OUT.answers.yaml`` does; only when that succeeds are the
-    two files written.
+    exactly as ``clausewright generate OUT.answers.yaml`` does (contents page numbers included,
+    when LibreOffice can lay it out); only when that succeeds are the two files written.
     """
     output = Path(output)
     check_free(output, force=force)
@@ -72,7 +72,7 @@ def write_agreement(
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise ClausewrightError(f"folder {folder} does not exist")
-    result = pipeline.draft(read_deal_text(text, str(path)), sources, source=str(path), allow=allow)
+    result = pipeline.draft(read_deal_text(text, str(path)), sources, source=str(path), allow=allow, page_numbers=True)
     write_atomic(path, text.encode("utf-8"), force=force)
     write_atomic(output, result.docx, force=force)
     result.output = output
