@@ -1,18 +1,17 @@
 """The sandboxed Jinja environments for clause fragments and for schema expressions.
 
 Library content is treated as untrusted: the sandbox blocks attribute tricks
-(``__class__``, ``__globals__``), undefined names are errors, and rendering is bounded in
-output size. Every ``{{ }}`` output in a fragment is replaced by a literal token, so a deal value
-can never be read as markup: the token is turned back into exactly the value's text when the
-document is built.
+(``__class__``, ``__globals__``), undefined names are errors, and every fragment, condition and
+default runs within the bounds of limits.py (time, memory, and the size of every value it builds).
+Every ``{{ }}`` output in a fragment is replaced by a literal token, so a deal value can never be
+read as markup: the token is turned back into exactly the value's text when the document is built.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-import signal
-import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
@@ -21,14 +20,11 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, pass_co
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from clausewright import formatting
+from clausewright import formatting, limits
+from clausewright.sandbox import Sandbox, bounded_filters
 
 LITERAL_OPEN, LITERAL_CLOSE = "\ufdd0", "\ufdd1"
 LITERAL = re.compile(f"{LITERAL_OPEN}(\\d+){LITERAL_CLOSE}")
-MAX_OUTPUT = 2_000_000  # characters one fragment may produce
-MAX_RANGE = 10_000
-MAX_SIZE = 1_000_000  # largest number a fragment may pass to a call or repeat a string by
-TIME_LIMIT = 5.0  # seconds one fragment may take to render
 
 
 # Deal values the filters read without the fragment naming them (``money`` without a currency
@@ -50,14 +46,28 @@ def _text(value: Any, ctx) -> str:
     return "" if value is None else str(value)
 
 
+def _printable(value: Any) -> Any:
+    """A value about to be printed, refused before it is turned into too much text."""
+    if not isinstance(value, str):
+        limits.bound(limits.text_size(value), "a printed value")
+    return value
+
+
 @pass_context
 def _protect(ctx, value: Any) -> str:
     literals = ctx.get("_literals")
-    text = _text(value, ctx)
+    text = _text(_printable(value), ctx)
+    limits.charge(len(text))
     if literals is None:  # expression environment: plain text
         return text
     literals.append(text)
     return f"{LITERAL_OPEN}{len(literals) - 1}{LITERAL_CLOSE}"
+
+
+def _print(value: Any) -> Any:
+    """The expression environment's output: the value, bounded (Jinja prints it as ``str``)."""
+    limits.charge(limits.text_size(_printable(value)))
+    return value
 
 
 def _locale(ctx) -> str:
@@ -104,54 +114,8 @@ def _f_percent(ctx, value, locale=None):
     return formatting.percent(value, locale or _locale(ctx))
 
 
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, with bounds on sizes so a fragment cannot exhaust memory."""
-
-    intercepted_binops = frozenset(["*", "**"])
-
-    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's signature
-        numbers = [a for a in (*args, *kwargs.values()) if isinstance(a, int) and not isinstance(a, bool)]
-        if __obj is range and numbers and max(abs(n) for n in numbers) > MAX_RANGE:
-            raise SecurityError(f"range() larger than {MAX_RANGE} is not allowed in a fragment")
-        if numbers and max(abs(n) for n in numbers) > MAX_SIZE:
-            raise SecurityError(f"a call with a number above {MAX_SIZE:,} is not allowed in a fragment")
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 64:
-            raise SecurityError("exponents above 64 are not allowed in a fragment")
-        if operator == "*":
-            for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > MAX_SIZE:
-                    raise SecurityError(f"repeating text or a list beyond {MAX_SIZE:,} items is not allowed in a fragment")
-        return super().call_binop(context, operator, left, right)
-
-
-class _Timeout(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Bound the wall-clock time of a render (main thread only, where signals can be used)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise _Timeout()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def _make(protect: bool) -> SandboxedEnvironment:
-    env = _Sandbox(
+    env = Sandbox(
         undefined=StrictUndefined,
         comment_start_string="{##",  # "{#anchor}" is markup, so Jinja comments are {## ... ##}
         comment_end_string="##}",
@@ -159,7 +123,8 @@ def _make(protect: bool) -> SandboxedEnvironment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
-        finalize=_protect if protect else None,
+        finalize=_protect if protect else _print,
+        optimized=False,  # nothing is computed while compiling, outside the bounds of a run
     )
     env.filters.update(
         date=_f_date,
@@ -171,7 +136,9 @@ def _make(protect: bool) -> SandboxedEnvironment:
         join_and=lambda items: formatting.join(items, "and"),
         join_or=lambda items: formatting.join(items, "or"),
     )
+    env.filters = bounded_filters(env.filters)
     env.globals["range"] = range
+    del env.globals["lipsum"]  # lorem ipsum of any length: no use in a clause
     return env
 
 
@@ -194,30 +161,44 @@ def compile_fragment(source: str, env: SandboxedEnvironment = FRAGMENTS):
     return template
 
 
+@contextmanager
+def _run(what: str = "", *, undefined_is_error: bool = True) -> Iterator[None]:
+    """Run library code within the bounds of limits.py; a failure becomes a ``FragmentError``
+    that starts with ``what`` (an ``UndefinedError`` is passed on when the caller handles it)."""
+    try:
+        with limits.bounded():
+            yield
+    except UndefinedError as exc:
+        if not undefined_is_error:
+            raise
+        raise FragmentError(f"{what}uses something that is not defined: {exc.message}") from None
+    except limits.LimitExceeded as exc:
+        raise FragmentError(f"{what}went beyond a limit: {exc}; refused") from None
+    except SecurityError as exc:
+        raise FragmentError(f"{what}tried something a clause may not do: {exc}") from None
+    except RecursionError:
+        raise FragmentError(f"{what}recursed too deeply (a macro that calls itself?)") from None
+    except TemplateError as exc:
+        raise FragmentError(f"{what}{exc}") from None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+        raise FragmentError(f"{what}{type(exc).__name__}: {exc}") from None
+
+
+def _quoted(source: str) -> str:
+    return repr(source if len(source) <= 80 else source[:80] + "…")
+
+
 def render_fragment(source: str, context: dict[str, Any], literals: list[str]) -> str:
     template = compile_fragment(source)
     ctx = dict(context, _literals=literals)
-    try:
+    with _run():
         out, size = [], 0
-        with time_limit(TIME_LIMIT):
-            for chunk in template.generate(ctx):
-                size += len(chunk)
-                if size > MAX_OUTPUT:
-                    raise FragmentError(f"produced more than {MAX_OUTPUT:,} characters; a fragment this long is refused")
-                out.append(chunk)
+        for chunk in template.generate(ctx):
+            size += len(chunk)
+            if size > limits.MAX_OUTPUT:
+                raise limits.LimitExceeded(f"produced more than {limits.MAX_OUTPUT:,} characters")
+            out.append(chunk)
         return "".join(out)
-    except _Timeout:
-        raise FragmentError(f"took longer than {TIME_LIMIT:g} seconds to render; refused") from None
-    except UndefinedError as exc:
-        raise FragmentError(f"uses something that is not defined: {exc.message}") from None
-    except SecurityError as exc:
-        raise FragmentError(f"tried something a clause may not do: {exc}") from None
-    except RecursionError:
-        raise FragmentError("recursed too deeply (a macro that calls itself?)") from None
-    except TemplateError as exc:
-        raise FragmentError(str(exc)) from None
-    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
-        raise FragmentError(f"{type(exc).__name__}: {exc}") from None
 
 
 _expressions: dict[str, Any] = {}
@@ -226,20 +207,19 @@ _expressions: dict[str, Any] = {}
 def evaluate(expression: str, context: dict[str, Any]) -> Any:
     """Evaluate a ``when`` expression (no braces); undefined names raise ``UndefinedError``.
     Each expression is compiled once and cached, like fragments."""
-    try:
-        compiled = _expressions.get(expression)
-        if compiled is None:
+    compiled = _expressions.get(expression)
+    if compiled is None:
+        try:
             compiled = _expressions[expression] = EXPRESSIONS.compile_expression(expression, undefined_to_none=False)
+        except TemplateSyntaxError as exc:
+            raise FragmentError(f"bad expression {_quoted(expression)}: {exc.message}") from None
+    with _run(f"expression {_quoted(expression)} ", undefined_is_error=False):
         return compiled(**context)
-    except TemplateSyntaxError as exc:
-        raise FragmentError(f"bad expression {expression!r}: {exc.message}") from None
-    except SecurityError as exc:
-        raise FragmentError(f"expression {expression!r} tried something not allowed: {exc}") from None
 
 
 def render_text(source: str, context: dict[str, Any]) -> str:
-    """Render a schema default such as ``{{ supplier_country.currency }}``."""
-    try:
-        return compile_fragment(source, EXPRESSIONS).render(context)
-    except SecurityError as exc:
-        raise FragmentError(f"{source!r} tried something not allowed: {exc}") from None
+    """Render a schema default such as ``{{ supplier_country.currency }}``; undefined names
+    raise ``UndefinedError``."""
+    template = compile_fragment(source, EXPRESSIONS)
+    with _run(f"{_quoted(source)} ", undefined_is_error=False):
+        return template.render(context)

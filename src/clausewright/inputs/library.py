@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,7 +120,7 @@ def load_library(directory: Path) -> Library:
             terms.setdefault(d.term, clause.id)
     return Library(
         id=str(meta["id"]), title=str(meta["title"]), version=str(meta["version"]), schema=schema, clauses=clauses, directory=directory,
-        wording=_texts(meta, meta_path, "wording"),
+        wording=_wording(meta, meta_path),
         subjects=_texts(meta, meta_path, "subjects"),
         common_law_terms=[str(t) for t in meta.get("common_law_terms") or []],
         terms=load_terms(directory, schema, set(clauses)),
@@ -135,6 +136,23 @@ def _texts(meta: dict[str, Any], where: Path, key: str) -> dict[str, str]:
     bundled = resources.library_dir() / "library.yaml"
     base = {} if bundled.resolve() == where.resolve() else (yamlio.load_file(bundled).get(key) or {})
     return {**base, **{str(k): v for k, v in own.items()}}
+
+
+def _wording(meta: dict[str, Any], where: Path) -> dict[str, str]:
+    """The library's ``wording``. Its texts are filled in with Python's ``str.format``, so a field
+    may only name the value to fill in (``{date}``): a width, conversion, attribute or index
+    (``{date:>999999999}``, ``{date.__class__}``) is refused here, before anything is formatted."""
+    texts = _texts(meta, where, "wording")
+    for key, text in texts.items():
+        try:
+            fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
+        except ValueError as exc:
+            raise LibraryError(str(where), f"wording.{key}: {exc} (write a literal brace as {{{{ or }}}})") from None
+        for name, spec, conversion in fields:
+            if not name.isidentifier() or spec or conversion:
+                written = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+                raise LibraryError(str(where), f"wording.{key}: {written} may only name the value to fill in, such as {{date}}")
+    return texts
 
 
 def _unconditional(clause: Clause, term: str) -> bool:

@@ -1,0 +1,203 @@
+"""The edges of what clausewright accepts, bounded and stated truthfully.
+
+- Library code is bounded (clausewright/limits.py): what a clause fragment, a schema condition or
+  default, or a profile's condition can make clausewright build is limited, and going beyond a
+  limit is one clear error naming where, never a traceback. Each hostile case runs
+  ``clausewright generate`` in its own process under an address-space limit, so a case that
+  escaped the bounds would fail its test instead of exhausting the machine; the wall-clock bound
+  is generous for a busy two-core machine (a bounded case is refused at once).
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import MINI
+
+from clausewright import limits
+from clausewright.errors import LibraryError
+
+WALL_CLOCK = 30.0  # seconds one hostile case may take, start-up included
+ADDRESS_SPACE = 3 * 2**30  # what the process running a case may map
+PEAK_MEMORY = 250 * 2**20  # what it may use at most (a normal run of the miniature library uses about 50 MB)
+# the command line, reporting the process's peak memory as it exits
+COMMAND = """
+import resource, sys
+from clausewright.cli.main import main
+try:
+    main()
+finally:
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss} KB", file=sys.stderr)
+"""
+
+
+def _generate(library: Path, jurisdictions: Path, deal: Path, out: Path) -> tuple[subprocess.CompletedProcess, float]:
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
+
+    command = [sys.executable, "-c", COMMAND, "generate", str(deal), "-o", str(out), "--library", str(library), "--jurisdictions", str(jurisdictions)]
+    started = time.monotonic()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=4 * WALL_CLOCK, preexec_fn=limit_memory)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {4 * WALL_CLOCK:g} seconds")
+    return done, time.monotonic() - started
+
+
+def _sources(tmp_path: Path) -> tuple[Path, Path]:
+    library, jurisdictions = tmp_path / "library", tmp_path / "jurisdictions"
+    shutil.copytree(MINI / "library", library)
+    shutil.copytree(MINI / "jurisdictions", jurisdictions)
+    return library, jurisdictions
+
+
+def _refused(tmp_path: Path, library: Path, jurisdictions: Path, *, where: str, why: str, deal: Path = MINI / "deal.yaml",
+             exit_code: int = LibraryError.exit_code) -> str:
+    """Generate with the hostile sources: refused by a bound on what is built, not by the clock
+    (so on any machine), within the wall-clock bound and the peak memory, with one message naming
+    ``where`` and saying ``why``, and nothing written."""
+    done, took = _generate(library, jurisdictions, deal, tmp_path / "out.docx")
+    message = done.stdout + done.stderr
+    assert took < WALL_CLOCK, f"took {took:.1f} s: {message[-500:]}"
+    peak = int(re.search(r"peak memory: (\d+) KB", message).group(1)) * 1024
+    assert peak < PEAK_MEMORY, f"used {peak / 2**20:.0f} MB: {message[-500:]}"
+    assert done.returncode == exit_code, message[-2000:]
+    assert "Traceback" not in message and "internal error" not in message, message[-2000:]
+    assert where in message and why in message and "seconds" not in message, message[-2000:]
+    assert not (tmp_path / "out.docx").exists()
+    return message
+
+
+# --- clause fragments ----------------------------------------------------------------------------------
+
+FRAGMENTS = {
+    "percent width": "{{ '%999999999d' % 1 }}",
+    "percent precision": "{{ '%.999999999f' % 1 }}",
+    "percent width from the values": "{{ '%*d' % (999999999, 1) }}",
+    "format width": "{{ '{:>999999999}'.format('x') }}",
+    "format width from a value": "{{ '{0:>{1}}'.format('x', '999999999') }}",
+    "format_map width": "{{ '{a:>999999999}'.format_map({'a': 1}) }}",
+    "format filter width": "{{ '%999999999s'|format('x') }}",
+    "replace chain": "{% set s = 'x' * 100 %}{{ s.replace('', s).replace('', s).replace('', s).replace('', s) }}",
+    "replace filter chain": "{% set s = 'x' * 100 %}{{ s|replace('', s)|replace('', s)|replace('', s)|replace('', s) }}",
+    "string doubling in a namespace": "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s|length }}",
+    "string doubling with +": "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}{{ ns.s|length }}",
+    "list doubling in a namespace": "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}{{ ns.l|length }}",
+    "list doubling by extend": "{% set l = ['x'] %}{% for i in range(40) %}{{ l.extend(l) }}{% endfor %}{{ l|length }}",
+    "appends of huge strings": "{% set l = [] %}{% for i in range(10000) %}{{ l.append('y' * 999000 ~ i) }}{% endfor %}{{ l|length }}",
+    "appends of huge slices": "{% set l = [] %}{% set y = 'y' * 999999 %}{% for i in range(10000) %}{{ l.append(y[::-1]) }}{% endfor %}{{ l|length }}",
+    "center filter": "{{ 'x'|center(999999999) }}",
+    "center over a map": "{{ range(10000)|map('string')|map('center', 999999)|list|length }}",
+    "indent": "{{ ('\\n' * 999999)|indent(999999)|length }}",
+    "wordwrap": "{{ ('x ' * 499999)|wordwrap(1, wrapstring='y' * 999999)|length }}",
+    "expandtabs": "{{ ('\\t' * 999999).expandtabs(999999)|length }}",
+    "translate": "{{ ('a' * 999999).translate({97: 'b' * 999999})|length }}",
+    "join of a repeated list": "{{ (['y' * 999999] * 10000)|join|length }}",
+    "join method of a repeated list": "{{ ''.join(['y' * 999999] * 10000)|length }}",
+    "a repeated list as text": "{{ (['y' * 999999] * 10000)|string|length }}",
+    "a list of lists as text": "{{ ([['y' * 900] * 1000] * 1000)|string|length }}",
+    "a repeated list as JSON": "{{ (['y' * 999999] * 10000)|tojson|length }}",
+    "a repeated list printed": "{{ ['y' * 999999] * 10000 }}",
+    "a repeated list joined with ~": "{{ (['y' * 999999] * 10000) ~ '' }}",
+    "integer squaring": "{% set ns = namespace(n=10) %}{% for i in range(40) %}{% set ns.n = ns.n * ns.n %}{% endfor %}{{ ns.n > 0 }}",
+    "power of a power": "{{ (((10 ** 64) ** 64) ** 64) ** 64 > 0 }}",
+    "lorem ipsum": "{{ lipsum(999999)|length }}",
+}
+
+
+@pytest.mark.parametrize("name", list(FRAGMENTS))
+def test_a_fragment_cannot_build_gigabytes(name, tmp_path):
+    library, jurisdictions = _sources(tmp_path)
+    clause = library / "clauses" / "law.clause"
+    clause.write_text(clause.read_text(encoding="utf-8") + "\n" + FRAGMENTS[name] + "\n", encoding="utf-8")
+    _refused(tmp_path, library, jurisdictions, where="clause law", why="")
+
+
+def test_the_refusal_says_which_limit(tmp_path):
+    library, jurisdictions = _sources(tmp_path)
+    clause = library / "clauses" / "law.clause"
+    clause.write_text(clause.read_text(encoding="utf-8") + "\n" + FRAGMENTS["format width"] + "\n", encoding="utf-8")
+    message = _refused(tmp_path, library, jurisdictions, where="clause law", why="went beyond a limit")
+    assert "formatted text would be at least 1,000,000," in message and f"the limit is {limits.MAX_SIZE:,}" in message
+
+
+# --- schema expressions, defaults, profile conditions ------------------------------------------------------
+
+SCHEMA = {
+    "when with center over a map": ("when", "(range(10000)|map('string')|map('center', 1000000)|list|length) > 0"),
+    "when with replace": ("when", "(('x' * 999999)|replace('', 'y' * 999999)|length) > 0"),
+    "when with a format width": ("when", "('{:>999999999}'.format('x')|length) > 0"),
+    "default with center": ("default", "{{ 'x'|center(999999999) }}"),
+    "default doubling a captured block": (
+        "default", "{% set ns = namespace(s='x') %}{% for i in range(40) %}{% set ns.s %}{{ ns.s }}{{ ns.s }}{% endset %}{% endfor %}{{ ns.s|length }}"),
+    "default with a percent width": ("default", "{{ '%999999999d' % 1 }}"),
+}
+
+
+@pytest.mark.parametrize("name", list(SCHEMA))
+def test_a_schema_expression_cannot_build_gigabytes(name, tmp_path):
+    library, jurisdictions = _sources(tmp_path)
+    key, expression = SCHEMA[name]
+    params = library / "parameters" / "main.yaml"
+    data = yaml.safe_load(params.read_text(encoding="utf-8"))
+    data["parameters"].append({"id": "hostile.value", "type": "text", "label": "Hostile", "required": False, key: expression, **({"default": "x"} if key == "when" else {})})
+    params.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _refused(tmp_path, library, jurisdictions, where="parameter hostile.value", why="went beyond a limit")
+
+
+@pytest.mark.parametrize("expression", ["(('x'|center(999999999))|length) > 0", "(range(10000)|map('string')|map('center', 1000000)|list|length) > 0"])
+def test_a_profile_condition_cannot_build_gigabytes(expression, tmp_path):
+    library, jurisdictions = _sources(tmp_path)
+    profile = jurisdictions / "profiles" / "vietnam.yaml"
+    data = yaml.safe_load(profile.read_text(encoding="utf-8"))
+    data["notes"][0]["when"] = expression
+    profile.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    _refused(tmp_path, library, jurisdictions, where="note vietnam-1", why="went beyond a limit")
+
+
+def test_library_wording_may_only_name_its_values(tmp_path):
+    """``library.yaml`` wording is filled in with Python's format: a width (``{date:>999999999}``)
+    or an attribute (``{date.__class__}``) in it is refused when the library is loaded."""
+    library, jurisdictions = _sources(tmp_path)
+    meta = library / "library.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + 'wording:\n  dated: "Dated {date:>999999999}"\n', encoding="utf-8")
+    _refused(tmp_path, library, jurisdictions, where="library.yaml", why="wording.dated")
+    meta.write_text(meta.read_text(encoding="utf-8").replace("{date:>999999999}", "{date.__class__}"), encoding="utf-8")
+    _refused(tmp_path, library, jurisdictions, where="library.yaml", why="wording.dated")
+
+
+def test_the_memory_allowance_turns_an_allocation_into_a_refusal():
+    """The backstop for whatever the size checks do not foresee: during a run the process may
+    grow by ``MEMORY_ALLOWANCE`` at most (Linux)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the process memory limit is applied on Linux")
+    with pytest.raises(limits.LimitExceeded, match="needed more than"), limits.bounded():
+        bytearray(2 * limits.MEMORY_ALLOWANCE)
+    bytearray(2 * limits.MEMORY_ALLOWANCE)  # the allowance ends with the run
+
+
+def test_the_time_limit_keeps_an_outer_alarm():
+    """A run sets its own alarm and then puts back one that was pending (a test runner's timeout)."""
+    import signal
+
+    if not hasattr(signal, "setitimer"):
+        pytest.skip("no interval timers here")
+    fired = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with limits.bounded():
+            pass
+        time.sleep(1.0)
+        assert fired == [signal.SIGALRM]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
