@@ -6,6 +6,7 @@
   ``clausewright generate`` in its own process under an address-space limit, so a case that
   escaped the bounds would fail its test instead of exhausting the machine; the wall-clock bound
   is generous for a busy two-core machine (a bounded case is refused at once).
+- A parameter's pattern runs in linear time, whatever the pattern.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import pytest
 import yaml
 from conftest import MINI
 
-from clausewright import limits
-from clausewright.errors import LibraryError
+from clausewright import limits, pipeline
+from clausewright.errors import InputError, LibraryError
+from clausewright.ooxml import reader
 
 WALL_CLOCK = 30.0  # seconds one hostile case may take, start-up included
 ADDRESS_SPACE = 3 * 2**30  # what the process running a case may map
@@ -201,3 +203,41 @@ def test_the_time_limit_keeps_an_outer_alarm():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+# --- parameter patterns --------------------------------------------------------------------------------
+
+
+def _with_pattern(tmp_path: Path, pattern: str, value: str) -> tuple[Path, Path, Path]:
+    library, jurisdictions = _sources(tmp_path)
+    params = library / "parameters" / "main.yaml"
+    data = yaml.safe_load(params.read_text(encoding="utf-8"))
+    for param in data["parameters"]:
+        if param["id"] == "buyer.name":
+            param.update(pattern=pattern, pattern_help="letters a only")
+    params.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    deal = yaml.safe_load((MINI / "deal.yaml").read_text(encoding="utf-8"))
+    deal["buyer"]["name"] = value
+    (tmp_path / "deal.yaml").write_text(yaml.safe_dump(deal, allow_unicode=True), encoding="utf-8")
+    return library, jurisdictions, tmp_path / "deal.yaml"
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(a|a)*$", "(a*)*b", "a*a*a*a*a*a*a*b", "(\\w+\\s?)+$"])
+def test_a_pattern_runs_in_linear_time(pattern, tmp_path):
+    """Patterns are matched without backtracking: one that would backtrack for minutes on forty
+    ``a`` and a ``!`` (here two hundred) answers at once, with the field named."""
+    library, jurisdictions, deal = _with_pattern(tmp_path, pattern, "a" * 200 + "!")
+    _refused(tmp_path, library, jurisdictions, deal=deal, where="buyer.name", why="is not valid: letters a only", exit_code=InputError.exit_code)
+
+
+@pytest.mark.parametrize("pattern, why", [("a(?=b)", "(?="), ("(a)\\1", "\\1"), ("[", "missing ]")])
+def test_a_pattern_the_engine_cannot_run_is_refused_when_loaded(pattern, why, tmp_path):
+    library, jurisdictions, deal = _with_pattern(tmp_path, pattern, "Acme")
+    message = _refused(tmp_path, library, jurisdictions, deal=deal, where="parameter buyer.name", why="pattern")
+    assert why in message
+
+
+def test_a_pattern_still_matches_what_it_should(tmp_path):
+    library, jurisdictions, deal = _with_pattern(tmp_path, "[\\p{L} &]+ Co\\.", "Công ty & Co.")
+    result = pipeline.generate(deal, None, sources=pipeline.load_sources(library, jurisdictions))
+    assert "Công ty & Co." in reader.read(result.docx).text()

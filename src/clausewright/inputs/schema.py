@@ -13,7 +13,7 @@ from typing import Any
 
 from clausewright import yamlio
 from clausewright.errors import LibraryError, nearest
-from clausewright.inputs.types import TYPES, Money, OtherNames, ParamType
+from clausewright.inputs.types import TYPES, Money, OtherNames, ParamType, compile_pattern
 
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _RESERVED = {name for name in dir(dict) if not name.startswith("_")} | {"items", "keys", "values", "get"}
@@ -205,7 +205,7 @@ def _parameter(raw: Any, where: str, section: str, *, nested: bool = False) -> P
         max=raw.get("max"),
         min_length=raw.get("min_length"),
         max_length=raw.get("max_length"),
-        pattern=raw.get("pattern"),
+        pattern=str(raw["pattern"]) if raw.get("pattern") is not None else None,
         pattern_help=raw.get("pattern_help"),
         min_items=raw.get("min_items"),
         max_items=raw.get("max_items"),
@@ -221,7 +221,7 @@ def _parameter(raw: Any, where: str, section: str, *, nested: bool = False) -> P
         param.fields = [_parameter(f, where, section, nested=True) for f in raw["fields"]]
     if param.pattern:
         try:
-            re.compile(param.pattern)
-        except re.error as exc:
-            raise LibraryError(here, f"bad pattern: {exc}") from None
+            compile_pattern(param.pattern)
+        except ValueError as exc:
+            raise LibraryError(here, f"pattern {param.pattern!r} cannot be used: {exc} (patterns are matched without backtracking: no look-ahead, look-behind or backreferences)") from None
     return param
