@@ -15,19 +15,19 @@ MISSING = {"", "~", "null"}
 
 
 def _forbidden(ch: str) -> bool:
+    """Outside XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+    [#x10000-#x10FFFF] (a carriage return never gets here: it is a line ending)."""
     code = ord(ch)
     if code < 0x20:
         return ch not in "\t\n"
-    if 0xD800 <= code <= 0xDFFF or 0xFDD0 <= code <= 0xFDEF:
-        return True
-    return (code & 0xFFFE) == 0xFFFE  # U+xFFFE and U+xFFFF in every plane
+    return 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF)
 
 
 def expected(value: str, *, multiline: bool) -> str | None:
     """The text a value must appear as, or None when it must be rejected.
 
-    Documented: line endings (CRLF, CR, vertical tab) become line breaks; control characters,
-    lone surrogates and non-characters are refused; a single-line field refuses line breaks; a
+    Documented: line endings (CRLF, CR, vertical tab) become line breaks; what XML 1.0 cannot
+    hold (control characters, lone surrogates, U+FFFE and U+FFFF) is refused; a single-line field refuses line breaks; a
     blank value is missing; text and longtext have a length limit. Everything else is kept."""
     text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
     if any(_forbidden(ch) for ch in text):

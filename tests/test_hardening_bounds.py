@@ -7,6 +7,7 @@
   escaped the bounds would fail its test instead of exhausting the machine; the wall-clock bound
   is generous for a busy two-core machine (a bounded case is refused at once).
 - A parameter's pattern runs in linear time, whatever the pattern.
+- Text keeps every character XML 1.0 allows and refuses the others, saying why.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import yaml
 from conftest import MINI
 
 from clausewright import limits, pipeline
-from clausewright.errors import InputError, LibraryError
+from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.ooxml import reader
 
 WALL_CLOCK = 30.0  # seconds one hostile case may take, start-up included
@@ -241,3 +242,31 @@ def test_a_pattern_still_matches_what_it_should(tmp_path):
     library, jurisdictions, deal = _with_pattern(tmp_path, "[\\p{L} &]+ Co\\.", "Công ty & Co.")
     result = pipeline.generate(deal, None, sources=pipeline.load_sources(library, jurisdictions))
     assert "Công ty & Co." in reader.read(result.docx).text()
+
+
+# --- characters XML 1.0 allows -------------------------------------------------------------------------
+
+ALLOWED = {"U+FDD0": "\ufdd0", "U+FDEF": "\ufdef", "U+FDD0 token lookalike": "\ufdd00\ufdd1", "U+1FFFE": "\U0001fffe", "U+10FFFF": "\U0010ffff"}
+
+
+@pytest.mark.parametrize("name", list(ALLOWED))
+def test_non_characters_xml_allows_are_kept(name, tmp_path, mini_sources):
+    """XML 1.0's Char production admits U+FDD0-U+FDEF and the last two code points of the
+    planes above the first, and Unicode (Corrigendum #9) lets them be interchanged: kept exactly."""
+    value = f"Acme {ALLOWED[name]} Ltd"
+    deal = yaml.safe_load((MINI / "deal.yaml").read_text(encoding="utf-8"))
+    deal["buyer"]["name"] = value
+    (tmp_path / "deal.yaml").write_text(yaml.safe_dump(deal, allow_unicode=True), encoding="utf-8")
+    result = pipeline.generate(tmp_path / "deal.yaml", None, sources=mini_sources)
+    assert reader.read(result.docx).text().count(value) >= 2
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff", "\x07"])
+def test_characters_xml_excludes_are_refused_truthfully(char, tmp_path, mini_sources):
+    deal = yaml.safe_load((MINI / "deal.yaml").read_text(encoding="utf-8"))
+    deal["buyer"]["name"] = f"Acme{char}"
+    (tmp_path / "deal.yaml").write_text(yaml.safe_dump(deal, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ClausewrightError) as exc:
+        pipeline.generate(tmp_path / "deal.yaml", None, sources=mini_sources)
+    assert f"(U+{ord(char):04X}) at position 5, which a Word document cannot hold (XML 1.0 does not allow it); remove it" in str(exc.value)
+    assert "buyer.name: contains" in str(exc.value)

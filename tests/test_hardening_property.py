@@ -57,7 +57,7 @@ def put_dotted(raw, path, value):
 
 
 text_values = st.text(alphabet=st.characters(codec=None), max_size=60) | st.text(
-    alphabet=st.sampled_from(list("&<>\"'{}%#_|+=[]?*\r\n\x0b\t \x00\u202e\u200d\ufeffaé🚀字")), max_size=40
+    alphabet=st.sampled_from(list("&<>\"'{}%#_|+=[]?*\r\n\x0b\t \x00\u202e\u200d\ufeff\ufdd0\ufffe\U0010ffffaé🚀字")), max_size=40
 )
 
 

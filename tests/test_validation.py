@@ -56,7 +56,7 @@ def test_list_records_are_validated_field_by_field(mini_sources, mini_deal_raw):
 def test_control_characters_are_refused_with_the_field_named(mini_sources, mini_deal_raw):
     raw = dict(mini_deal_raw, buyer=dict(mini_deal_raw["buyer"], name="Acme\x07Ltd"))
     problems = _problems(raw, mini_sources)
-    assert problems["buyer.name"] == "contains a control character (U+0007) at position 5, which a Word document cannot hold; remove it"
+    assert problems["buyer.name"] == "contains a control character (U+0007) at position 5, which a Word document cannot hold (XML 1.0 does not allow it); remove it"
 
 
 def test_line_breaks_in_a_single_line_field_are_refused(mini_sources, mini_deal_raw):

@@ -38,13 +38,12 @@ class OtherNames:
 
 MISSING_TEXT = {"", "~", "null"}
 
-# Characters that XML 1.0 cannot carry, or that are never meant for interchange (the
-# non-characters: U+FDD0..U+FDEF and the last two code points of every plane).
-_FORBIDDEN = re.compile(
-    r"[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-    + "".join(chr(plane << 16 | 0xFFFE) + chr(plane << 16 | 0xFFFF) for plane in range(1, 17))
-    + "]"
-)
+# Characters outside XML 1.0's Char production (#x9 | #xA | #xD | [#x20-#xD7FF] |
+# [#xE000-#xFFFD] | [#x10000-#x10FFFF]), which no part of a Word document can hold: the other
+# control characters, surrogates (never a character on their own) and U+FFFE, U+FFFF. The other
+# Unicode non-characters (U+FDD0..U+FDEF, the last two code points of the higher planes) are in
+# that range and are kept: Unicode lets them be interchanged (Corrigendum #9).
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def is_missing(raw: Any) -> bool:
@@ -78,7 +77,7 @@ def normalise_text(raw: Any, *, multiline: bool) -> str:
         ch = bad.group()
         code = f"U+{ord(ch):04X}"
         kind = "a control character" if ord(ch) < 0x20 else ("a lone surrogate" if 0xD800 <= ord(ch) <= 0xDFFF else "a Unicode non-character")
-        raise Invalid(f"contains {kind} ({code}) at position {bad.start() + 1}, which a Word document cannot hold; remove it")
+        raise Invalid(f"contains {kind} ({code}) at position {bad.start() + 1}, which a Word document cannot hold (XML 1.0 does not allow it); remove it")
     if not multiline and "\n" in text:
         raise Invalid("contains a line break; this field takes a single line")
     return text
