@@ -8,10 +8,12 @@
   is generous for a busy two-core machine (a bounded case is refused at once).
 - A parameter's pattern runs in linear time, whatever the pattern.
 - Text keeps every character XML 1.0 allows and refuses the others, saying why.
+- A CSV file that is not UTF-8 is refused at the line and column of its first bad byte.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import resource
 import shutil
@@ -22,9 +24,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from bulk_helpers import bulk
 from conftest import MINI
 
 from clausewright import limits, pipeline
+from clausewright.bulk.errors import PreflightError
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.ooxml import reader
 
@@ -270,3 +274,22 @@ def test_characters_xml_excludes_are_refused_truthfully(char, tmp_path, mini_sou
         pipeline.generate(tmp_path / "deal.yaml", None, sources=mini_sources)
     assert f"(U+{ord(char):04X}) at position 5, which a Word document cannot hold (XML 1.0 does not allow it); remove it" in str(exc.value)
     assert "buyer.name: contains" in str(exc.value)
+
+
+# --- the first byte of a CSV file that is not UTF-8 --------------------------------------------------------
+
+
+@pytest.mark.parametrize("bom", [False, True])
+def test_a_cp1252_csv_is_refused_at_the_line_and_column_of_its_first_bad_byte(bom, tmp_path):
+    header = "supplier_id,supplier.name,supplier.address\n"
+    good = "".join(f"S{n},Công ty Số {n} – “Sao Mai”,{'Đường ' * 60}{n}\n" for n in range(2, 29))
+    bad = b"S29,Soci" + "été Générale".encode("cp1252") + b",Paris\n"
+    data = (codecs.BOM_UTF8 if bom else b"") + (header + good).encode("utf-8") + bad + "S30,Công ty,Hà Nội\n".encode()
+    assert len(data) > 16_000  # beyond the first buffer a text reader decodes
+    (tmp_path / "suppliers.csv").write_bytes(data)
+    (tmp_path / "defaults.yaml").write_text("agreement:\n  date: 2026-12-01\nbuyer:\n  name: Acme\n  signatory: {name: Ann}\ncommercial:\n  price: 1000\n", encoding="utf-8")
+    result = bulk("validate", str(tmp_path / "suppliers.csv"), "--defaults", str(tmp_path / "defaults.yaml"))
+    assert result.exit_code == PreflightError.exit_code and "Traceback" not in result.output, result.output
+    byte = data.index(b"\xe9") + 1
+    assert f"not UTF-8 text at line 29, column 9 (byte {byte:,}, 0xE9)" in result.output, result.output
+    assert 'save as "CSV UTF-8"' in result.output

@@ -132,7 +132,19 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             delimiter = max((",", ";", "\t"), key=first.count)
             fh.seek(0)
             yield from enumerate(csv.reader(fh, delimiter=delimiter, strict=False), start=1)
-    except UnicodeDecodeError as exc:
-        raise PreflightError(f"{path}: not UTF-8 text (byte {exc.start}); in Excel, save as \"CSV UTF-8\"") from None
+    except UnicodeDecodeError:
+        # the decoder's offset counts from the block it was decoding: find the byte in the file
+        # (UTF-8 never uses the byte of a line feed inside a character, so lines decode alone)
+        with open(path, "rb") as raw:
+            start = 0
+            for number, line in enumerate(raw, start=1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    column = len(line[: exc.start].decode("utf-8-sig" if number == 1 else "utf-8")) + 1
+                    where = f"line {number}, column {column} (byte {start + exc.start + 1:,}, 0x{line[exc.start]:02X})"
+                    raise PreflightError(f"{path}: not UTF-8 text at {where}; in Excel, save as \"CSV UTF-8\"") from None
+                start += len(line)
+        raise PreflightError(f"{path}: not UTF-8 text; in Excel, save as \"CSV UTF-8\"") from None
     except csv.Error as exc:
         raise PreflightError(f"{path}: not a readable CSV file: {exc}") from None
