@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -161,27 +159,42 @@ def compile_fragment(source: str, env: SandboxedEnvironment = FRAGMENTS):
     return template
 
 
-@contextmanager
-def _run(what: str = "", *, undefined_is_error: bool = True) -> Iterator[None]:
-    """Run library code within the bounds of limits.py; a failure becomes a ``FragmentError``
-    that starts with ``what`` (an ``UndefinedError`` is passed on when the caller handles it)."""
-    try:
-        with limits.bounded():
-            yield
-    except UndefinedError as exc:
-        if not undefined_is_error:
-            raise
-        raise FragmentError(f"{what}uses something that is not defined: {exc.message}") from None
-    except limits.LimitExceeded as exc:
-        raise FragmentError(f"{what}went beyond a limit: {exc}; refused") from None
-    except SecurityError as exc:
-        raise FragmentError(f"{what}tried something a clause may not do: {exc}") from None
-    except RecursionError:
-        raise FragmentError(f"{what}recursed too deeply (a macro that calls itself?)") from None
-    except TemplateError as exc:
-        raise FragmentError(f"{what}{exc}") from None
-    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
-        raise FragmentError(f"{what}{type(exc).__name__}: {exc}") from None
+class _run:  # noqa: N801 - used as ``with _run(...):``, like a function
+    """Run library code within the bounds of limits.py. A failure becomes a ``FragmentError``
+    that starts by quoting the expression or text when one is given (a fragment's caller names
+    the clause); an ``UndefinedError`` is passed on when the caller handles it."""
+
+    __slots__ = ("source", "kind", "undefined_is_error", "bounds")
+
+    def __init__(self, source: str | None = None, kind: str = "", *, undefined_is_error: bool = True):
+        self.source, self.kind = source, kind
+        self.undefined_is_error = undefined_is_error
+        self.bounds = limits.bounded()
+
+    def __enter__(self) -> None:
+        self.bounds.__enter__()
+
+    def __exit__(self, kind, error, traceback) -> None:
+        try:
+            self.bounds.__exit__(kind, error, traceback)
+        except limits.LimitExceeded as exc:
+            error = exc
+        if error is None:
+            return
+        what = "" if self.source is None else f"{self.kind}{_quoted(self.source)} "
+        if isinstance(error, UndefinedError):
+            if self.undefined_is_error:
+                raise FragmentError(f"{what}uses something that is not defined: {error.message}") from None
+        elif isinstance(error, limits.LimitExceeded):
+            raise FragmentError(f"{what}went beyond a limit: {error}; refused") from None
+        elif isinstance(error, SecurityError):
+            raise FragmentError(f"{what}tried something a clause may not do: {error}") from None
+        elif isinstance(error, RecursionError):
+            raise FragmentError(f"{what}recursed too deeply (a macro that calls itself?)") from None
+        elif isinstance(error, TemplateError):
+            raise FragmentError(f"{what}{error}") from None
+        elif isinstance(error, (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError)):
+            raise FragmentError(f"{what}{type(error).__name__}: {error}") from None
 
 
 def _quoted(source: str) -> str:
@@ -213,7 +226,7 @@ def evaluate(expression: str, context: dict[str, Any]) -> Any:
             compiled = _expressions[expression] = EXPRESSIONS.compile_expression(expression, undefined_to_none=False)
         except TemplateSyntaxError as exc:
             raise FragmentError(f"bad expression {_quoted(expression)}: {exc.message}") from None
-    with _run(f"expression {_quoted(expression)} ", undefined_is_error=False):
+    with _run(expression, "expression ", undefined_is_error=False):
         return compiled(**context)
 
 
@@ -221,5 +234,5 @@ def render_text(source: str, context: dict[str, Any]) -> str:
     """Render a schema default such as ``{{ supplier_country.currency }}``; undefined names
     raise ``UndefinedError``."""
     template = compile_fragment(source, EXPRESSIONS)
-    with _run(f"{_quoted(source)} ", undefined_is_error=False):
+    with _run(source, undefined_is_error=False):
         return template.render(context)

@@ -24,14 +24,13 @@ sets up one run.
 
 from __future__ import annotations
 
+import _signal  # getsignal without signal.getsignal's conversion to an enum, which costs more than a short run
 import os
 import re
 import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
@@ -201,26 +200,32 @@ def join_size(items: list[Any], separator: Any) -> int:
 # --- one run ----------------------------------------------------------------------------------------
 
 
-@contextmanager
-def bounded() -> Iterator[None]:
-    """Run library code within the bounds. A run inside a run is part of the outer one."""
-    if _current.get() is not None:
-        yield
-        return
-    token = _current.set(_Run())
-    try:
-        with _memory_allowance(MEMORY_ALLOWANCE), _time_limit(TIME_LIMIT):
-            yield
-    except _Timeout:
-        raise LimitExceeded(f"took longer than {TIME_LIMIT:g} seconds") from None
-    except MemoryError:
-        raise LimitExceeded(f"needed more than {MEMORY_ALLOWANCE // 2**20:,} MB of memory") from None
-    finally:
-        _current.reset(token)
+class bounded:  # noqa: N801 - used as ``with limits.bounded():``, like a function
+    """Run library code within the bounds: ``with limits.bounded(): ...``. A run inside a run is
+    part of the outer one. (A class rather than a generator: a short condition runs in a few
+    microseconds, and a run is set up for each.)"""
 
+    __slots__ = ("_token", "_alarm", "_data_limit")
 
-def _main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
+    def __enter__(self) -> bounded:
+        self._token = None
+        if _current.get() is None:
+            self._token = _current.set(_Run())
+            main = threading.current_thread() is threading.main_thread()
+            self._data_limit = _lower_data_limit(MEMORY_ALLOWANCE) if main and _DATA_LIMIT else None
+            self._alarm = _set_alarm(TIME_LIMIT) if main and _ALARMS else None
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if self._token is None:
+            return
+        _clear_alarm(self._alarm)
+        _restore_data_limit(self._data_limit)
+        _current.reset(self._token)
+        if kind is _Timeout:
+            raise LimitExceeded(f"took longer than {TIME_LIMIT:g} seconds") from None
+        if kind is MemoryError:
+            raise LimitExceeded(f"needed more than {MEMORY_ALLOWANCE // 2**20:,} MB of memory") from None
 
 
 class _Timeout(BaseException):
@@ -231,6 +236,7 @@ class _Timeout(BaseException):
 # The alarm handler stays installed once set (installing a handler for every run costs more
 # than the run of a short condition). Outside a run it passes the alarm on to the handler it
 # replaced, so another user of SIGALRM (a test runner's timeout) keeps working.
+_ALARMS = hasattr(signal, "setitimer")
 _timing = False
 _replaced_handler: Any = None
 
@@ -244,59 +250,89 @@ def _on_alarm(signum, frame):
         _replaced_handler(signum, frame)
 
 
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+def _set_alarm(seconds: float) -> tuple[float, float] | None:
+    """Raise ``_Timeout`` in ``seconds``; returns what ``_clear_alarm`` needs: when, and an alarm
+    that was pending."""
     global _timing, _replaced_handler
-    if _timing or not hasattr(signal, "setitimer") or not _main_thread():
-        yield
-        return
-    if signal.getsignal(signal.SIGALRM) is not _on_alarm:
+    if _timing:
+        return None
+    if _signal.getsignal(signal.SIGALRM) is not _on_alarm:
         _replaced_handler = signal.signal(signal.SIGALRM, _on_alarm)
     started = time.monotonic()
-    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    pending, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
     _timing = True
-    try:
-        yield
-    finally:
-        _timing = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        if outer:  # someone else's alarm was pending: set it again for the time it had left
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - started), 0.001))
+    return started, pending
 
 
-_statm: tuple[int, int] | None = None  # (process id, open /proc/self/statm), read once per run
+def _clear_alarm(alarm: tuple[float, float] | None) -> None:
+    global _timing
+    if alarm is None:
+        return
+    _timing = False
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    started, pending = alarm
+    if pending:  # someone else's alarm was pending: set it again for the time it had left
+        signal.setitimer(signal.ITIMER_REAL, max(pending - (time.monotonic() - started), 0.001))
+
+
+# The limit on the process's data (private memory) that Linux enforces (RLIMIT_DATA, counting
+# anonymous mappings since Linux 4.7); elsewhere there is no dependable equivalent. What the
+# process uses is read from /proc at most once a second: runs follow each other by the thousand,
+# and a second of growth outside them is nothing beside the allowance.
+_DATA_LIMIT = sys.platform.startswith("linux")
+_USAGE_EVERY = 1.0  # seconds
+
+
+class _Process:
+    """What is known of this process's memory (forgotten in a forked child, which is another)."""
+
+    statm: int | None = None  # an open /proc/self/statm
+    used: int = 0
+    read_at: float = -_USAGE_EVERY
+    limits: tuple[int, int] | None = None  # RLIMIT_DATA as found (soft, hard)
+
+
+def _forget_process() -> None:
+    _Process.statm, _Process.read_at, _Process.limits = None, -_USAGE_EVERY, None
+
+
+if _DATA_LIMIT:
+    os.register_at_fork(after_in_child=_forget_process)
 
 
 def _data_size() -> int | None:
-    """The bytes of data the process uses now (what RLIMIT_DATA limits), or None if unknown."""
-    global _statm
-    try:
-        if _statm is None or _statm[0] != os.getpid():  # a forked child reads its own
-            _statm = (os.getpid(), os.open("/proc/self/statm", os.O_RDONLY))
-        return int(os.pread(_statm[1], 200, 0).split()[5]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
+    """The bytes of data the process uses (what RLIMIT_DATA limits), or None if unknown."""
+    now = time.monotonic()
+    if now - _Process.read_at >= _USAGE_EVERY:
+        try:
+            if _Process.statm is None:
+                _Process.statm = os.open("/proc/self/statm", os.O_RDONLY)
+            _Process.used = int(os.pread(_Process.statm, 200, 0).split()[5]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return None
+        _Process.read_at = now
+    return _Process.used
 
 
-@contextmanager
-def _memory_allowance(extra: int) -> Iterator[None]:
-    """Let the process's data grow by at most ``extra`` bytes (Linux; elsewhere, no limit)."""
-    if not sys.platform.startswith("linux") or not _main_thread():
-        yield
-        return
+def _lower_data_limit(extra: int) -> tuple[int, int] | None:
+    """Let the process's data grow by at most ``extra`` bytes; returns the limits to restore."""
     import resource
 
     used = _data_size()
-    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
     if used is None:
-        yield
-        return
+        return None
+    if _Process.limits is None:
+        _Process.limits = resource.getrlimit(resource.RLIMIT_DATA)
+    soft, hard = _Process.limits
     limit = used + extra if hard == resource.RLIM_INFINITY else min(used + extra, hard)
     if soft != resource.RLIM_INFINITY and soft <= limit:  # already as tight
-        yield
-        return
+        return None
     resource.setrlimit(resource.RLIMIT_DATA, (limit, hard))
-    try:
-        yield
-    finally:
-        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+    return soft, hard
+
+
+def _restore_data_limit(limits: tuple[int, int] | None) -> None:
+    if limits is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_DATA, limits)

@@ -171,15 +171,14 @@ class Sandbox(SandboxedEnvironment):
         return (markup_join if context.eval_ctx.autoescape else str_join)(values)
 
     def concat(self, chunks):  # Jinja's "".join, for captured blocks and render()
-        """Rendered text joined, checked as it grows."""
-        out, built = [], 0
-        for chunk in chunks:
-            built += len(chunk)
-            if built > limits.MAX_OUTPUT:
-                raise limits.LimitExceeded(f"produced more than {limits.MAX_OUTPUT:,} characters of text")
-            out.append(chunk)
+        """Rendered text joined. Each chunk was bounded and counted as it was printed, so they are
+        only gathered here, and measured before they are joined."""
+        chunks = list(chunks)
+        built = sum(map(len, chunks))
+        if built > limits.MAX_OUTPUT:
+            raise limits.LimitExceeded(f"produced {built:,} characters of text; the limit is {limits.MAX_OUTPUT:,}")
         limits.charge(built)
-        return "".join(out)
+        return "".join(chunks)
 
     def wrap_str_format(self, value):
         """``str.format`` and ``format_map``, through the bounded formatter."""
