@@ -18,7 +18,7 @@ A library is content from outside the firm, so each run of its code (one fragmen
   the platform enforces a limit on a process's data (Linux). This is the backstop for whatever
   the checks above do not foresee.
 
-The sandbox (jinja.py) calls these checks wherever library code builds a value; ``bounded()``
+The sandbox (sandbox.py) calls these checks wherever library code builds a value; ``bounded()``
 sets up one run.
 """
 
