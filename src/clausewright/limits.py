@@ -219,7 +219,11 @@ class bounded:  # noqa: N801 - used as ``with limits.bounded():``, like a functi
     def __exit__(self, kind, error, traceback) -> None:
         if self._token is None:
             return
-        _clear_alarm(self._alarm)
+        try:
+            _clear_alarm(self._alarm)
+        except _Timeout:  # the alarm went off as the run ended: it still ran out of time
+            kind = _Timeout
+            _clear_alarm(self._alarm)
         _restore_data_limit(self._data_limit)
         _current.reset(self._token)
         if kind is _Timeout:
