@@ -25,10 +25,13 @@ from pathlib import Path
 import pytest
 import yaml
 from bulk_helpers import bulk
+from click.testing import CliRunner
 from conftest import MINI
+from qa_helpers import mini_copy
 
 from clausewright import limits, pipeline
 from clausewright.bulk.errors import PreflightError
+from clausewright.cli.main import cli
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.ooxml import reader
 
@@ -293,3 +296,15 @@ def test_a_cp1252_csv_is_refused_at_the_line_and_column_of_its_first_bad_byte(bo
     byte = data.index(b"\xe9") + 1
     assert f"not UTF-8 text at line 29, column 9 (byte {byte:,}, 0xE9)" in result.output, result.output
     assert 'save as "CSV UTF-8"' in result.output
+
+
+def test_a_hostile_floor_condition_is_a_finding_of_library_check(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("library/clauses/confidentiality.clause", "  supplier: Fixed years for everything.\n",
+              "  supplier: Fixed years for everything.\nfloors:\n  - id: hostile\n    rule: never\n    requires: 'x'\n"
+              "    when: \"'x' | center(999999999)\"\n")
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["library", "check", "--library", str(copy.library), "--jurisdictions", str(copy.jurisdictions)])
+    assert time.monotonic() - started < 60
+    assert "internal error" not in result.output and "Traceback" not in result.output, result.output
+    assert "the condition of floor 'hostile' cannot be evaluated" in result.output, result.output

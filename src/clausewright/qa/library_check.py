@@ -549,7 +549,12 @@ def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, co
                 if context is None:
                     context = base_context(deal, jurisdictions)
                     context["included"] = lambda cid: cid in present
-                if not jinja.evaluate(floor.when, context):
+                try:
+                    applies = jinja.evaluate(floor.when, context)
+                except jinja.FragmentError as exc:
+                    out.append((FLOOR, f"clause {section.clause_id}: the condition of floor {floor.id!r} cannot be evaluated: {exc}", section.clause_id))
+                    continue
+                if not applies:
                     continue
             if not floor.requires.search(text):
                 where = f" at the {section.position} position" if section.position else ""
