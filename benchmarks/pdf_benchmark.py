@@ -26,7 +26,6 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from bulk_benchmark import COUNTRIES, suppliers_csv  # noqa: E402
-
 from pypdf import PdfReader  # noqa: E402
 
 from clausewright.ooxml import layout, pdf  # noqa: E402

@@ -70,6 +70,18 @@ def test_bulk_run_pdf_writes_one_pdf_per_row_and_resume_makes_only_the_missing_o
     assert all(e["pdf_sha256"] == hashlib.sha256((out / e["pdf"]).read_bytes()).hexdigest() for e in resumed)
 
 
+def test_bulk_run_pdf_refuses_to_replace_a_pdf_it_did_not_make(tmp_path):
+    need_soffice()
+    suppliers = write_csv(tmp_path / "suppliers.csv", GOOD[:1])
+    out = tmp_path / "out"
+    out.mkdir()
+    stray = out / "S-001-alpha-precision-co.pdf"
+    stray.write_bytes(b"mine")
+    result = bulk("run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf", "-j", "1")
+    assert result.exit_code == 1, result.output
+    assert "S-001-alpha-precision-co.pdf: it already exists" in result.output and stray.read_bytes() == b"mine"
+
+
 def _without_libreoffice(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no soffice (nor anything else) on it
     return subprocess.run([sys.executable, "-m", "clausewright", *args], env=env, capture_output=True, text=True, timeout=120, check=False)

@@ -331,14 +331,15 @@ class Runner:
                 escapes.append(Problem("--name", str(exc), plan.number))
                 continue
             targets[plan.number] = plan.stem
-            if not (docx.exists() or answers.exists()) or opts.force:
+            taken = [path for path in (docx, answers, *([docx.with_suffix(naming.PDF)] if opts.pdf else [])) if path.exists()]
+            if not taken or opts.force:
                 continue
             before = previous.get(docx.name)
             if opts.resume and before and before.get("input_sha256") == plan.input_sha256 and _finished(before, docx, answers, docx.with_suffix(naming.PDF) if opts.pdf else None):
                 skipped[plan.number] = before
             elif not opts.resume or (before and before.get("input_sha256") != plan.input_sha256):
                 why = "its inputs changed since it was written" if opts.resume else "it already exists"
-                conflicts.append(Problem("--out", f"{docx.name}: {why}", plan.number))
+                conflicts.append(Problem("--out", f"{(docx if docx in taken else taken[0]).name}: {why}", plan.number))
         if escapes:
             raise PreflightError("some names lead outside --out; nothing was written:", escapes)
         if conflicts:
