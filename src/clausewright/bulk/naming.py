@@ -28,7 +28,7 @@ from clausewright.inputs.schema import Schema
 
 DEFAULT_PATTERN = "{supplier_id}-{supplier.name|slug}"
 MAX_STEM = 120
-DOCX, ANSWERS = ".docx", ".answers.yaml"
+DOCX, ANSWERS, PDF = ".docx", ".answers.yaml", ".pdf"
 FILTERS = {
     "slug": lambda text: slugify(text, max_length=MAX_STEM, word_boundary=True),
     "upper": str.upper,

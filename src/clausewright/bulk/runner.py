@@ -47,6 +47,8 @@ from clausewright.bulk.progress import Progress
 from clausewright.bulk.reading import BulkInput
 from clausewright.errors import ClausewrightError, FileAccessError, Problem
 from clausewright.inputs.types import Invalid, Text, normalise_text
+from clausewright.ooxml import layout as ooxml_layout
+from clausewright.ooxml import pdf as pdf_output
 from clausewright.qa import terms as key_terms
 from clausewright.quoting import argument, comment
 
@@ -68,6 +70,7 @@ class Options:
     comments: bool = True
     allow: tuple[str, ...] = ()
     page_numbers: bool = False  # lay each document out with LibreOffice for the contents' page numbers
+    pdf: bool = False  # also write each document's PDF beside it
     library_dir: Path | None = None
     jurisdictions_dir: Path | None = None
     template: Path | None = None
@@ -134,6 +137,8 @@ class Runner:
             sources.library.directory, sources.jurisdictions.directory, sources.template.blob, __version__
         )
         self._pool: _Pool | None = None
+        if options.pdf and not options.dry_run:
+            pdf_output.require()  # before anything is checked or written
 
     # --- entry points ----------------------------------------------------------------------------
 
@@ -326,14 +331,15 @@ class Runner:
                 escapes.append(Problem("--name", str(exc), plan.number))
                 continue
             targets[plan.number] = plan.stem
-            if not (docx.exists() or answers.exists()) or opts.force:
+            taken = [path for path in (docx, answers, *([docx.with_suffix(naming.PDF)] if opts.pdf else [])) if path.exists()]
+            if not taken or opts.force:
                 continue
             before = previous.get(docx.name)
-            if opts.resume and before and before.get("input_sha256") == plan.input_sha256 and _finished(before, docx, answers):
+            if opts.resume and before and before.get("input_sha256") == plan.input_sha256 and _finished(before, docx, answers, docx.with_suffix(naming.PDF) if opts.pdf else None):
                 skipped[plan.number] = before
             elif not opts.resume or (before and before.get("input_sha256") != plan.input_sha256):
                 why = "its inputs changed since it was written" if opts.resume else "it already exists"
-                conflicts.append(Problem("--out", f"{docx.name}: {why}", plan.number))
+                conflicts.append(Problem("--out", f"{(docx if docx in taken else taken[0]).name}: {why}", plan.number))
         if escapes:
             raise PreflightError("some names lead outside --out; nothing was written:", escapes)
         if conflicts:
@@ -346,7 +352,7 @@ class Runner:
         warnings.csv and terms.csv. An operating-system error (a full disk) stops the run: rows not
         started are ``not-run``, the manifest keeps every line written so far whole, the CSV
         records are written if they can be, and ``report.stopped`` says why."""
-        manifest.remove_leftovers(out_dir, [stem + suffix for stem in targets.values() for suffix in (naming.DOCX, naming.ANSWERS)])
+        manifest.remove_leftovers(out_dir, [stem + suffix for stem in targets.values() for suffix in (naming.DOCX, naming.ANSWERS, naming.PDF)])
         self._base = out_dir.resolve()
         journal = manifest.Journal(out_dir, [plan.number for plan in plans])
         complete = False
@@ -397,11 +403,14 @@ class Runner:
         self.progress.start("writing", len(todo))
         pending = set(todo)
         stop = False
+        converter = pdf_output.PdfConverter() if opts.pdf else None
         try:
             for task, result in self._pool_for().run(worker.write, tasks(), stop=lambda: stop):  # noqa: B023 - reads the flag as it is set below
                 plan = plans[task.number]
                 pending.discard(task.number)
                 docx, answers_file = self._paths(targets[task.number])
+                if converter is not None and result.status != "failed":
+                    _add_pdf(converter, docx, result)
                 if result.status == "failed":
                     plan.problems += result.problems
                     report.problems += [(p, plan.supplier_id) for p in result.problems]
@@ -418,6 +427,8 @@ class Runner:
                     report.unchanged += result.status == "unchanged"
                 self.progress.advance()
         finally:
+            if converter is not None:
+                converter.close()
             self.progress.finish()
         for number in sorted(pending):
             plan = plans[number]
@@ -448,6 +459,7 @@ class Runner:
             "output": docx.name if docx else None,
             "answers": answers.name if answers else None,
             "sha256": result.sha256 if result else None,
+            **({"pdf": result.pdf, "pdf_sha256": result.pdf_sha256} if result and result.pdf else {}),
             "input_sha256": plan.input_sha256,
             "library": result.library if result and result.library else f"{lib.id} {lib.version}",
             "profiles": result.profiles if result else {},
@@ -481,15 +493,35 @@ def supplier_id_problems(supplier_id: str | None, row: int) -> list[Problem]:
     return []
 
 
-def _finished(before: dict[str, Any], docx: Path, answers: Path) -> bool:
-    """The manifest says this document was made, and the file on disk is the one it recorded."""
+def _finished(before: dict[str, Any], docx: Path, answers: Path, pdf: Path | None = None) -> bool:
+    """The manifest says this document (and its ``pdf``, when asked for) was made, and each file
+    on disk is the one it recorded."""
     if before.get("status") not in ("written", "unchanged") or not docx.is_file() or not answers.is_file():
         return False
-    return hashlib.sha256(docx.read_bytes()).hexdigest() == before.get("sha256")
+    if pdf is not None and not (pdf.is_file() and _sha256(pdf) == before.get("pdf_sha256")):
+        return False
+    return _sha256(docx) == before.get("sha256")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _add_pdf(converter: pdf_output.PdfConverter, docx: Path, result: worker.Written) -> None:
+    """Write the PDF of a row's DOCX beside it and record it in ``result``; a PDF LibreOffice
+    cannot make fails the row (its DOCX stays), a refused write stops the run."""
+    pdf = docx.with_suffix(naming.PDF)
+    try:
+        result.pdf_sha256 = hashlib.sha256(converter.convert(docx, pdf)).hexdigest()
+        result.pdf = pdf.name
+    except FileAccessError as exc:
+        result.status, result.problems, result.stopped = "failed", [Problem("(pdf)", str(exc), result.number)], exc
+    except ooxml_layout.LayoutError as exc:
+        result.status, result.problems = "failed", [Problem("(pdf)", str(exc), result.number)]
 
 
 def _carried(before: dict[str, Any]) -> dict[str, Any]:
-    return {k: before[k] for k in ("sha256", "library", "profiles", "clauses", "warnings", "notes", "terms") if k in before}
+    return {k: before[k] for k in ("sha256", "pdf", "pdf_sha256", "library", "profiles", "clauses", "warnings", "notes", "terms") if k in before}
 
 
 class _Header:
@@ -506,6 +538,8 @@ class _Header:
             extra.append("--no-comments")
         if not opts.page_numbers:
             extra.append("--no-page-numbers")
+        if opts.pdf:
+            extra.append("--pdf")
         for finding_id in opts.allow:
             extra += ["--allow", finding_id]
         self.extra = extra

@@ -143,6 +143,8 @@ class Written:
     warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
     terms: dict[str, Any] = field(default_factory=dict)  # the key terms, column -> value (``qa.terms.record``)
     stopped: FileAccessError | None = None  # an operating-system error, which stops the run
+    pdf: str | None = None  # the PDF's file name, once the run has written it (``--pdf``)
+    pdf_sha256: str | None = None
 
 
 def check(task: Check) -> Checked:

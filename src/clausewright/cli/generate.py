@@ -9,6 +9,8 @@ import click
 from clausewright import pipeline, wizard
 from clausewright.cli.common import DocxPath, contents_note, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
+from clausewright.errors import ClausewrightError
+from clausewright.ooxml import pdf as pdf_output
 from clausewright.ooxml.comments import Author
 
 _MAX_AUTHOR = 255
@@ -25,11 +27,17 @@ _MAX_AUTHOR = 255
 @click.option("--memo", type=DocxPath(), help="Also write a drafting memo (DOCX) for the reviewing lawyer.")
 @click.option("--comment-author", metavar="NAME", help="Who the comments (counsel notes) are by, as Word shows it; default: the library's wording.author.")
 @click.option("--comment-initials", metavar="INITIALS", help="The comments' initials; default: the first letter of each word of the author.")
+@click.option("--pdf", is_flag=True, help="Also write a PDF beside the DOCX (same name, .pdf), made by LibreOffice.")
 @click.option("--no-page-numbers", is_flag=True, help="Do not lay the document out with LibreOffice: the contents is left for Word to number when it updates fields on opening.")
 @sources_options
 @reports_errors
-def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, no_page_numbers, library_dir, jurisdictions_dir, template):
+def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, no_page_numbers, pdf, library_dir, jurisdictions_dir, template):
     """Generate the agreement for DEAL (a YAML deal file) as a Word document."""
+    pdf_path = output.with_suffix(".pdf") if pdf else None
+    if pdf_path is not None:
+        pdf_output.require()
+        if pdf_path.exists() and not force:
+            raise ClausewrightError(f"{pdf_path} already exists; use --force to replace it")
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     author = _comment_author(comment_author, comment_initials)
     if ask_missing:
@@ -49,6 +57,10 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
     click.echo(f"Wrote {output} ({n} clause{'s' if n != 1 else ''}, {k} schedule{'s' if k != 1 else ''})")
     if memo:
         click.echo(f"Wrote {memo} (drafting memo)")
+    if pdf_path is not None:
+        with pdf_output.PdfConverter() as converter:
+            converter.convert(output, pdf_path)
+        click.echo(f"Wrote {pdf_path}")
 
 
 def _comment_author(name: str | None, initials: str | None) -> Author | None:

@@ -49,7 +49,7 @@ def printed_pages(docx: bytes, bookmarks: list[str], *, timeout: float = TIMEOUT
     """The page number printed on the page where each of ``bookmarks`` starts, as LibreOffice lays
     the document out: {bookmark: "7"}. Raises ``LayoutError`` when it cannot tell."""
     marked, restarts = _mark_sections(docx)
-    pdf = _to_pdf(marked, timeout)
+    pdf = to_pdf(marked, timeout, export=_PDF_FILTER)
     destinations = _destination_pages(pdf)
     sections = {page: restart for index, restart in enumerate(restarts) if (page := destinations.get(_pdf_name(_SECTION_BOOKMARK.format(index)))) is not None}
     missing = [b for b in bookmarks if _pdf_name(b) not in destinations]
@@ -106,7 +106,9 @@ def _restart(section) -> int | None:
     return int(start) if start and start.isdigit() else None
 
 
-def _to_pdf(docx: bytes, timeout: float) -> bytes:
+def to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, *, export: str = "pdf") -> bytes:
+    """``docx`` converted to PDF by one ``soffice --convert-to`` of its own (a fresh LibreOffice,
+    started and ended for this document), with ``export`` as the filter."""
     command = soffice()
     if command is None:
         raise LayoutError(NOT_INSTALLED)
@@ -117,7 +119,7 @@ def _to_pdf(docx: bytes, timeout: float) -> bytes:
         profile = (work / "profile").as_uri()
         try:
             subprocess.run(
-                [command, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", _PDF_FILTER, "--outdir", str(work), str(source)],
+                [command, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", export, "--outdir", str(work), str(source)],
                 stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False,
             )
         except subprocess.TimeoutExpired:
