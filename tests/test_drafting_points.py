@@ -158,3 +158,17 @@ def test_disclosure_does_not_take_back_the_know_how_a_position_leaves_to_the_sup
         improvements = paragraphs["intellectual-property.improvements"]
         assert "after this Agreement ends or if" not in improvements
         assert "terminates it for convenience" in paragraphs["intellectual-property.supplier-licence"]
+
+
+@pytest.mark.parametrize(("entity", "expected"), [
+    ("exempted company", "an exempted company"), ("limited liability company", "a limited liability company"),
+    ("LLC", "an LLC"), ("S.A. de C.V.", "an S.A. de C.V."), ("GmbH", "a GmbH"), ("unlimited company", "an unlimited company"),
+    ("European company", "a European company"),
+])
+def test_a_party_is_described_with_the_article_its_legal_form_takes(entity, expected):
+    # "a exempted company" in the parties block, "a Indonesian translation" in the general clause
+    _, comp = library_matrix.composition("england-wales", "vietnam", "balanced", "defaults",
+                                         {"supplier.entity_type": entity, "agreement.translation": "Indonesian"})
+    text = " ".join(library_matrix.agreement_text(comp).split())
+    assert f", {expected} incorporated in" in text
+    assert "an Indonesian translation" in text and "a Indonesian" not in text

@@ -74,6 +74,29 @@ def join(items, last: str) -> str:
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
 
 
+# Words spelt with a vowel but said with a consonant ("a unique", "a one-off", "a European"), and
+# the reverse ("an hour"); for letters read out one by one ("an LLC", "an S.A.", "a GmbH"), the
+# letters whose names start with a vowel sound.
+_CONSONANT_SOUNDS = ("uni", "use", "usu", "uti", "ure", "eu", "one", "once", "ubiq", "ukr")
+_VOWEL_SOUNDS = ("hour", "honest", "honour", "honor", "heir")
+_VOWEL_LETTERS = set("AEFHILMNORSX")
+
+
+def with_article(text) -> str:
+    """``text`` after "a" or "an", as it is said: "an exempted company", "a limited liability
+    company", "an LLC", "a Vietnamese translation", "an Indonesian translation". The text itself
+    is kept exactly as given."""
+    text = str(text)
+    word = text.split()[0] if text.split() else ""
+    letters = word.replace(".", "")
+    if letters.isalpha() and letters.isupper() and (len(letters) > 1 or "." in word):
+        vowel = letters[0] in _VOWEL_LETTERS  # read letter by letter
+    else:
+        lower = word.lower()
+        vowel = (lower[:1] in ("a", "e", "i", "o", "u") and not lower.startswith(_CONSONANT_SOUNDS)) or lower.startswith(_VOWEL_SOUNDS)
+    return ("an " if vowel else "a ") + text
+
+
 def _spell(value, lang: str) -> str:
     # Contracts write "one million two hundred and fifty thousand", without commas.
     return num2words(value, lang=lang).replace(",", "")

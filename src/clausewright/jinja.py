@@ -133,6 +133,7 @@ def _make(protect: bool) -> SandboxedEnvironment:
         percent=_f_percent,
         join_and=lambda items: formatting.join(items, "and"),
         join_or=lambda items: formatting.join(items, "or"),
+        a_an=formatting.with_article,
     )
     env.filters = bounded_filters(env.filters)
     env.globals["range"] = range
