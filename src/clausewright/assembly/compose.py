@@ -415,7 +415,7 @@ def _attach_notes(agreement: Agreement, notes: list[Note]) -> None:
     refs = numbers(agreement)
     for note in notes:
         profile = note.profile
-        headings[note.clause].comments.append(Comment(author=f"{profile.name} counsel note", initials="CN", text=note_text(profile.name, note.data, refs)))
+        headings[note.clause].comments.append(Comment(text=note_text(profile.name, note.data, refs)))
 
 
 def position_note(clause: Clause, position: str, context: dict[str, Any]) -> str:
@@ -438,7 +438,7 @@ def _attach_position_notes(agreement: Agreement, library: Library, context: dict
             continue
         others = "; ".join(f"{pos}: {position_note(clause, pos, context)}" for pos in clause.positions if pos != section.position)
         text = f"Negotiated topic {clause.position}, drafted at the {section.position} position: {position_note(clause, section.position, context)} Other positions: {others}"
-        section.paragraphs[0].comments.append(Comment(author="Negotiation position", initials="NP", text=text))
+        section.paragraphs[0].comments.append(Comment(text=text))
 
 
 def placeholders(agreement: Agreement) -> list[str]:

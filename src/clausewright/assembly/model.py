@@ -92,10 +92,9 @@ class Paragraph:
 
 @dataclass
 class Comment:
-    """A note anchored on a paragraph (a Word comment)."""
+    """A note anchored on a paragraph (a Word comment). Who signs the comments is one choice for
+    the whole document (``--comment-author``), made when the document is written."""
 
-    author: str
-    initials: str
     text: str
 
 
