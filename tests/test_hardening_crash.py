@@ -146,7 +146,7 @@ pexpect = pytest.importorskip("pexpect")
 from test_wizard_terminal import DOWN, ENTER, OFFER, answer, answer_the_rest, finish, spawn  # noqa: E402
 
 from clausewright.inputs.deal import read_deal_file  # noqa: E402
-from clausewright.wizard.session import session_path  # noqa: E402
+from clausewright.interview.session import session_path  # noqa: E402
 
 
 def test_wizard_autosave_survives_a_killed_terminal(tmp_path):

@@ -19,8 +19,8 @@ STAGES = [
     {"assembly"},
     {"ooxml"},
     {"qa"},
-    {"pipeline", "provenance"},
-    {"bulk", "wizard"},
+    {"pipeline", "provenance", "interview"},
+    {"bulk", "wizard", "web"},
     {"cli", "__main__"},
 ]
 RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}

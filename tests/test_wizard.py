@@ -20,9 +20,9 @@ from conftest import MINI, SAMPLES
 from clausewright import pipeline, wizard
 from clausewright.cli.main import cli
 from clausewright.inputs.deal import read_deal_file
-from clausewright.wizard.answers import Answers
+from clausewright.interview.answers import Answers
+from clausewright.interview.session import session_path
 from clausewright.wizard.asker import BACK, Cancelled
-from clausewright.wizard.session import session_path
 
 pytestmark = pytest.mark.timeout(120)
 

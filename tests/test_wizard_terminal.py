@@ -17,7 +17,7 @@ from conftest import MINI, SAMPLES
 
 from clausewright.cli.main import cli
 from clausewright.inputs.deal import read_deal_file
-from clausewright.wizard.session import session_path
+from clausewright.interview.session import session_path
 
 pexpect = pytest.importorskip("pexpect")
 pytestmark = [

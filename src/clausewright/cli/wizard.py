@@ -12,8 +12,8 @@ from clausewright import pipeline
 from clausewright import wizard as wizards
 from clausewright.cli.common import DocxPath, contents_note, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
+from clausewright.interview.session import session_path
 from clausewright.quoting import argument
-from clausewright.wizard.session import session_path
 
 
 @click.command()

@@ -14,7 +14,8 @@ from slugify import slugify
 from clausewright import pipeline
 from clausewright.errors import InputError
 from clausewright.findings import FindingsError
-from clausewright.wizard.answers import Answers
+from clausewright.interview.answers import Answers
+from clausewright.interview.session import Session, session_path
 from clausewright.wizard.asker import (
     Asker,
     Cancelled,
@@ -30,7 +31,6 @@ from clausewright.wizard.output import (
     write_agreement,
     write_answers,
 )
-from clausewright.wizard.session import Session, session_path
 
 __all__ = ["Answers", "Asker", "Cancelled", "Wizard", "Written", "ask_missing", "make_asker", "run"]
 

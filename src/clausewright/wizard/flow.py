@@ -30,9 +30,10 @@ from collections.abc import Callable
 
 from clausewright.inputs.schema import Section
 from clausewright.inputs.types import CURRENCY_PARAMETER
-from clausewright.wizard.answers import Answers, as_text, display, record_title, templated
+from clausewright.interview.answers import Answers, as_text, display, record_title, templated
+from clausewright.interview.questions import has_default
 from clausewright.wizard.asker import BACK, Asker
-from clausewright.wizard.questions import ListEditor, ask_value, has_default, show_help, wrap
+from clausewright.wizard.questions import ListEditor, ask_value, show_help, wrap
 
 SUMMARY, OFFER, CONFIRM = "section:", "defaults:", "confirm:"
 GENERATE, QUIT = "generate", "quit"
@@ -303,7 +304,7 @@ class Wizard:
             section_id, page = self._reopen
             self._reopen = None
             section = self._section(section_id)
-            if section is not None and self._reviewed(section):
+            if section is not None and self.answers.in_section(section):
                 edited = self._open(section, page)
                 if edited:
                     return None
@@ -311,7 +312,7 @@ class Wizard:
             self.asker.say("")
             self.asker.say("== Review your answers ==", "section")
             self.asker.say("  Open a section to see and change its answers.", "note")
-            sections = [s for s in self.schema.sections if self._reviewed(s)]
+            sections = [s for s in self.schema.sections if self.answers.in_section(s)]
             choices = [(GENERATE, "Generate the agreement")]
             choices += [(s.id, self._section_line(s)) for s in sections]
             choices.append((QUIT, "Quit (the answers are kept for --resume)"))
@@ -325,11 +326,8 @@ class Wizard:
             if self._open(self._section_of(picked), 0):
                 return None
 
-    def _reviewed(self, section: Section) -> list[str]:
-        return [p.id for p in section.parameters if self.answers.applies(p.id)]
-
     def _section_line(self, section: Section) -> str:
-        pids = self._reviewed(section)
+        pids = self.answers.in_section(section)
         defaults = sum(1 for pid in pids if self.answers.outcome(pid).from_default)
         problems = sum(1 for pid in pids if self.answers.problems(pid))
         line = f"{section.title}: {_count(len(pids), 'answer')}" + (f", {defaults} from defaults" if defaults else "")
@@ -338,7 +336,7 @@ class Wizard:
     def _open(self, section: Section, page: int) -> bool:
         """Show a section's answers a page at a time; True once one was changed."""
         while True:
-            pages = _pages(self._reviewed(section))
+            pages = _pages(self.answers.in_section(section))
             page = min(page, len(pages) - 1)
             self.asker.say("")
             where = f" (page {page + 1} of {len(pages)})" if len(pages) > 1 else ""
@@ -356,7 +354,10 @@ class Wizard:
             if picked in (NEXT_PAGE, PREVIOUS_PAGE):
                 page += 1 if picked == NEXT_PAGE else -1
                 continue
+            before = self.answers.values()
             if self.ask(picked, back=True) is not BACK:
+                for change in self.answers.followed(before, picked):
+                    self.asker.say(f"  Followed your change: {change.line()}", "note")
                 self.on_change(self)
                 self._reopen = (section.id, page)
                 return True

@@ -13,8 +13,9 @@ from typing import Any
 
 from clausewright.inputs import deal as deals
 from clausewright.inputs.schema import Parameter
-from clausewright.inputs.types import Money, is_missing
-from clausewright.wizard.answers import CHOICE_TYPES, as_text, record_title, templated
+from clausewright.inputs.types import is_missing
+from clausewright.interview.answers import CHOICE_TYPES, as_text, record_title, templated
+from clausewright.interview.questions import expected, has_default, may_stay_blank, question
 from clausewright.wizard.asker import BACK, Asker
 
 BLANK_LABEL = "(leave blank)"
@@ -25,18 +26,6 @@ def wrap(text: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=96, initial_indent="  ", subsequent_indent="  ")
 
 
-def question(param: Parameter) -> str:
-    """The question as asked: an amount names its currency, e.g. "Minimum value of each order (USD)"."""
-    if isinstance(param.type, Money) and param.type.currency:
-        return f"{param.label} ({param.type.currency})"
-    return param.label
-
-
-def has_default(param: Parameter) -> bool:
-    """Answered without asking when defaults are kept: it has a default or may stay blank."""
-    return param.default is not None or not param.required
-
-
 def show_help(asker: Asker, param: Parameter) -> None:
     if param.help:
         asker.say(wrap(param.help), "help")
@@ -44,19 +33,8 @@ def show_help(asker: Asker, param: Parameter) -> None:
 
 def hint(param: Parameter, current: str | None) -> str:
     """What kind of answer is expected, for text prompts."""
-    kind = param.type.name
-    parts = []
-    if kind not in ("text", "longtext"):
-        parts.append(param.type.help)
-    if param.min is not None and param.max is not None:
-        parts.append(f"from {param.min} to {param.max}")
-    elif param.min is not None:
-        parts.append(f"at least {param.min}")
-    elif param.max is not None:
-        parts.append(f"at most {param.max}")
-    if param.example is not None and not current and "e.g." not in param.type.help:
-        parts.append(f"e.g. {str(param.example).strip()}".replace("\n", " / "))
-    if not param.required and param.default is None:
+    parts = expected(param, example=not current)
+    if may_stay_blank(param):
         parts.append(f"optional; {CLEAR_KEY} clears it" if current else "optional")
     return "; ".join(parts)
 
@@ -69,7 +47,7 @@ def ask_value(asker: Asker, param: Parameter, current: str | None, *, back: bool
     name it.
     """
     kind = param.type.name
-    may_blank = not param.required and param.default is None
+    may_blank = may_stay_blank(param)
     if kind in CHOICE_TYPES or kind == "bool":
         options = [("yes", "Yes"), ("no", "No")] if kind == "bool" else list(param.choice_map().items())
         if may_blank:

@@ -1,4 +1,4 @@
-"""The wizard's answers: what the lawyer typed, evaluated exactly as a deal file is.
+"""An interview's answers (the terminal wizard's and the web interview's): what the lawyer typed, evaluated exactly as a deal file is.
 
 Only the answers the lawyer gave are kept (as typed, the way a deal file holds them). Everything
 else (whether a question applies, what its default is, whether an answer is valid) is worked
@@ -9,12 +9,13 @@ follows its default, as if the lawyer had never overridden it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from clausewright.errors import InputError, Problem
 from clausewright.inputs import deal as deals
 from clausewright.inputs.jurisdictions import Jurisdictions
-from clausewright.inputs.schema import Parameter, Schema
+from clausewright.inputs.schema import Parameter, Schema, Section
 from clausewright.inputs.types import CURRENCY_PARAMETER, is_missing
 
 CHOICE_TYPES = ("choice", "jurisdiction", "institution", "seat")
@@ -86,6 +87,29 @@ class Answers:
         default = self.outcome(pid).default
         return None if default is None else str(default)
 
+    def in_section(self, section: Section) -> list[str]:
+        """The questions of ``section`` that apply as the answers stand, in asking order."""
+        return [p.id for p in section.parameters if self.applies(p.id)]
+
+    def values(self) -> dict[str, Any]:
+        """Every value as the answers stand (given or from defaults), to compare after a change."""
+        return dict(self.resolution.flat)
+
+    def followed(self, before: dict[str, Any], changed: str | set[str]) -> list[Change]:
+        """What changed since ``before`` (``values()``) besides the answers ``changed`` set: the
+        values that followed them, such as the seat a new institution brings, or a question that
+        now applies or no longer does."""
+        skip = {changed} if isinstance(changed, str) else set(changed)
+        out = []
+        for pid in self.schema.ids():
+            if pid in skip:
+                continue
+            old, new = before.get(pid), self.value(pid)
+            if old != new:
+                param = self.param(pid)
+                out.append(Change(pid, param.label, display(param, old), display(param, new)))
+        return out
+
     def complete(self) -> bool:
         return not self.resolution.problems
 
@@ -122,6 +146,19 @@ class Answers:
         value, problems = deals.check(param, raw)
         expected, default_problems = deals.check(param, default)
         return not problems and not default_problems and value is not deals.MISSING and value == expected
+
+
+@dataclass(frozen=True)
+class Change:
+    """A value that followed an edited answer: its label, as it was and as it is now (as shown)."""
+
+    pid: str
+    label: str
+    before: str
+    after: str
+
+    def line(self) -> str:
+        return f"{self.label}: {self.before} → {self.after}"
 
 
 def as_text(param: Parameter, value: Any) -> str:

@@ -1,7 +1,8 @@
-"""The autosaved wizard session: the answers so far and where the lawyer was.
+"""The autosaved session of an interview: the answers so far and where the lawyer was.
 
-Saved atomically after every answer, so Ctrl-C, a closed terminal or "quit" loses nothing;
-``clausewright wizard --resume`` reads it back. It lives beside the output
+Saved atomically after every answer, so Ctrl-C, a closed terminal or tab, a stopped server or
+"quit" loses nothing; ``clausewright wizard --resume`` and ``clausewright serve`` read it back.
+The wizard's session It lives beside the output
 (``.clausewright-session.<name>.yaml``), or in the current folder as ``.clausewright-session.yaml``
 when no output was named, and is deleted once the agreement has been written.
 """
