@@ -2,7 +2,7 @@
 
 Saved atomically after every answer, so Ctrl-C, a closed terminal or tab, a stopped server or
 "quit" loses nothing; ``clausewright wizard --resume`` and ``clausewright serve`` read it back.
-The wizard's session It lives beside the output
+The wizard's session lives beside its output
 (``.clausewright-session.<name>.yaml``), or in the current folder as ``.clausewright-session.yaml``
 when no output was named, and is deleted once the agreement has been written.
 """
