@@ -180,12 +180,17 @@ def generate(
             raise ClausewrightError(f"{memo}: the memo and the agreement cannot be the same file")
         if Path(memo).exists() and not force:
             raise ClausewrightError(f"{memo} already exists; use --force to replace it")
-        memo_docx = drafting_memo.build(result, sources, provenance(result.composition, result.deal, sources))
+        memo_docx = memo_of(result, sources)
     if output is not None:
         write_atomic(Path(output), result.docx, force=force)
     if memo is not None and memo_docx is not None:
         write_atomic(Path(memo), memo_docx, force=force)
     return result
+
+
+def memo_of(result: Result, sources: Sources) -> bytes:
+    """The drafting memo for a drafted agreement, as DOCX bytes (``qa/memo.py``)."""
+    return drafting_memo.build(result, sources, provenance(result.composition, result.deal, sources))
 
 
 def key_terms(composition: Composition, deal: Deal, sources: Sources) -> list[key_terms_of.Term]:

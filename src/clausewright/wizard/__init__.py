@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from slugify import slugify
-
 from clausewright import pipeline
 from clausewright.errors import InputError
 from clausewright.findings import FindingsError
 from clausewright.interview.answers import Answers
+from clausewright.interview.output import suggested_name
 from clausewright.interview.session import Session, session_path
 from clausewright.wizard.asker import (
     Asker,
@@ -125,8 +124,7 @@ def _offer_to_resume(asker: Asker, path: Path) -> bool:
 
 
 def _ask_output(asker: Asker, answers: Answers, force: bool) -> Path:
-    name = answers.value("supplier.name") or answers.value("buyer.name") or "agreement"
-    suggestion = f"{slugify(str(name))[:60] or 'agreement'}-agreement.docx"
+    suggestion = suggested_name(answers.value("supplier.name"), answers.value("buyer.name"))
 
     def check(typed: str) -> str | None:
         path = Path(typed.strip() or suggestion)

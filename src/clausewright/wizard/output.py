@@ -1,39 +1,18 @@
-"""What the wizard leaves behind: the answers file and the DOCX made from it.
-
-The answers file is a deal file (``Deal.answers``: every value that applies, defaults included),
-so ``clausewright generate OUT.answers.yaml -o OUT.docx`` makes the same document byte for byte.
-To guarantee that, the DOCX is generated from the answers file's own text, by the same
-``pipeline.generate`` that ``clausewright generate`` runs.
-"""
+"""What the wizard leaves behind: the answers file and the DOCX made from it
+(``interview/output.py``), so ``clausewright generate OUT.answers.yaml -o OUT.docx`` makes the
+same document byte for byte."""
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from clausewright import __version__, pipeline, yamlio
+from clausewright import pipeline
 from clausewright.errors import ClausewrightError
 from clausewright.files import write_atomic
-from clausewright.inputs.deal import Deal, read_deal_text
-from clausewright.quoting import argument
-
-
-def answers_path(output: Path) -> Path:
-    """``acme.docx`` -> ``acme.answers.yaml``, beside it."""
-    output = Path(output)
-    return output.with_name(f"{output.stem}.answers.yaml")
-
-
-def answers_text(deal: Deal, sources: pipeline.Sources, output: Path, options: str = "") -> str:
-    lib = sources.library
-    answers, docx = (shlex.quote(argument(p.name)) for p in (answers_path(output), output))
-    header = (
-        f"# Answers for {output.name}: {lib.title} (library {lib.id} {lib.version}, clausewright {__version__}).\n"
-        f"# Regenerate the same document:  clausewright generate {answers} -o {docx}{options}\n"
-        f"# Change answers in the wizard:   clausewright wizard --answers {answers} -o {docx}{options} --force\n"
-    )
-    return header + yamlio.dump(deal.answers(sources.schema))
+from clausewright.inputs.deal import Deal
+from clausewright.interview import output as interview_output
+from clausewright.interview.output import answers_path, answers_text
 
 
 def check_free(output: Path, *, force: bool) -> None:
@@ -67,12 +46,11 @@ def write_agreement(
     """
     output = Path(output)
     check_free(output, force=force)
-    path = answers_path(output)
-    text = answers_text(deal, sources, output, options)
     folder = output.parent if str(output.parent) else Path(".")
     if not folder.is_dir():
         raise ClausewrightError(f"folder {folder} does not exist")
-    result = pipeline.draft(read_deal_text(text, str(path)), sources, source=str(path), allow=allow, page_numbers=True)
+    text, result = interview_output.draft(deal, sources, output, options=options, allow=allow)
+    path = answers_path(output)
     write_atomic(path, text.encode("utf-8"), force=force)
     write_atomic(output, result.docx, force=force)
     result.output = output
