@@ -10,6 +10,7 @@ from clausewright.cli.bulk import bulk
 from clausewright.cli.catalogue import clauses, jurisdictions
 from clausewright.cli.generate import generate
 from clausewright.cli.qa import check, diff, explain, library, terms
+from clausewright.cli.serve import serve
 from clausewright.cli.template import template
 from clausewright.cli.wizard import wizard
 
@@ -23,6 +24,7 @@ def cli():
 
 cli.add_command(generate)
 cli.add_command(wizard)
+cli.add_command(serve)
 cli.add_command(clauses)
 cli.add_command(jurisdictions)
 cli.add_command(bulk)
