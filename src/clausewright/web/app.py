@@ -25,7 +25,7 @@ from clausewright import findings as finding_list
 from clausewright import pipeline
 from clausewright.errors import ClausewrightError, InputError, Problem
 from clausewright.findings import FindingsError
-from clausewright.inputs.deal import read_deal_text
+from clausewright.inputs.deal import flatten, read_deal_text
 from clausewright.interview.answers import display
 from clausewright.interview.questions import question
 from clausewright.qa import explain
@@ -279,8 +279,10 @@ class _Views:
                 raise InputError([Problem("(file)", f"is larger than {_kb(UPLOAD_LIMIT)}; an answers file is a few KB")], name)
             if data[:4] == b"PK\x03\x04":
                 raise InputError([Problem("(file)", "this is a Word document or another zip file, not an answers file (that is the .answers.yaml file)")], name)
-            text = data.decode("utf-8")
-            raw = read_deal_text(text, name)
+            raw = read_deal_text(data.decode("utf-8"), name)
+            known, unknown = flatten(raw, self.answers.schema)
+            if not known:
+                raise InputError(unknown or [Problem("(file)", "holds no answers")], name)
         except UnicodeDecodeError:
             return self._upload_refused(request, [f"{name}: not a text file in UTF-8"])
         except ClausewrightError as exc:
