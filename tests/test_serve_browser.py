@@ -101,8 +101,7 @@ def _alive(element) -> bool:
     from selenium.common.exceptions import StaleElementReferenceException
 
     try:
-        element.tag_name
-        return True
+        return bool(element.tag_name)
     except StaleElementReferenceException:
         return False
 

@@ -217,6 +217,14 @@ def test_review_edit_re_evaluates_conditions_and_defaults(tmp_path):
     assert data["disputes"] == {"method": "courts"}
 
 
+def test_review_edit_lists_the_values_that_followed_it(tmp_path):
+    lines = ["main", "supplier.country", "singapore", "<", "quit"]
+    result = run(["-o", str(tmp_path / "a.docx"), "--answers", str(MINI / "deal.yaml")], lines)
+    assert result.exit_code == 0, result.output
+    assert "Followed your change: Currency: VND → SGD" in result.output
+    assert "Followed your change: Supplier country" not in result.output  # the answer changed is not repeated
+
+
 def test_a_default_the_lawyer_changed_is_not_recomputed(tmp_path):
     out = tmp_path / "a.docx"
     lines = list(FRESH)
