@@ -10,9 +10,9 @@ from clausewright import pipeline, yamlio
 from clausewright.interview import output
 from clausewright.interview.answers import Answers
 from clausewright.ooxml import layout
+from clausewright.ooxml.namespaces import DOCX_MEDIA_TYPE as DOCX
 from clausewright.web.state import Download
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 YAML = "application/yaml"
 UNFINISHED = "# Unfinished answers (clausewright serve): load this file on the first page to continue.\n"
 
