@@ -10,6 +10,7 @@ from clausewright.cli.bulk import bulk
 from clausewright.cli.catalogue import clauses, jurisdictions
 from clausewright.cli.generate import generate
 from clausewright.cli.qa import check, diff, explain, library, terms
+from clausewright.cli.review import review
 from clausewright.cli.serve import serve
 from clausewright.cli.template import template
 from clausewright.cli.wizard import wizard
@@ -33,6 +34,7 @@ cli.add_command(explain)
 cli.add_command(terms)
 cli.add_command(library)
 cli.add_command(diff)
+cli.add_command(review)
 cli.add_command(affected)
 cli.add_command(template)
 

@@ -82,6 +82,7 @@ class Library:
     wording: dict[str, str] = field(default_factory=dict)  # library.yaml ``wording``: cover, header, signature blocks
     subjects: dict[str, str] = field(default_factory=dict)  # library.yaml ``subjects``: where rule checks look
     common_law_terms: list[str] = field(default_factory=list)  # terms of art civil-law drafts must not use
+    review_floors: dict[str, str] = field(default_factory=dict)  # library.yaml ``review_floors``: clause id -> the protection it carries
     terms: list[TermSpec] = field(default_factory=list)  # terms.yaml: the key terms reported (docs/terms.md)
 
     def ordered(self, part: str) -> list[Clause]:
@@ -122,13 +123,14 @@ def load_library(directory: Path) -> Library:
         id=str(meta["id"]), title=str(meta["title"]), version=str(meta["version"]), schema=schema, clauses=clauses, directory=directory,
         wording=_wording(meta, meta_path),
         subjects=_texts(meta, meta_path, "subjects"),
+        review_floors=_texts(meta, meta_path, "review_floors"),
         common_law_terms=[str(t) for t in meta.get("common_law_terms") or []],
         terms=load_terms(directory, schema, set(clauses)),
     )
 
 
 def _texts(meta: dict[str, Any], where: Path, key: str) -> dict[str, str]:
-    """The library's table ``key`` (``wording``, ``subjects``), over the bundled library's for
+    """The library's table ``key`` (``wording``, ``subjects``, ``review_floors``), over the bundled library's for
     anything it leaves out."""
     own = meta.get(key) or {}
     if not isinstance(own, dict) or not all(isinstance(v, str) for v in own.values()):

@@ -154,15 +154,30 @@ def finish_parts(
     parts["docProps/app.xml"] = app_xml(parts["word/document.xml"], title, template).encode("utf-8")
     content_types = _add_override(content_types, "/docProps/app.xml", _CT_APP)
     root_rels = _add_relationship(root_rels, "rIdAppProps", _REL_APP, "docProps/app.xml")
-    if extra_parts:
-        doc_rels = text("word/_rels/document.xml.rels")
-        for name, (xml, content_type, rel_type, rid) in extra_parts.items():
-            parts[f"word/{name}"] = xml.encode("utf-8")
-            content_types = _add_override(content_types, f"/word/{name}", content_type)
-            doc_rels = _add_relationship(doc_rels, rid, rel_type, name)
-        parts["word/_rels/document.xml.rels"] = doc_rels.encode("utf-8")
     parts["[Content_Types].xml"] = content_types.encode("utf-8")
     parts["_rels/.rels"] = root_rels.encode("utf-8")
+    return zipped(with_parts(parts, extra_parts or {}))
+
+
+def with_parts(parts: dict[str, bytes], extra_parts: dict[str, tuple[str, str, str, str]]) -> dict[str, bytes]:
+    """``parts`` with main-document parts added or replaced, {name under word/: (xml, content
+    type, relationship type, id)}, each declared in the content types and related to the document."""
+    parts = dict(parts)
+    if not extra_parts:
+        return parts
+    content_types = parts["[Content_Types].xml"].decode("utf-8")
+    doc_rels = parts["word/_rels/document.xml.rels"].decode("utf-8")
+    for name, (xml, content_type, rel_type, rid) in extra_parts.items():
+        parts[f"word/{name}"] = xml.encode("utf-8")
+        content_types = _add_override(content_types, f"/word/{name}", content_type)
+        doc_rels = _add_relationship(doc_rels, rid, rel_type, name)
+    parts["word/_rels/document.xml.rels"] = doc_rels.encode("utf-8")
+    parts["[Content_Types].xml"] = content_types.encode("utf-8")
+    return parts
+
+
+def zipped(parts: dict[str, bytes]) -> bytes:
+    """The package of ``parts``, with fixed timestamps and a fixed part order."""
     order = ["[Content_Types].xml", "_rels/.rels"] + sorted(n for n in parts if n not in ("[Content_Types].xml", "_rels/.rels"))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

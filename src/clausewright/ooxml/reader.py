@@ -19,7 +19,7 @@ from lxml import etree
 
 from clausewright.assembly.compose import bookmark_name
 from clausewright.errors import ClausewrightError
-from clausewright.ooxml.namespaces import NSMAP, PARSER, w
+from clausewright.ooxml.namespaces import NSMAP, PARSER, W, w
 from clausewright.ooxml.package import MAX_PART_BYTES
 
 
@@ -101,6 +101,19 @@ class _Numbering:
         self.seen_nums: set[str] = set()
         self.last: dict[str, list[str]] = {}
 
+    def paragraph(self, p, style: str) -> tuple[str, str]:
+        """The (label, full number) of paragraph ``p`` of style ``style``, counted in document order."""
+        numpr = p.find("w:pPr/w:numPr", NSMAP)
+        if numpr is not None and numpr.find("w:numId", NSMAP) is not None:
+            ilvl = numpr.find("w:ilvl", NSMAP)
+            return self.label(numpr.find("w:numId", NSMAP).get(w("val")), int(ilvl.get(w("val"))) if ilvl is not None else 0)
+        if style in self.style_num:
+            return self.label(*self.style_num[style])
+        return "", ""
+
+    def paragraph_label(self, p, style: str) -> str:
+        return self.paragraph(p, style)[0]
+
     def label(self, num_id: str, ilvl: int) -> tuple[str, str]:
         if num_id not in self.nums or num_id == "0":
             return "", ""
@@ -125,6 +138,11 @@ class _Numbering:
         return label, full
 
 
+def style_numbering(numbering_xml: bytes | None, styles_xml: bytes | None) -> _Numbering:
+    """The numbers a document's paragraphs show, counted as they are read in order (``paragraph``)."""
+    return _Numbering(numbering_xml, styles_xml or f'<w:styles xmlns:w="{W}"/>'.encode())
+
+
 def read(data: bytes) -> DocxInfo:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = {i.filename: z.read(i) for i in z.infolist()}
@@ -134,14 +152,7 @@ def read(data: bytes) -> DocxInfo:
     for index, p in enumerate(doc.iter(w("p"))):
         style_el = p.find("w:pPr/w:pStyle", NSMAP)
         style = style_el.get(w("val")) if style_el is not None else "Normal"
-        numpr = p.find("w:pPr/w:numPr", NSMAP)
-        num = None
-        if numpr is not None and numpr.find("w:numId", NSMAP) is not None:
-            ilvl = numpr.find("w:ilvl", NSMAP)
-            num = (numpr.find("w:numId", NSMAP).get(w("val")), int(ilvl.get(w("val"))) if ilvl is not None else 0)
-        elif style in numbering.style_num:
-            num = numbering.style_num[style]
-        label, full = numbering.label(*num) if num else ("", "")
+        label, full = numbering.paragraph(p, style)
         para = Para(index=index, style=style, text=_visible_text(p), label=label, full=full)
         para.bookmarks = [b.get(w("name")) for b in p.iter(w("bookmarkStart"))]
         para.refs = _refs(p)

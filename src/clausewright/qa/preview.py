@@ -65,7 +65,7 @@ def render(library: Library, jurisdictions: Jurisdictions, raw: dict[str, Any], 
     out = []
     for pos in positions_for(clause, position):
         note = f"{clause.id} has no negotiated topic: it reads the same at every position" if position and not clause.position else ""
-        deal = validate(_with_position(raw, clause, pos), library.schema, jurisdictions, source=source)
+        deal = validate(with_position(raw, clause.position, pos), library.schema, jurisdictions, source=source)
         composition = compose(library, deal, jurisdictions, comments=False, strict=False)
         section = next((s for s in composition.agreement.sections() if s.clause_id == clause_id), None)
         if section is None:
@@ -80,11 +80,12 @@ def render(library: Library, jurisdictions: Jurisdictions, raw: dict[str, Any], 
     return out
 
 
-def _with_position(raw: dict[str, Any], clause: Clause, position: str | None) -> dict[str, Any]:
-    if position is None:
+def with_position(raw: dict[str, Any], topic: str | None, position: str | None) -> dict[str, Any]:
+    """The answers ``raw`` with ``topic`` drafted at ``position`` (unchanged when either is None)."""
+    if position is None or topic is None:
         return raw
     answers = copy.deepcopy(raw)
-    put_dotted(answers, f"positions.{clause.position}", position)
+    put_dotted(answers, f"positions.{topic}", position)
     return answers
 
 
