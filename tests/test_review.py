@@ -362,3 +362,19 @@ def test_the_sample_returned_draft_reviews_as_the_readme_says(tmp_path):
                                    "-o", str(tmp_path / "redline.docx"), "--issues", str(tmp_path / "issues.xlsx")])
     assert run.exit_code == 0, run.output
     assert "Tracked changes by: Supplier Counsel" in run.output
+
+
+def test_the_issues_list_as_a_word_table(tmp_path):
+    import docx
+
+    run = CliRunner().invoke(cli, ["review", str(SAMPLES / "returned" / "vietnam-supplier-returned.docx"), "--against", str(DEAL),
+                                   "-o", str(tmp_path / "redline.docx"), "--issues", str(tmp_path / "issues.docx")])
+    assert run.exit_code == 0, run.output
+    (table,) = docx.Document(str(tmp_path / "issues.docx")).tables
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["Clause", "What changed", "Classification", "Position note", "Suggested response", "Decision"]
+    rows = [dict(zip(header, [c.text for c in r.cells], strict=True)) for r in table.rows[1:]]
+    assert [r["Clause"] for r in rows] == ["9", "17", "23"]
+    cap = rows[1]
+    assert "100" in cap["What changed"] and cap["Suggested response"] == "reject" and "floor" in cap["Classification"]
+    assert cap["Position note"] and cap["Decision"] == ""

@@ -32,7 +32,7 @@ def to_xlsx(issues: list[Issue]) -> bytes:
 def to_docx(issues: list[Issue], title: str, sources: Any, locale: Any = None) -> bytes:
     doc = MemoDocument(title=title)
     doc.add("title", title)
-    shown = ["Clause", "What changed", "Classification", "Suggested response", "Decision"]
+    shown = ["Clause", "What changed", "Classification", "Position note", "Suggested response", "Decision"]
     picked = [COLUMNS.index(c) for c in shown]
     doc.add("table", rows=[shown, *([r[k] for k in picked] for r in rows(issues))])
     return write(doc, stationery(sources, locale, {}))
