@@ -101,3 +101,22 @@ def test_bulk_run_pdf_without_libreoffice_says_what_to_install_and_writes_nothin
     result = _without_libreoffice(tmp_path, "bulk", "run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf", "--no-progress", *MINI_OPTIONS)
     assert result.returncode == 2, result.stderr
     assert INSTALL in result.stderr and "Traceback" not in result.stderr and not out.exists()
+
+
+def test_dry_run_with_pdf_lists_each_pdf_it_would_write(tmp_path):
+    need_soffice()
+    suppliers = write_csv(tmp_path / "suppliers.csv", GOOD)
+    out = tmp_path / "out"
+    result = bulk("run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf", "--dry-run", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert "would write 3 document(s) and their PDFs" in result.stdout
+    assert "  S-001-alpha-precision-co.docx  S-001-alpha-precision-co.pdf" in result.stdout.splitlines()
+    assert not out.exists()
+
+
+def test_dry_run_with_pdf_without_libreoffice_stops_as_the_run_would(tmp_path):
+    suppliers = write_csv(tmp_path / "suppliers.csv", GOOD)
+    out = tmp_path / "out"
+    result = _without_libreoffice(tmp_path, "bulk", "run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf", "--dry-run", "--no-progress", *MINI_OPTIONS)
+    assert result.returncode == 2, result.stderr
+    assert INSTALL in result.stderr and not out.exists()

@@ -97,7 +97,7 @@ class Report:
     failed: int = 0
     not_run: int = 0
     problems: list[tuple[Problem, str | None]] = field(default_factory=list)  # (problem, supplier id)
-    planned: list[str] = field(default_factory=list)  # dry run: the files that would be written
+    planned: list[list[str]] = field(default_factory=list)  # dry run: each row's files that would be written (its DOCX, and its PDF with --pdf)
     out_dir: Path | None = None
     seconds: float = 0.0
     notices: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)  # (row, supplier id, warning or note)
@@ -137,8 +137,8 @@ class Runner:
             sources.library.directory, sources.jurisdictions.directory, sources.template.blob, __version__
         )
         self._pool: _Pool | None = None
-        if options.pdf and not options.dry_run:
-            pdf_output.require()  # before anything is checked or written
+        if options.pdf:
+            pdf_output.require()  # before anything is checked or written (a dry run stops as the run would)
 
     # --- entry points ----------------------------------------------------------------------------
 
@@ -257,7 +257,8 @@ class Runner:
         out_dir = self._out_dir()
         if opts.dry_run:
             targets, skipped = self._targets(good, out_dir, report)
-            report.planned = [targets[n] + naming.DOCX for n in sorted(targets) if n not in skipped]
+            suffixes = (naming.DOCX, naming.PDF) if opts.pdf else (naming.DOCX,)
+            report.planned = [[targets[n] + suffix for suffix in suffixes] for n in sorted(targets) if n not in skipped]
             report.unchanged = len(skipped)
             report.exit_code = EXIT_PREFLIGHT if report.problems else EXIT_OK
             return report

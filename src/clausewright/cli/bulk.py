@@ -144,9 +144,10 @@ def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, d
         sys.exit(130)
     if dry_run:
         _problems(report, limit=None)
-        click.echo(f"Dry run: would write {len(report.planned)} document(s) to {out_dir}" + (f", {report.unchanged} unchanged" if report.unchanged else "") + "; nothing was written.")
-        for name in report.planned[:10]:
-            click.echo(f"  {name}")
+        what = " and their PDFs" if pdf else ""
+        click.echo(f"Dry run: would write {len(report.planned)} document(s){what} to {out_dir}" + (f", {report.unchanged} unchanged" if report.unchanged else "") + "; nothing was written.")
+        for names in report.planned[:10]:
+            click.echo("  " + "  ".join(names))
         if len(report.planned) > 10:
             click.echo(f"  ... and {len(report.planned) - 10} more")
         sys.exit(report.exit_code)
