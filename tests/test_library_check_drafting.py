@@ -69,3 +69,23 @@ def test_a_parameter_that_varies_by_supplier_needs_bulk_row(tmp_path):
     # under supplier.; what is defaulted from the supplier's profile already follows each row
     assert set(found) == {"supplier.vat_number"}
     assert "add 'bulk: row'" in found["supplier.vat_number"].message and found["supplier.vat_number"].source.endswith("main.yaml")
+
+
+def test_straight_quotes_in_clause_prose_or_wording_are_reported_and_code_is_not(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.append(
+        "library/clauses/confidentiality.clause",
+        "+ The [[Supplier]]'s staff shall not mark any copy \"public\".\n"
+        "{% if deal.supplier.name != 'x' %}+ \"\"Copy\"\" means any copy{{ ' kept' }}.{% endif %}\n",
+    )
+    (copy.library / "library.yaml").write_text(
+        (copy.library / "library.yaml").read_text(encoding="utf-8") + "wording:\n  seal_instruction: \"Affix the company's seal here\"\n", encoding="utf-8")
+    found = _found(_report(copy), "library-straight-quote")
+    assert sorted(f.subject for f in found) == ["line 23 of clause confidentiality", "wording.seal_instruction"]
+    line = next(f for f in found if f.clause == "confidentiality")
+    assert line.severity == "warning" and "straight \" and '" in line.message and "’" in line.message and "“ ”" in line.message
+    assert line.source.endswith("confidentiality.clause")
+    # curly, it passes; the Jinja strings and the ""Term"" markup were never findings
+    copy.edit("library/clauses/confidentiality.clause", "[[Supplier]]'s staff shall not mark any copy \"public\"", "[[Supplier]]’s staff shall not mark any copy “public”")
+    (copy.library / "library.yaml").write_text((copy.library / "library.yaml").read_text(encoding="utf-8").replace("company's", "company’s"), encoding="utf-8")
+    assert _found(_report(copy), "library-straight-quote") == []

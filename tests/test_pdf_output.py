@@ -101,3 +101,66 @@ def test_bulk_run_pdf_without_libreoffice_says_what_to_install_and_writes_nothin
     result = _without_libreoffice(tmp_path, "bulk", "run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf", "--no-progress", *MINI_OPTIONS)
     assert result.returncode == 2, result.stderr
     assert INSTALL in result.stderr and "Traceback" not in result.stderr and not out.exists()
+
+
+def test_dry_run_with_pdf_lists_each_pdf_it_would_write(tmp_path):
+    need_soffice()
+    suppliers = write_csv(tmp_path / "suppliers.csv", GOOD)
+    out = tmp_path / "out"
+    result = bulk("run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf", "--dry-run", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert "would write 3 document(s) and their PDFs" in result.stdout
+    assert "  S-001-alpha-precision-co.docx  S-001-alpha-precision-co.pdf" in result.stdout.splitlines()
+    assert not out.exists()
+
+
+def test_dry_run_with_pdf_without_libreoffice_stops_as_the_run_would(tmp_path):
+    suppliers = write_csv(tmp_path / "suppliers.csv", GOOD)
+    out = tmp_path / "out"
+    result = _without_libreoffice(tmp_path, "bulk", "run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf", "--dry-run", "--no-progress", *MINI_OPTIONS)
+    assert result.returncode == 2, result.stderr
+    assert INSTALL in result.stderr and not out.exists()
+
+
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def _pdf_a(pdf: Path) -> tuple[str, str] | None:
+    """(part, conformance) as the PDF's XMP metadata declares them, or None."""
+    xmp = PdfReader(pdf).xmp_metadata
+    if xmp is None:
+        return None
+    values = {}
+    for description in xmp.rdf_root.getElementsByTagNameNS("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "Description"):
+        for name in ("part", "conformance"):
+            value = description.getAttributeNS(PDFAID, name) or "".join(n.data for e in description.getElementsByTagNameNS(PDFAID, name) for n in e.childNodes if n.nodeType == n.TEXT_NODE)
+            if value:
+                values[name] = value.strip()
+    return (values["part"], values["conformance"]) if values else None
+
+
+def test_pdf_a_declares_pdf_a_2b_and_a_version_it_allows(tmp_path):
+    need_soffice()
+    result = CliRunner().invoke(cli, ["generate", str(KOREA), "-o", str(tmp_path / "korea.docx"), "--no-page-numbers", "--pdf-a"])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {tmp_path / 'korea.pdf'} (PDF/A-2b)" in result.output
+    pdf = tmp_path / "korea.pdf"
+    assert _pdf_a(pdf) == ("2", "B")
+    assert PdfReader(pdf).pdf_header in ("%PDF-1.4", "%PDF-1.5", "%PDF-1.6", "%PDF-1.7")  # PDF/A-2 is built on PDF 1.7 (ISO 32000-1)
+    plain = CliRunner().invoke(cli, ["generate", str(KOREA), "-o", str(tmp_path / "plain.docx"), "--no-page-numbers", "--pdf"])
+    assert plain.exit_code == 0, plain.output
+    assert _pdf_a(tmp_path / "plain.pdf") is None
+
+
+def test_bulk_run_pdf_a_with_two_jobs_writes_pdf_a_for_every_row(tmp_path):
+    need_soffice()
+    suppliers = write_csv(tmp_path / "suppliers.csv", GOOD)
+    out = tmp_path / "out"
+    result = bulk("run", str(suppliers), "--defaults", str(write_defaults(tmp_path)), "--out", str(out), "--pdf-a", "-j", "2")
+    assert result.exit_code == 0, result.output
+    entries = manifest(out)
+    assert len(entries) == len(GOOD)
+    for entry in entries:
+        assert _pdf_a(out / entry["pdf"]) == ("2", "B")
+        assert entry["pdf_sha256"] == hashlib.sha256((out / entry["pdf"]).read_bytes()).hexdigest()
+    assert "--pdf-a" in (out / entries[0]["answers"]).read_text(encoding="utf-8")  # the command that regenerates it

@@ -25,6 +25,7 @@ from clausewright.inputs.deal import Deal, apply_overrides, read_deal_file, vali
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import Library, load_library
 from clausewright.ooxml import document, layout, writer
+from clausewright.ooxml import pdf as pdf_output
 from clausewright.ooxml.comments import Author
 from clausewright.ooxml.template import MasterTemplate
 from clausewright.provenance import provenance as stamp
@@ -164,12 +165,16 @@ def generate(
     memo: Path | None = None,
     author: Author | None = None,
     page_numbers: bool = False,
+    pdf: Path | None = None,
+    pdf_a: bool = False,
 ) -> Result:
     """Generate one agreement. With ``output`` None, the DOCX is returned but not written.
 
     The assembled agreement is checked first (docs/qa.md): an error-level finding raises
     ``FindingsError`` and nothing is written, unless ``allow`` names its id. ``memo`` also writes
-    the drafting memo there. ``page_numbers``: see ``draft``."""
+    the drafting memo there. ``page_numbers``: see ``draft``. ``pdf`` also writes the agreement's
+    PDF there (PDF/A-2b with ``pdf_a``), converted before anything is written, so a conversion
+    that fails (``layout.LayoutError``) leaves no file behind."""
     sources = sources or load_sources()
     raw = read_answers(deal_file, overrides)
     result = draft(raw, sources, source=str(deal_file) if deal_file else None, comments=comments, allow=allow, overrides=overrides, author=author, page_numbers=page_numbers)
@@ -181,10 +186,18 @@ def generate(
         if Path(memo).exists() and not force:
             raise ClausewrightError(f"{memo} already exists; use --force to replace it")
         memo_docx = memo_of(result, sources)
+    pdf_copy = None
+    if pdf is not None:
+        if Path(pdf).exists() and not force:
+            raise ClausewrightError(f"{pdf} already exists; use --force to replace it")
+        with pdf_output.PdfConverter(pdf_a=pdf_a) as converter:
+            pdf_copy = converter.pdf(result.docx, Path(output).name if output is not None else "the agreement")
     if output is not None:
         write_atomic(Path(output), result.docx, force=force)
     if memo is not None and memo_docx is not None:
         write_atomic(Path(memo), memo_docx, force=force)
+    if pdf is not None and pdf_copy is not None:
+        write_atomic(Path(pdf), pdf_copy, force=force)
     return result
 
 

@@ -47,7 +47,6 @@ from clausewright.bulk.progress import Progress
 from clausewright.bulk.reading import BulkInput
 from clausewright.errors import ClausewrightError, FileAccessError, Problem
 from clausewright.inputs.types import Invalid, Text, normalise_text
-from clausewright.ooxml import layout as ooxml_layout
 from clausewright.ooxml import pdf as pdf_output
 from clausewright.qa import terms as key_terms
 from clausewright.quoting import argument, comment
@@ -71,6 +70,7 @@ class Options:
     allow: tuple[str, ...] = ()
     page_numbers: bool = False  # lay each document out with LibreOffice for the contents' page numbers
     pdf: bool = False  # also write each document's PDF beside it
+    pdf_a: bool = False  # as PDF/A-2b
     library_dir: Path | None = None
     jurisdictions_dir: Path | None = None
     template: Path | None = None
@@ -97,7 +97,7 @@ class Report:
     failed: int = 0
     not_run: int = 0
     problems: list[tuple[Problem, str | None]] = field(default_factory=list)  # (problem, supplier id)
-    planned: list[str] = field(default_factory=list)  # dry run: the files that would be written
+    planned: list[list[str]] = field(default_factory=list)  # dry run: each row's files that would be written (its DOCX, and its PDF with --pdf)
     out_dir: Path | None = None
     seconds: float = 0.0
     notices: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)  # (row, supplier id, warning or note)
@@ -137,8 +137,9 @@ class Runner:
             sources.library.directory, sources.jurisdictions.directory, sources.template.blob, __version__
         )
         self._pool: _Pool | None = None
-        if options.pdf and not options.dry_run:
-            pdf_output.require()  # before anything is checked or written
+        if options.pdf:
+            pdf_output.require()  # before anything is checked or written (a dry run stops as the run would)
+            pdf_output.uno_python()  # looked for once, here: forked workers inherit the answer
 
     # --- entry points ----------------------------------------------------------------------------
 
@@ -257,7 +258,8 @@ class Runner:
         out_dir = self._out_dir()
         if opts.dry_run:
             targets, skipped = self._targets(good, out_dir, report)
-            report.planned = [targets[n] + naming.DOCX for n in sorted(targets) if n not in skipped]
+            suffixes = (naming.DOCX, naming.PDF) if opts.pdf else (naming.DOCX,)
+            report.planned = [[targets[n] + suffix for suffix in suffixes] for n in sorted(targets) if n not in skipped]
             report.unchanged = len(skipped)
             report.exit_code = EXIT_PREFLIGHT if report.problems else EXIT_OK
             return report
@@ -398,19 +400,16 @@ class Runner:
                     continue
                 docx, answers_file = self._paths(targets[row.number])
                 yield worker.Write(row.number, row.supplier_id, answers, str(docx), str(answers_file), header(plan, docx, answers_file), opts.force, opts.comments, opts.allow,
-                                   opts.page_numbers)
+                                   opts.page_numbers, opts.pdf, opts.pdf_a)
 
         self.progress.start("writing", len(todo))
         pending = set(todo)
         stop = False
-        converter = pdf_output.PdfConverter() if opts.pdf else None
         try:
             for task, result in self._pool_for().run(worker.write, tasks(), stop=lambda: stop):  # noqa: B023 - reads the flag as it is set below
                 plan = plans[task.number]
                 pending.discard(task.number)
                 docx, answers_file = self._paths(targets[task.number])
-                if converter is not None and result.status != "failed":
-                    _add_pdf(converter, docx, result)
                 if result.status == "failed":
                     plan.problems += result.problems
                     report.problems += [(p, plan.supplier_id) for p in result.problems]
@@ -427,8 +426,6 @@ class Runner:
                     report.unchanged += result.status == "unchanged"
                 self.progress.advance()
         finally:
-            if converter is not None:
-                converter.close()
             self.progress.finish()
         for number in sorted(pending):
             plan = plans[number]
@@ -507,19 +504,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _add_pdf(converter: pdf_output.PdfConverter, docx: Path, result: worker.Written) -> None:
-    """Write the PDF of a row's DOCX beside it and record it in ``result``; a PDF LibreOffice
-    cannot make fails the row (its DOCX stays), a refused write stops the run."""
-    pdf = docx.with_suffix(naming.PDF)
-    try:
-        result.pdf_sha256 = hashlib.sha256(converter.convert(docx, pdf)).hexdigest()
-        result.pdf = pdf.name
-    except FileAccessError as exc:
-        result.status, result.problems, result.stopped = "failed", [Problem("(pdf)", str(exc), result.number)], exc
-    except ooxml_layout.LayoutError as exc:
-        result.status, result.problems = "failed", [Problem("(pdf)", str(exc), result.number)]
-
-
 def _carried(before: dict[str, Any]) -> dict[str, Any]:
     return {k: before[k] for k in ("sha256", "pdf", "pdf_sha256", "library", "profiles", "clauses", "warnings", "notes", "terms") if k in before}
 
@@ -539,7 +523,7 @@ class _Header:
         if not opts.page_numbers:
             extra.append("--no-page-numbers")
         if opts.pdf:
-            extra.append("--pdf")
+            extra.append("--pdf-a" if opts.pdf_a else "--pdf")
         for finding_id in opts.allow:
             extra += ["--allow", finding_id]
         self.extra = extra
@@ -613,6 +597,7 @@ class _Pool:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
+        worker.close_pdf()  # the LibreOffice this process used for --jobs 1, if any
         if self._gc is not None:
             gc.unfreeze()
             gc.set_threshold(*self._gc)

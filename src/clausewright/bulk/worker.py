@@ -4,12 +4,15 @@ A worker loads the sources once, when it starts (``init``): the library, the pro
 master template, whose compiled form is then reused for every row it renders. A worker forked
 from the main process (Linux) starts with the main process's copy, already loaded and compiled. Each task is plain
 data in and plain data out, and goes through the same pipeline functions as ``generate``.
+With ``--pdf``, each worker converts its own rows through a LibreOffice of its own, started on
+its first PDF and kept until the worker ends (``--jobs 2``: two conversions at a time).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import multiprocessing.util
 import os
 import signal
 import threading
@@ -21,10 +24,11 @@ from typing import Any
 
 from clausewright import pipeline, yamlio
 from clausewright.bulk.layout import SUPPLIER_ID
-from clausewright.bulk.naming import NamePattern
+from clausewright.bulk.naming import PDF, NamePattern
 from clausewright.errors import ClausewrightError, FileAccessError, InputError, Problem
 from clausewright.files import write_atomic
 from clausewright.findings import FindingsError, blocking
+from clausewright.ooxml import pdf as pdf_output
 from clausewright.ooxml.layout import LayoutError
 from clausewright.qa import terms as key_terms
 
@@ -32,6 +36,7 @@ GC_THRESHOLD = 5_000  # allocations between young-generation collections (Python
 
 _sources: pipeline.Sources | None = None
 _patterns: dict[str, NamePattern] = {}
+_converter: pdf_output.PdfConverter | None = None  # this process's LibreOffice, from its first PDF on
 
 
 def init(library_dir: Path | None, jurisdictions_dir: Path | None, template: Path | None, inherited: bool = False) -> None:
@@ -56,6 +61,7 @@ def _watch_parent(parent: int) -> None:
         time.sleep(PARENT_CHECK_SECONDS)
         if os.getppid() != parent:
             with _writing:
+                close_pdf()
                 os._exit(0)
 
 
@@ -67,6 +73,24 @@ def settle() -> None:
     threshold saves little more and lets a worker's memory creep up over thousands of rows.)"""
     gc.freeze()
     gc.set_threshold(GC_THRESHOLD, 10, 10)
+
+
+def converter(pdf_a: bool) -> pdf_output.PdfConverter:
+    """This process's PDF converter, started on first use; it ends with the process (or ``close_pdf``)."""
+    global _converter
+    if _converter is None or _converter.pdf_a != pdf_a:
+        close_pdf()
+        _converter = pdf_output.PdfConverter(pdf_a=pdf_a)
+        multiprocessing.util.Finalize(_converter, _converter.close, exitpriority=10)  # run as a worker process ends
+    return _converter
+
+
+def close_pdf() -> None:
+    """End this process's LibreOffice, if it started one."""
+    global _converter
+    if _converter is not None:
+        _converter.close()
+        _converter = None
 
 
 def use(sources: pipeline.Sources) -> None:
@@ -129,6 +153,8 @@ class Write:
     comments: bool
     allow: tuple[str, ...] = ()
     page_numbers: bool = False
+    pdf: bool = False  # also write the PDF beside the DOCX
+    pdf_a: bool = False  # as PDF/A-2b
 
 
 @dataclass
@@ -143,7 +169,7 @@ class Written:
     warnings: list[dict[str, str]] = field(default_factory=list)  # warnings and notes (``notices``)
     terms: dict[str, Any] = field(default_factory=dict)  # the key terms, column -> value (``qa.terms.record``)
     stopped: FileAccessError | None = None  # an operating-system error, which stops the run
-    pdf: str | None = None  # the PDF's file name, once the run has written it (``--pdf``)
+    pdf: str | None = None  # the PDF's file name, once written (``--pdf``)
     pdf_sha256: str | None = None
 
 
@@ -204,7 +230,7 @@ def write(task: Write) -> Written:
     props = pipeline.provenance(composition, deal, sources)
     profiles = {key.rsplit(".", 1)[1]: value.split(" sha256:")[0] for key, value in props.items() if key.startswith("clausewright.profile.")}
     clauses = {key.split(".", 2)[2]: value for key, value in props.items() if key.startswith("clausewright.clause.")}
-    return Written(
+    result = Written(
         task.number,
         "written" if wrote else "unchanged",
         sha256=hashlib.sha256(docx).hexdigest(),
@@ -214,6 +240,26 @@ def write(task: Write) -> Written:
         warnings=notices(composition, findings) + unnumbered,
         terms=terms,
     )
+    if task.pdf:
+        _add_pdf(result, docx, Path(task.docx), task.pdf_a)
+    return result
+
+
+def _add_pdf(result: Written, docx: bytes, docx_path: Path, pdf_a: bool) -> None:
+    """Write the PDF of a row's DOCX beside it and record it in ``result``; a PDF LibreOffice
+    cannot make fails the row (its DOCX stays), a refused write stops the run."""
+    pdf = docx_path.with_suffix(PDF)
+    try:
+        data = converter(pdf_a).pdf(docx, docx_path.name)
+        with _writing:
+            write_atomic(pdf, data, force=True)
+    except FileAccessError as exc:
+        result.status, result.problems, result.stopped = "failed", [Problem("(pdf)", str(exc), result.number)], exc
+        return
+    except LayoutError as exc:
+        result.status, result.problems = "failed", [Problem("(pdf)", str(exc), result.number)]
+        return
+    result.pdf, result.pdf_sha256 = pdf.name, hashlib.sha256(data).hexdigest()
 
 
 def _docx(composition: Any, deal: Any, sources: Any, task: Write) -> tuple[bytes, list[dict[str, str]]]:

@@ -119,21 +119,23 @@ def validate(suppliers, defaults, pattern, jobs, allow, no_progress, library_dir
 @click.option("--no-comments", is_flag=True, help="Leave local counsel notes out of the documents.")
 @click.option("--allow", "allow", multiple=True, metavar="ID", help="Accept an error-level check finding by its id (see docs/qa.md). Repeatable.")
 @click.option("--page-numbers", is_flag=True, help="Lay each document out with LibreOffice to put page numbers in its contents (about 2.5 s per document); off by default.")
-@click.option("--pdf", is_flag=True, help="Also write each agreement's PDF beside its DOCX, made by one LibreOffice kept running for the run.")
+@click.option("--pdf", is_flag=True, help="Also write each agreement's PDF beside its DOCX, made by LibreOffice kept running for the run (one per --jobs worker).")
+@click.option("--pdf-a", "pdf_a", is_flag=True, help="Write each PDF as PDF/A-2b, the archival PDF (implies --pdf).")
 @progress_option
 @click.option("--progress-every", type=click.IntRange(min=1), default=100, show_default=True, help="Rows between progress lines when not on a terminal.")
 @sources_options
 @reports_errors
 @nothing_written
-def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, dry_run, no_comments, allow, page_numbers, pdf, no_progress, progress_every,
+def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, dry_run, no_comments, allow, page_numbers, pdf, pdf_a, no_progress, progress_every,
         library_dir, jurisdictions_dir, template):
     """Generate one agreement per row of SUPPLIERS into --out."""
+    pdf = pdf or pdf_a
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     if page_numbers and layout.soffice() is None:
         click.echo(contents_note(layout.NOT_INSTALLED), err=True)
     options = Options(
         suppliers, defaults, out_dir, jobs or 0, pattern, resume=resume, force=force, fail_fast=fail_fast, dry_run=dry_run,
-        comments=not no_comments, allow=tuple(allow), page_numbers=page_numbers, pdf=pdf, library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template,
+        comments=not no_comments, allow=tuple(allow), page_numbers=page_numbers, pdf=pdf, pdf_a=pdf_a, library_dir=library_dir, jurisdictions_dir=jurisdictions_dir, template=template,
     )
     runner = Runner(options, sources, Progress(enabled=not no_progress, every=progress_every))
     _reading(runner)
@@ -144,9 +146,10 @@ def run(suppliers, defaults, out_dir, jobs, pattern, resume, force, fail_fast, d
         sys.exit(130)
     if dry_run:
         _problems(report, limit=None)
-        click.echo(f"Dry run: would write {len(report.planned)} document(s) to {out_dir}" + (f", {report.unchanged} unchanged" if report.unchanged else "") + "; nothing was written.")
-        for name in report.planned[:10]:
-            click.echo(f"  {name}")
+        what = " and their PDFs" if pdf else ""
+        click.echo(f"Dry run: would write {len(report.planned)} document(s){what} to {out_dir}" + (f", {report.unchanged} unchanged" if report.unchanged else "") + "; nothing was written.")
+        for names in report.planned[:10]:
+            click.echo("  " + "  ".join(names))
         if len(report.planned) > 10:
             click.echo(f"  ... and {len(report.planned) - 10} more")
         sys.exit(report.exit_code)

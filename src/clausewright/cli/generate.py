@@ -28,12 +28,13 @@ _MAX_AUTHOR = 255
 @click.option("--comment-author", metavar="NAME", help="Who the comments (counsel notes) are by, as Word shows it; default: the library's wording.author.")
 @click.option("--comment-initials", metavar="INITIALS", help="The comments' initials; default: the first letter of each word of the author.")
 @click.option("--pdf", is_flag=True, help="Also write a PDF beside the DOCX (same name, .pdf), made by LibreOffice.")
+@click.option("--pdf-a", "pdf_a", is_flag=True, help="Write the PDF as PDF/A-2b, the archival PDF (implies --pdf).")
 @click.option("--no-page-numbers", is_flag=True, help="Do not lay the document out with LibreOffice: the contents is left for Word to number when it updates fields on opening.")
 @sources_options
 @reports_errors
-def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, no_page_numbers, pdf, library_dir, jurisdictions_dir, template):
+def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, no_page_numbers, pdf, pdf_a, library_dir, jurisdictions_dir, template):
     """Generate the agreement for DEAL (a YAML deal file) as a Word document."""
-    pdf_path = output.with_suffix(".pdf") if pdf else None
+    pdf_path = output.with_suffix(".pdf") if pdf or pdf_a else None
     if pdf_path is not None:
         pdf_output.require()
         if pdf_path.exists() and not force:
@@ -43,7 +44,7 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
     if ask_missing:
         deal, overrides = wizard.ask_missing(deal, overrides, output, sources, force=force)
     result = pipeline.generate(deal, output, overrides=overrides, sources=sources, comments=not no_comments, force=force, allow=allow, memo=memo, author=author,
-                               page_numbers=not no_page_numbers)
+                               page_numbers=not no_page_numbers, pdf=pdf_path, pdf_a=pdf_a)
     agreement = result.composition.agreement
     for warning in result.warnings:
         click.echo(f"Warning: {warning}", err=True)
@@ -58,9 +59,7 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
     if memo:
         click.echo(f"Wrote {memo} (drafting memo)")
     if pdf_path is not None:
-        with pdf_output.PdfConverter() as converter:
-            converter.convert(output, pdf_path)
-        click.echo(f"Wrote {pdf_path}")
+        click.echo(f"Wrote {pdf_path}" + (" (PDF/A-2b)" if pdf_a else ""))
 
 
 def _comment_author(name: str | None, initials: str | None) -> Author | None:

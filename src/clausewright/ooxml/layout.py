@@ -13,12 +13,16 @@ start of each section.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import zipfile
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 from pypdf import PdfReader
@@ -117,19 +121,39 @@ def to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, *, export: str = "pdf"
         source = work / "document.docx"
         source.write_bytes(docx)
         profile = (work / "profile").as_uri()
-        try:
-            subprocess.run(
+        try:  # a session of its own: soffice starts the office as its child, which a time-out must end too
+            office = subprocess.Popen(
                 [command, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to", export, "--outdir", str(work), str(source)],
-                stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout, check=False,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             )
-        except subprocess.TimeoutExpired:
-            raise LayoutError(f"LibreOffice did not lay the document out within {timeout:g} seconds") from None
         except OSError as exc:
             raise LayoutError(f"LibreOffice could not be started: {exc.strerror or exc}") from None
+        try:
+            office.wait(timeout)
+        except subprocess.TimeoutExpired:
+            end(office)
+            raise LayoutError(f"LibreOffice did not convert the document within {timeout:g} seconds; it was stopped") from None
         pdf = work / "document.pdf"
         if not pdf.is_file() or pdf.stat().st_size == 0:  # soffice exits 0 even when loading fails
             raise LayoutError("LibreOffice could not lay the document out")
         return pdf.read_bytes()
+
+
+def end(process: subprocess.Popen[Any]) -> None:
+    """Stop ``process`` and everything it started (it leads a session of its own)."""
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    with suppress(ProcessLookupError, PermissionError):  # what ignored the request, and the children of a leader already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    for stream in (process.stdout, process.stdin):
+        if stream is not None:
+            with suppress(OSError):
+                stream.close()
 
 
 def _destination_pages(pdf: bytes) -> dict[str, int]:

@@ -6,20 +6,21 @@ its own (so it never meets a LibreOffice the user has open), and sends it every 
 run through ``uno_bridge.py``, run by a Python that has LibreOffice's ``uno`` module. Each
 conversion has a time limit; a LibreOffice that overruns it is ended and the next document
 starts a fresh one. Where no Python with ``uno`` is found, each document is converted by a
-``soffice --convert-to`` of its own (slower, same PDF).
+``soffice --convert-to`` of its own (slower, same PDF). ``pdf_a`` asks for PDF/A-2b, the archival
+PDF (fonts embedded, no transparency groups or encryption, XMP metadata naming the standard).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import json
-import os
 import select
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 import zipfile
 from contextlib import suppress
@@ -34,6 +35,8 @@ from clausewright.ooxml import layout
 from clausewright.ooxml.namespaces import PARSER, w
 
 TIMEOUT_SECONDS = 120  # per document, and for LibreOffice to start
+_POLL_SECONDS = 0.5  # how often a wait for LibreOffice checks that it is still running
+PDF_A_VERSION = 2  # writer_pdf_Export's SelectPdfVersion: 2 is PDF/A-2b
 INSTALL = "apt-get install -y libreoffice-writer-nogui python3-uno"
 _BRIDGE = Path(__file__).with_name("uno_bridge.py")
 _COMMENT_ANCHORS = ("commentRangeStart", "commentRangeEnd", "commentReference")  # a reference's run goes with it
@@ -54,6 +57,19 @@ def require() -> str:
     return command
 
 
+def export_options(*, pdf_a: bool = False) -> dict[str, tuple[str, Any]]:
+    """The PDF export filter's options, {name: (type, value)}: none but PDF/A when asked for."""
+    return {"SelectPdfVersion": ("long", PDF_A_VERSION)} if pdf_a else {}
+
+
+def convert_to(options: dict[str, tuple[str, Any]]) -> str:
+    """``options`` as ``soffice --convert-to`` takes them (LibreOffice 7.4 and later read JSON)."""
+    if not options:
+        return "pdf"
+    return "pdf:writer_pdf_Export:" + json.dumps({name: {"type": kind, "value": str(value)} for name, (kind, value) in options.items()}, separators=(",", ":"))
+
+
+@functools.cache
 def uno_python() -> str | None:
     """A Python interpreter that can import LibreOffice's ``uno`` module, or None."""
     candidates = [sys.executable, *(found for name in _PYTHONS if (found := shutil.which(name)))]
@@ -71,9 +87,11 @@ class PdfConverter:
     """Writes the PDF of a DOCX beside it, atomically; use it as a context manager (``close``
     ends LibreOffice and removes its profile)."""
 
-    def __init__(self, timeout: float = TIMEOUT_SECONDS):
+    def __init__(self, timeout: float = TIMEOUT_SECONDS, *, pdf_a: bool = False):
         self.command = require()
         self.timeout = timeout
+        self.pdf_a = pdf_a
+        self.options = export_options(pdf_a=pdf_a)
         self.python = uno_python()
         self._work: Path | None = None
         self._office: subprocess.Popen[bytes] | None = None
@@ -93,28 +111,32 @@ class PdfConverter:
     def convert(self, docx: Path, pdf: Path) -> bytes:
         """Write ``pdf``, the PDF of ``docx``, atomically (replacing any file there); return its bytes.
         Raises ``LayoutError`` when LibreOffice fails or overruns the time limit."""
-        data = self._converted(Path(docx)) if self.persistent else layout.to_pdf(Path(docx).read_bytes(), self.timeout)
+        data = self.pdf(Path(docx).read_bytes(), Path(docx).name)
         write_atomic(pdf, data, force=True)
         return data
 
-    def _converted(self, docx: Path) -> bytes:
+    def pdf(self, docx: bytes, name: str) -> bytes:
+        """The PDF of the DOCX ``docx`` (``name`` says which in a message). Raises ``LayoutError``
+        when LibreOffice fails or overruns the time limit."""
+        if not self.persistent:
+            return layout.to_pdf(docx, self.timeout, export=convert_to(self.options))
         bridge = self._started()
         assert self._work is not None and bridge.stdin is not None
-        name = uuid.uuid4().hex
-        source, target = self._work / f"{name}.docx", self._work / f"{name}.pdf"
+        stem = uuid.uuid4().hex
+        source, target = self._work / f"{stem}.docx", self._work / f"{stem}.pdf"
         try:
-            source.write_bytes(without_comments(docx.read_bytes()))  # a copy: LibreOffice's lock file goes beside it, not the user's file
-            bridge.stdin.write(json.dumps({"docx": str(source), "pdf": str(target)}) + "\n")
+            source.write_bytes(without_comments(docx))  # a copy: LibreOffice's lock file goes beside it, not the user's file
+            bridge.stdin.write(json.dumps({"docx": str(source), "pdf": str(target), "options": self.options}) + "\n")
             bridge.stdin.flush()
-            reply = self._reply(f"convert {docx.name}")
+            reply = self._reply(f"convert {name}")
             if not reply.get("ok"):
-                raise layout.LayoutError(f"LibreOffice could not convert {docx.name} to PDF: {reply.get('error') or 'no reason given'}")
+                raise layout.LayoutError(f"LibreOffice could not convert {name} to PDF: {reply.get('error') or 'no reason given'}")
             if not target.is_file() or target.stat().st_size == 0:
-                raise layout.LayoutError(f"LibreOffice wrote no PDF for {docx.name}")
+                raise layout.LayoutError(f"LibreOffice wrote no PDF for {name}")
             return target.read_bytes()
         except BrokenPipeError:
             self.close()
-            raise layout.LayoutError(f"LibreOffice stopped while converting {docx.name}") from None
+            raise layout.LayoutError(f"LibreOffice stopped while converting {name}") from None
         finally:
             for leftover in (source, target):
                 with suppress(OSError):
@@ -144,16 +166,22 @@ class PdfConverter:
         return self._bridge
 
     def _reply(self, doing: str) -> dict[str, Any]:
-        """The bridge's next line; ends LibreOffice when it does not answer in time."""
-        assert self._bridge is not None
+        """The bridge's next line; ends LibreOffice when it does not answer in time, or says so
+        at once when LibreOffice has ended."""
+        assert self._bridge is not None and self._office is not None
         out: IO[str] | None = self._bridge.stdout
         assert out is not None
-        ready, _, _ = select.select([out], [], [], self.timeout)
+        deadline = time.monotonic() + self.timeout
+        while not (ready := select.select([out], [], [], min(_POLL_SECONDS, max(deadline - time.monotonic(), 0)))[0]):
+            status = self._office.poll()
+            if status is not None or time.monotonic() >= deadline:
+                self.close()
+                why = f"ended (exit status {status})" if status is not None else f"did not {doing} within {self.timeout:g} seconds; it was stopped"
+                raise layout.LayoutError(f"LibreOffice {why}" + (f" before it could {doing}" if status is not None else ""))
         line = out.readline() if ready else ""
         if not line:
             self.close()
-            why = f"did not {doing} within {self.timeout:g} seconds" if not ready else f"stopped before it could {doing}"
-            raise layout.LayoutError(f"LibreOffice {why}")
+            raise layout.LayoutError(f"LibreOffice stopped before it could {doing}")
         return dict(json.loads(line))
 
     def close(self) -> None:
@@ -162,10 +190,10 @@ class PdfConverter:
             with suppress(OSError, ValueError):
                 assert self._bridge.stdin is not None
                 self._bridge.stdin.close()
-            _end(self._bridge)
+            layout.end(self._bridge)
             self._bridge = None
         if self._office is not None:
-            _end(self._office)
+            layout.end(self._office)
             self._office = None
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
@@ -192,18 +220,3 @@ def without_comments(docx: bytes) -> bytes:
             z.writestr(name, data)
     return out.getvalue()
 
-
-def _end(process: subprocess.Popen[Any]) -> None:
-    """Stop ``process`` and everything it started (it leads a session of its own)."""
-    with suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    for stream in (process.stdout, process.stdin):
-        if stream is not None:
-            with suppress(OSError):
-                stream.close()

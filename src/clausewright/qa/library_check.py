@@ -224,6 +224,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             if pid not in schema and not any(p.startswith(pid + ".") for p in schema.ids()):
                 out.append(make(USES, f"'uses' names {pid}, which the schema does not declare", clause=clause.id, source=where, subject=pid))
         out += library_drafting.uses_findings(clause, schema)
+        out += library_drafting.straight_quotes(clause)
 
     for param in schema.parameters:
         where = f"{param.source}: parameter {param.id}"
@@ -241,6 +242,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
 
     out += _examples(schema)
     out += library_drafting.bulk_findings(schema)
+    out += library_drafting.straight_quotes_in_wording(library.wording, str(library.directory / "library.yaml"))
     out += profile_checks(library, jurisdictions)
     stats = {"clauses": len(library.clauses), "parameters": len(declared), "sources": sources, "unused": len(unused), "profiles": len(jurisdictions.profiles)}
     return out, stats

@@ -6,11 +6,16 @@
   definitions, walked by ``reads.py``; reading a profile or catalogue entry reads the parameter
   that selects it, e.g. ``law.*`` reads ``law.governing_law``);
 - a parameter that varies by supplier (under ``supplier.``, or its default is read from the
-  supplier's profile) that is not a column of the bulk spreadsheet (``bulk: row``).
+  supplier's profile) that is not a column of the bulk spreadsheet (``bulk: row``);
+- a straight quote or apostrophe in a clause's prose (its body and definitions, outside Jinja
+  code and the ``""Term""`` markup) or in the wording printed outside the clauses
+  (``library.yaml``): the library's text uses curly ones, so a draft never sets
+  one beside the other; what the user types is printed as typed.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from clausewright import jinja
@@ -24,6 +29,7 @@ from clausewright.roles import BY_NAME
 UNMARKED = kind("library-term-not-marked-up", "warning", "a defined term is written as plain text, without [[ ]] markup, in some combination", "library")
 USES_UNREAD = kind("library-uses-unread", "warning", "a clause's uses: list names a parameter the clause never reads", "library")
 USES_INCOMPLETE = kind("library-uses-incomplete", "warning", "a clause reads a parameter that its uses: list does not name", "library")
+STRAIGHT_QUOTE = kind("library-straight-quote", "warning", "a clause's prose or the library's wording has a straight quote or apostrophe (' or \"); the library's text uses curly ones (’ “ ”)", "library")
 SUPPLIER_SHARED = kind("library-supplier-parameter-shared", "warning", "a parameter about the supplier lacks bulk: row, so it is not a column of the bulk spreadsheet", "library")
 
 
@@ -112,4 +118,40 @@ def bulk_findings(schema: Schema) -> list[Finding]:
         if not p.id.startswith("supplier."):
             continue
         out.append(make(SUPPLIER_SHARED, f"{p.id} varies by supplier (a supplier detail) but is not a column of the bulk spreadsheet; add 'bulk: row'", source=p.source, subject=p.id))
+    return out
+
+
+# --- straight quotes in prose ---------------------------------------------------------------------
+
+_CODE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{##.*?##\}|\"\"", re.S)  # Jinja code and comments, and the ""Term"" markup
+_STRAIGHT = re.compile(r"['\"]")
+_CURLY = {"'": "’ (or ‘ ’ around a quotation)", '"': "“ ”"}
+
+
+def straight_quotes_in_wording(wording: dict[str, str], source: str) -> list[Finding]:
+    """Each text of the library's ``wording`` (cover, header, signature blocks) with a straight
+    quote or apostrophe."""
+    out = []
+    for key, text in wording.items():
+        found = sorted(set(_STRAIGHT.findall(text)))
+        if found:
+            use = "; ".join(f"{c} -> {_CURLY[c]}" for c in found)
+            out.append(make(STRAIGHT_QUOTE, f"wording.{key}: straight {' and '.join(found)} in {text[:80]!r}; use {use}", source=source, subject=f"wording.{key}"))
+    return out
+
+
+def straight_quotes(clause: Clause) -> list[Finding]:
+    """Each line of a clause's prose (body and definitions) with a straight quote or apostrophe,
+    naming the line and the character to use."""
+    texts = [(clause.body, f"line {{}} of clause {clause.id}", clause.body_line)]
+    texts += [(d.text, f"line {{}} of the definition of {d.term!r} in clause {clause.id}", 1) for d in clause.defines]
+    out = []
+    for text, where, first in texts:
+        prose = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)  # code blanked out, lines kept
+        for number, (line, original) in enumerate(zip(prose.splitlines(), text.splitlines(), strict=True), start=first):
+            found = sorted(set(_STRAIGHT.findall(line)))
+            if found:
+                use = "; ".join(f"{c} -> {_CURLY[c]}" for c in found)
+                out.append(make(STRAIGHT_QUOTE, f"{where.format(number)}: straight {' and '.join(found)} in {original.strip()[:80]!r}; use {use}",
+                                clause=clause.id, source=str(clause.path), subject=where.format(number)))
     return out
