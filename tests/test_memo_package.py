@@ -68,3 +68,33 @@ def test_no_stock_metadata_and_the_agreements_provenance(made):
 
 def test_the_same_inputs_give_the_same_memo(made, tmp_path):
     assert _generate(tmp_path)[1].read_bytes() == made[1].read_bytes()
+
+
+def test_memo_tables_repeat_their_header_keep_it_with_a_row_and_never_split_a_row(made):
+    document = etree.fromstring(_part(made[1], "word/document.xml"))
+    tables = document.findall(f".//{W}tbl")
+    assert tables
+    for table in tables:
+        rows = table.findall(f"{W}tr")
+        header, *others = rows
+        assert header.find(f"{W}trPr/{W}tblHeader") is not None
+        assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in rows)
+        assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in header.iter(f"{W}p"))
+        assert not any(row.find(f"{W}trPr/{W}tblHeader") is not None for row in others)
+
+
+def test_memo_title_stands_apart_and_its_bullets_are_a_word_list(made):
+    document = etree.fromstring(_part(made[1], "word/document.xml"))
+    numbering = etree.fromstring(_part(made[1], "word/numbering.xml"))
+    paragraphs = document.findall(f".//{W}body/{W}p")
+    style = [p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in paragraphs]
+    assert style[0] != style[2] and style.count(style[0]) == 1  # the title has a style of its own
+    bulleted = [p for p in paragraphs if p.find(f"{W}pPr/{W}numPr") is not None]
+    assert len(bulleted) > 10
+    assert not any("".join(p.itertext()).startswith("\u2022") for p in paragraphs)  # no typed bullets
+    (num_id,) = {p.find(f"{W}pPr/{W}numPr/{W}numId").get(f"{W}val") for p in bulleted}
+    abstract = numbering.find(f"{W}num[@{W}numId='{num_id}']/{W}abstractNumId").get(f"{W}val")
+    level = numbering.find(f"{W}abstractNum[@{W}abstractNumId='{abstract}']/{W}lvl")
+    assert level.find(f"{W}numFmt").get(f"{W}val") == "bullet"
+    tags = [child.tag for child in numbering]
+    assert max(i for i, t in enumerate(tags) if t == f"{W}abstractNum") < min(i for i, t in enumerate(tags) if t == f"{W}num")

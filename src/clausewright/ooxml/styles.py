@@ -26,6 +26,8 @@ COMMENT_REFERENCE = "CommentReference"  # character style
 TABLE = "ClauseTable"  # table style
 
 # The drafting memo's blocks (ooxml/memo.py), in the template's required styles.
+# A memo block uses the style in MEMO_PREFERRED when the template has it (the bundled one does).
+MEMO_PREFERRED = {"title": "AgreementTitle"}
 MEMO = {"title": FRONT_TITLE, "heading": FRONT_TITLE, "subheading": FRONT_TEXT, "paragraph": FRONT_TEXT, "note": FRONT_TEXT, "bullet": BODY[1], "table": TABLE}
 
 REQUIRED_STYLES = {
