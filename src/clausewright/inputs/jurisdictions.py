@@ -195,6 +195,9 @@ def _check_profile(data: Any, path: Path, institutions: dict, seats: dict) -> Pr
     missing = [k for k in PROFILE_KEYS if k not in data]
     if missing:
         raise LibraryError(where, f"missing key(s): {', '.join(missing)}" + "".join(_misplaced(data, key, path) for key in missing))
+    drafting = data.setdefault("drafting", {})  # the facts clauses read; a profile may have none
+    if not isinstance(drafting, dict):
+        raise LibraryError(where, "drafting must map fact names to values, e.g. drafting: {business_scope: true}")
     if str(data["id"]) != path.stem:
         raise LibraryError(where, f"id {data['id']!r} does not match the file name {path.stem!r}")
     defaults = data["defaults"]

@@ -52,6 +52,8 @@ SIGNATORY_FIELDS = {
     "party": "the party's name", "name": "the signatory's name", "title": "the signatory's title", "capacity": "the capacity they sign in",
     "place": "where they sign", "co_name": "a second signatory, where two must sign", "seal": "yes when a company seal is customary",
     "seal_label": "the seal line's label", "seal_note": "the seal instruction (from the profile)",
+    "stamp": "yes when the profile asks for a duty stamp signed across (formalities.stamp_duty.signing)",
+    "stamp_label": "the duty stamp box's label (from the profile)", "stamp_note": "the duty stamp instruction (from the profile)",
     "witness": "yes when a witness attests the signature", "notary": "yes when a notary certifies the signature",
     "notary_label": "the notary box's label", "notary_note": "the notary instruction (from the profile)",
 }

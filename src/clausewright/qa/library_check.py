@@ -51,6 +51,7 @@ from clausewright.inputs.types import Invalid
 from clausewright.qa import library_drafting, library_versions, rules
 from clausewright.qa import notes as note_checks
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
+from clausewright.roles import PROFILE_ROLES
 
 LOAD = kind("library-load", "error", "the library or the jurisdictions folder cannot be loaded at all", "library")
 SYNTAX = kind("library-syntax", "error", "a fragment, condition or default does not compile", "library")
@@ -70,6 +71,7 @@ NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say 
 TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (library.yaml common_law_terms) appears in a draft governed by a civil-law system", "library")
 POSITION_CONFLICT = kind("library-position-conflict", "error", "another clause takes back what a topic's position grants (declared in grants:) in some combination of topic positions", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
+FACT = kind("library-unknown-fact", "warning", "a clause reads a profile fact (drafting.<fact>) that no profile gives, or a profile gives one that no clause reads", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
@@ -98,6 +100,7 @@ REQUIRED = ("governing_law.name", "governing_law.short", "penalty.regime", "non_
             "courts.name", "formalities.seal")
 
 VARIANTS = ("defaults", "all-on", "alternatives")
+PROFILE_ROLE_NAMES = {role.name for role in PROFILE_ROLES}  # law, supplier_country, ...: what a clause calls a profile
 
 
 @dataclass
@@ -187,8 +190,17 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             out.append(make(SYNTAX, f"{what} does not compile: {exc}", clause=clause, source=where))
             return []
 
+    facts = {str(k): pid for pid, p in sorted(jurisdictions.profiles.items()) for k in p.data.get("drafting") or {}}
+    facts_read: set[str] = set()
+
     def check_reads(reads: Iterable[Read], where: str, clause: str | None, base_line: int = 1, path: Path | None = None) -> None:
         for r in reads:
+            if r.root in PROFILE_ROLE_NAMES and len(r.path) > 1 and r.path[0] == "drafting" and r.path[1] not in _METHODS:
+                facts_read.add(r.path[1])
+                if r.path[1] not in facts:
+                    loc = _where_line(path, base_line, r.line) if path else where
+                    out.append(make(FACT, f"reads {r.dotted}, a fact no profile gives" + locate.did_you_mean(r.path[1], facts, what="the facts profiles give"),
+                                    clause=clause, source=loc, subject=r.path[1]))
             if r.root != "deal":
                 if r.root == "included" and r.path and r.path[0] not in library.clauses:
                     out.append(make(UNDECLARED, f"included({r.path[0]!r}) names a clause that is not in the library", clause=clause, source=where, subject=r.path[0]))
@@ -229,6 +241,9 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         for p in [param, *param.fields]:
             if isinstance(p.default, str) and "{{" in p.default:
                 check_reads(reads_of(f"the default of parameter {param.id}", text_reads, p.default, where), where + " (default)", None)
+
+    for fact in sorted(set(facts) - facts_read):
+        out.append(make(FACT, f"profile {facts[fact]} gives drafting.{fact}, which no clause or condition reads", source=str(jurisdictions.profiles[facts[fact]].path), subject=fact))
 
     declared = [p.id for p in schema.parameters] + [f"{p.id}.{f.id}" for p in schema.parameters if p.type.name == "list" for f in p.fields]
     unused = [pid for pid in declared if pid not in used]
