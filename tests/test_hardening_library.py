@@ -83,8 +83,8 @@ def test_hostile_yaml_in_library_or_profile(sources_dirs, tmp_path, attack, wher
     else:
         target.write_text(original + f"\nevil: {text}\n", encoding="utf-8")
     started = time.monotonic()
-    with pytest.raises(ClausewrightError) as exc:
-        pipeline.load_sources(lib, jur)
+    with pytest.raises(ClausewrightError) as exc:  # a broken profile is refused once a deal chooses it (the mini deal does)
+        pipeline.generate(MINI / "deal.yaml", None, sources=pipeline.load_sources(lib, jur))
     assert time.monotonic() - started < 5
     assert str(target) in str(exc.value) and message in str(exc.value), str(exc.value)
     assert not marker.exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from decimal import Decimal
+from types import TracebackType
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, pass_context
@@ -31,7 +32,25 @@ IMPLICIT_DEAL_READS = (("commercial", "currency"),)
 
 
 class FragmentError(Exception):
-    """A fragment failed to compile or render; the message says why in a lawyer's terms."""
+    """A fragment failed to compile or render; the message says why in a lawyer's terms.
+
+    ``line`` is the line of the fragment's source where it failed, when known (1 for its first
+    line), and ``reason`` the message without it, so a caller can name the line of the file."""
+
+    def __init__(self, reason: str, line: int | None = None):
+        self.reason, self.line = reason, line
+        super().__init__(f"line {line}: {reason}" if line else reason)
+
+
+def _failed_line(traceback: TracebackType | None) -> int | None:
+    """The line of the fragment's source a render failed at: the innermost frame Jinja marks as
+    the template's (it rewrites a failing render's traceback to show the template's lines)."""
+    line = None
+    while traceback is not None:
+        if traceback.tb_frame.f_code.co_filename == "<template>":
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
 
 
 def _text(value: Any, ctx) -> str:
@@ -155,7 +174,7 @@ def compile_fragment(source: str, env: SandboxedEnvironment = FRAGMENTS):
         try:
             template = env.from_string(source)
         except TemplateSyntaxError as exc:
-            raise FragmentError(f"line {exc.lineno}: {exc.message}") from None
+            raise FragmentError(exc.message or "bad syntax", exc.lineno) from None
         _compiled[key] = template
     return template
 
@@ -183,19 +202,20 @@ class _run:  # noqa: N801 - used as ``with _run(...):``, like a function
         if error is None:
             return
         what = "" if self.source is None else f"{self.kind}{_quoted(self.source)} "
+        line = _failed_line(traceback) if self.source is None else None
         if isinstance(error, UndefinedError):
             if self.undefined_is_error:
-                raise FragmentError(f"{what}uses something that is not defined: {error.message}") from None
+                raise FragmentError(f"{what}uses something that is not defined: {error.message}", line) from None
         elif isinstance(error, limits.LimitExceeded):
-            raise FragmentError(f"{what}went beyond a limit: {error}; refused") from None
+            raise FragmentError(f"{what}went beyond a limit: {error}; refused", line) from None
         elif isinstance(error, SecurityError):
-            raise FragmentError(f"{what}tried something a clause may not do: {error}") from None
+            raise FragmentError(f"{what}tried something a clause may not do: {error}", line) from None
         elif isinstance(error, RecursionError):
-            raise FragmentError(f"{what}recursed too deeply (a macro that calls itself?)") from None
+            raise FragmentError(f"{what}recursed too deeply (a macro that calls itself?)", line) from None
         elif isinstance(error, TemplateError):
-            raise FragmentError(f"{what}{error}") from None
+            raise FragmentError(f"{what}{error}", line) from None
         elif isinstance(error, (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError)):
-            raise FragmentError(f"{what}{type(error).__name__}: {error}") from None
+            raise FragmentError(f"{what}{type(error).__name__}: {error}", line) from None
 
 
 def _quoted(source: str) -> str:

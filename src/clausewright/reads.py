@@ -121,11 +121,11 @@ class _Walker:
             self.visit(inner)
 
 
-# What a source is, how it is parsed, and how its syntax errors are worded.
+# What a source is, how it is parsed, and the error its syntax errors become.
 _PARSERS = {
-    "template": (lambda source: jinja.FRAGMENTS.parse(source), lambda source, exc: f"line {exc.lineno}: {exc.message}"),
-    "expression": (lambda source: jinja.EXPRESSIONS.parse("{{ (" + source + "\n) }}"), lambda source, exc: f"bad expression {source!r}: {exc.message}"),
-    "text": (lambda source: jinja.EXPRESSIONS.parse(source), lambda source, exc: f"{source!r}: {exc.message}"),
+    "template": (lambda source: jinja.FRAGMENTS.parse(source), lambda source, exc: jinja.FragmentError(exc.message or "bad syntax", exc.lineno)),
+    "expression": (lambda source: jinja.EXPRESSIONS.parse("{{ (" + source + "\n) }}"), lambda source, exc: jinja.FragmentError(f"bad expression {source!r}: {exc.message}")),
+    "text": (lambda source: jinja.EXPRESSIONS.parse(source), lambda source, exc: jinja.FragmentError(f"{source!r}: {exc.message}")),
 }
 
 
@@ -133,11 +133,11 @@ def parse(kind: str, source: str) -> nodes.Template:
     """The syntax tree of a clause body or definition text (``template``), a ``when`` expression
     without braces (``expression``) or a schema default (``text``); raises
     ``jinja.FragmentError`` on a syntax error."""
-    parser, wording = _PARSERS[kind]
+    parser, error = _PARSERS[kind]
     try:
         return parser(source)
     except TemplateSyntaxError as exc:
-        raise jinja.FragmentError(wording(source, exc)) from None
+        raise error(source, exc) from None
 
 
 def reads_of(tree: nodes.Template) -> list[Read]:

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import UndefinedError
 
 from clausewright import jinja
-from clausewright.assembly import kinds, markup, render_cache
+from clausewright.assembly import kinds, locate, markup, render_cache
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import (
     Agreement,
@@ -83,7 +83,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     context["included"] = lambda cid: cid in included_ids
 
     renders = _Renders(deal, jurisdictions, context, frozenset(included_ids))
-    sections = [_render_section(clause, context, deal, renders) for clause in chosen]
+    sections = [_render_section(clause, context, deal, renders, library) for clause in chosen]
     definitions = _render_definitions(chosen, context, deal, renders)
     agreement = Agreement(
         title=library.title,
@@ -93,7 +93,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
         definitions=definitions,
     )
     findings: list[Finding] = []
-    _resolve_terms(agreement, findings)
+    _resolve_terms(agreement, library, findings)
     _number(agreement)
     _resolve_refs(agreement, library, findings)
     errors = [f for f in findings if f.severity == "error"]
@@ -157,15 +157,19 @@ class _Renders:
         return render_cache.remembered("expression", expression, self._key(clause), self.deal.values, self.included, lambda: _condition(expression, ctx, where))
 
 
-def _render_section(clause: Clause, context: dict[str, Any], deal: Deal, renders: _Renders) -> Section:
+def _render_section(clause: Clause, context: dict[str, Any], deal: Deal, renders: _Renders, library: Library) -> Section:
     where = f"clause {clause.id} ({clause.path})"
+    ctx = _clause_context(clause, context, deal)
     try:
-        text, literals = renders.text(clause, clause.body, _clause_context(clause, context, deal))
-        paragraphs = markup.parse_cached(text, clause.id, list(literals))
+        text, literals = renders.text(clause, clause.body, ctx)
     except jinja.FragmentError as exc:
-        raise LibraryError(where, str(exc)) from None
+        reason = locate.explain_undefined(exc.reason, clause.body, exc.line, ctx, library.schema)
+        raise LibraryError(locate.place(clause, exc.line), reason) from None
+    try:
+        paragraphs = markup.parse_cached(text, clause.id, list(literals))
     except markup.MarkupError as exc:
-        raise LibraryError(where, f"rendered text {exc}") from None
+        line = locate.source_line(clause.body, text, exc.line)
+        raise LibraryError(locate.place(clause, line), f"{exc.reason} (in the paragraph that starts there)" if line else f"rendered text {exc}") from None
     if clause.part == "front" and any(p.kind == "numbered" and p.level > 1 for p in paragraphs):
         raise LibraryError(where, "front matter takes one level of '+' only")
     return Section(
@@ -212,7 +216,7 @@ def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Dea
 # --- defined terms -------------------------------------------------------------------------------
 
 
-def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
+def _resolve_terms(agreement: Agreement, library: Library, findings: list[Finding]) -> None:
     where_defined: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
     used: dict[str, str] = {}
@@ -223,7 +227,7 @@ def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
                 kind = type(item)
                 if kind is TermUse:
                     if item.term not in used:
-                        used[item.term] = f"clause {section.clause_id}, line {p.line}"
+                        used[item.term] = _where_in_file(library, section, p, locate.term_token(item.term))
                         user[item.term] = section.clause_id
                 elif kind is TermDef:
                     where_defined.setdefault(item.term, []).append(f"clause {section.clause_id}")
@@ -253,12 +257,19 @@ def _resolve_terms(agreement: Agreement, findings: list[Finding]) -> None:
                     frontier.append(item.term)
     for term, where in sorted(used.items()):
         if term not in where_defined:
-            findings.append(make(kinds.TERM_UNDEFINED, f"the term {term!r} is used ({where}) but never defined", clause=user.get(term), subject=term))
+            hint = locate.did_you_mean(term, [*where_defined, *listed], what="the terms defined in this agreement", listed=False)
+            findings.append(make(kinds.TERM_UNDEFINED, f"the term {term!r} is used in {where} but never defined{hint}", clause=user.get(term), subject=term))
     agreement.pruned_definitions = sorted(t for t in listed if t not in keep)
     for term in agreement.pruned_definitions:
         findings.append(make(kinds.DEFINITION_UNUSED, f"the definition of {term!r} is not used in this agreement and was left out", clause=listed[term].clause_id, subject=term))
     agreement.definitions = sorted((d for d in agreement.definitions if d.term in keep), key=lambda d: _sort_key(d.term))
     _expand_definitions(agreement)
+
+
+def _where_in_file(library: Library, section: Section, paragraph: Paragraph, token: re.Pattern[str]) -> str:
+    """Where a paragraph's term or reference is written in its clause file."""
+    clause = library.clauses[section.clause_id]
+    return locate.place(clause, locate.source_line(clause.body, section.rendered, paragraph.line, token))
 
 
 def _sort_key(term: str) -> tuple[str, str]:
@@ -384,13 +395,16 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
         if target is None:
             clause_id = ref.target.split(".")[0]
             if clause_id not in library.clauses:
-                findings.append(make(kinds.REF_MISSING, f"{where} refers to {ref.target!r}, which is not in the library", clause=clause, subject=ref.target))
+                hint = locate.did_you_mean(clause_id, library.clauses, what="the clauses", listed=False)
+                findings.append(make(kinds.REF_MISSING, f"{where} refers to {ref.target!r}, which is not in the library{hint}", clause=clause, subject=ref.target))
             elif not any(s.clause_id == clause_id for s in agreement.sections()):
                 findings.append(
                     make(kinds.REF_EXCLUDED, f"{where} refers to {ref.target!r}, but clause {clause_id!r} is not in this agreement (its condition is false)", clause=clause, subject=ref.target)
                 )
             else:
-                findings.append(make(kinds.REF_MISSING, f"{where} refers to {ref.target!r}, which has no such anchor", clause=clause, subject=ref.target))
+                anchors = markup.anchors_written(library.clauses[clause_id].body, clause_id)
+                hint = locate.did_you_mean(ref.target, anchors, what=f"the anchors of clause {clause_id}")
+                findings.append(make(kinds.REF_MISSING, f"{where} refers to {ref.target!r}, which has no such anchor{hint}", clause=clause, subject=ref.target))
             ref.text = f"[{ref.target}]"  # printed highlighted, with no field (see ooxml.writer)
             return
         ref.text = target.ref_text
@@ -400,7 +414,7 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
         for p in section.paragraphs:
             for item in p.all_inlines():
                 if isinstance(item, Ref):
-                    resolve(item, f"clause {section.clause_id} (line {p.line})", section.clause_id)
+                    resolve(item, _where_in_file(library, section, p, locate.ref_token(item.target, section.clause_id)), section.clause_id)
     for d in agreement.definitions:
         for item in d.inlines:
             if isinstance(item, Ref):

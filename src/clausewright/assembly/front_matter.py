@@ -42,6 +42,9 @@ class SignatureBlock:
     notary: bool = False  # a box for a notary's certificate of the signature
     notary_label: str = ""
     notary_note: str = ""
+    stamp: bool = False  # a box for a duty stamp signed across (Indonesia's meterai)
+    stamp_label: str = ""
+    stamp_note: str = ""
 
 
 def cover(title: str, deal: Deal, wording: dict[str, str]) -> Cover:
@@ -74,6 +77,7 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
         formalities = (profile.data.get("formalities") or {}) if profile else {}
         seal = formalities.get("seal") or {}
         notary = formalities.get("notary") or {}
+        stamp = (formalities.get("stamp_duty") or {}).get("signing") or {}
         local = deal.get(f"{role}.local_name")
         out.append(
             SignatureBlock(
@@ -81,7 +85,7 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
                 name=str(deal.get(f"{role}.signatory.name", "")),
                 title=str(deal.get(f"{role}.signatory.title") or ""),
                 seal=_asks(seal),
-                seal_label=wording["seal_required"] if seal.get("required") else wording["seal_label"],
+                seal_label=str(seal.get("label") or (wording["seal_required"] if seal.get("required") else wording["seal_label"])),
                 seal_note=str(seal.get("instruction") or wording["seal_instruction"]),
                 capacity=capacity(deal, role, wording),
                 place=str(deal.get(f"{role}.signatory.place") or ""),
@@ -90,6 +94,9 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
                 notary=_asks(notary),
                 notary_label=wording["notary_label"],
                 notary_note=str(notary.get("instruction") or wording["notary_instruction"]),
+                stamp=bool(stamp),
+                stamp_label=str(stamp.get("label") or ""),
+                stamp_note=str(stamp.get("instruction") or ""),
             )
         )
     return out

@@ -22,6 +22,7 @@ from clausewright.jinja import LITERAL, LITERAL_OPEN
 
 MAX_LEVEL = 4
 _ANCHOR = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9-]*)\}\s*")
+_ANY_ANCHOR = re.compile(r"^\s*\++\s*\{#([A-Za-z0-9][A-Za-z0-9-]*)\}", re.M)
 # Every alternative starts with a literal character, so the regex engine can skip plain text
 # quickly (a leading group would make it try every alternative at every position).
 _INLINE = re.compile(
@@ -39,9 +40,15 @@ _STRAY = ("[[", "]]", "<<", ">>", '""', "[?", "?]")
 _ANY_STRAY = re.compile("|".join(re.escape(s) for s in _STRAY))
 
 
+def anchors_written(source: str, clause_id: str) -> list[str]:
+    """The anchors a clause body gives its paragraphs (``+ {#records}``), as references name them
+    (``audit.records``), whichever paragraphs a deal keeps."""
+    return sorted({f"{clause_id}.{a}" for a in _ANY_ANCHOR.findall(source)})
+
+
 class MarkupError(Exception):
     def __init__(self, line: int, message: str):
-        self.line = line
+        self.line, self.reason = line, message
         super().__init__(f"line {line}: {message}")
 
 

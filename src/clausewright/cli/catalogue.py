@@ -91,6 +91,7 @@ def jurisdictions_show(profile_id, jurisdictions_dir):
     j = _jurisdictions(jurisdictions_dir)
     names = j.other_names()["jurisdiction"]
     profile_id = names.aliases.get(profile_id.casefold(), profile_id)
+    j.refuse_broken(profile_id)
     if profile_id not in j.profiles:
         spellings = {pid: pid for pid in j.profiles} | names.aliases | names.suggested
         raise _unknown("jurisdiction", profile_id, spellings, "clausewright jurisdictions list")

@@ -307,6 +307,8 @@ def expression_context(values: dict[str, Any], jurisdictions: Jurisdictions) -> 
         for part in role.parameter.split("."):
             key = key.get(part) if isinstance(key, dict) else None
         catalogue = getattr(jurisdictions, role.catalogue)
+        if role.catalogue == "profiles":
+            jurisdictions.refuse_broken(key)
         if isinstance(key, str) and key in catalogue:
             ctx[role.name] = catalogue[key].data if role.catalogue == "profiles" else catalogue[key]
     return ctx

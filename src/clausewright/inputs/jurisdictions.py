@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from jinja2.exceptions import TemplateSyntaxError
 
 from clausewright import jinja, yamlio
-from clausewright.errors import LibraryError
+from clausewright.errors import ClausewrightError, LibraryError
 from clausewright.inputs.types import OtherNames
 from clausewright.roles import NOTE_ROLES
 
@@ -43,11 +44,15 @@ class Jurisdictions:
     institutions: dict[str, dict[str, Any]]
     seats: dict[str, dict[str, Any]]
     directory: Path
+    # Profiles that cannot be used, by the id their file names, with what is wrong: a deal that
+    # chooses one is refused with that error; the others never notice it.
+    broken: dict[str, ClausewrightError] = field(default_factory=dict)
 
     def catalogues(self) -> dict[str, dict[str, str]]:
-        """Choices for the schema's jurisdiction, institution and seat types (id -> label)."""
+        """Choices for the schema's jurisdiction, institution and seat types (id -> label). A
+        broken profile stays a choice, so a deal that names it hears what is wrong with it."""
         return {
-            "jurisdiction": {pid: p.name for pid, p in sorted(self.profiles.items())},
+            "jurisdiction": {pid: p.name for pid, p in sorted(self.profiles.items())} | {pid: pid for pid in sorted(self.broken)},
             "institution": {iid: str(i.get("name", iid)) for iid, i in self.institutions.items()},
             "seat": {sid: str(s.get("name", sid)) for sid, s in self.seats.items()},
         }
@@ -71,10 +76,16 @@ class Jurisdictions:
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
     def profile(self, pid: str) -> Profile:
+        self.refuse_broken(pid)
         try:
             return self.profiles[pid]
         except KeyError:
             raise LibraryError(str(self.directory), f"no jurisdiction profile {pid!r}") from None
+
+    def refuse_broken(self, pid: object) -> None:
+        """Raise what is wrong with profile ``pid`` when it is broken."""
+        if isinstance(pid, str) and pid in self.broken:
+            raise self.broken[pid]
 
 
 def load_jurisdictions(directory: Path) -> Jurisdictions:
@@ -84,23 +95,30 @@ def load_jurisdictions(directory: Path) -> Jurisdictions:
         raise LibraryError(str(directory), "expected a 'profiles' folder of <id>.yaml files")
     institutions = _mapping(directory / "institutions.yaml")
     seats = _mapping(directory / "seats.yaml")
-    profiles = {}
+    profiles: dict[str, Profile] = {}
+    broken: dict[str, ClausewrightError] = {}
     for path in sorted(profiles_dir.glob("*.yaml")):
-        raw = path.read_bytes()
-        data = yamlio.load_file(path)
-        profile = _check_profile(data, path, institutions, seats)
-        profiles[profile.id] = Profile(
-            id=profile.id, version=str(data["version"]), data=data, sha256=hashlib.sha256(raw).hexdigest(), path=path
-        )
-    if not profiles:
-        raise LibraryError(str(profiles_dir), "no jurisdiction profiles found")
-    for profile in profiles.values():
+        try:
+            profiles[path.stem] = _load_profile(path, institutions, seats)
+        except (LibraryError, yamlio.LibraryYamlError) as exc:  # kept aside: only the deals that use it are refused
+            broken[path.stem] = exc
+    for pid, profile in list(profiles.items()):
         law = profile.data["defaults"]["governing_law"]
-        if law not in profiles:
-            raise LibraryError(str(profile.path), f"defaults.governing_law {law!r} is not a profile")
+        if law not in profiles and law not in broken:
+            broken[pid] = LibraryError(str(profile.path), f"defaults.governing_law {law!r} is not a profile")
+            del profiles[pid]
+    if not profiles:
+        raise next(iter(broken.values()), LibraryError(str(profiles_dir), "no jurisdiction profiles found"))
     for where, entries in ((str(profiles_dir), {pid: p.data for pid, p in profiles.items()}), (str(directory / "institutions.yaml"), institutions), (str(directory / "seats.yaml"), seats)):
         _check_other_names(entries, where)
-    return Jurisdictions(profiles=profiles, institutions=institutions, seats=seats, directory=directory)
+    return Jurisdictions(profiles=profiles, institutions=institutions, seats=seats, directory=directory, broken=broken)
+
+
+def _load_profile(path: Path, institutions: dict, seats: dict) -> Profile:
+    raw = path.read_bytes()
+    data = yamlio.load_file(path)
+    profile = _check_profile(data, path, institutions, seats)
+    return Profile(id=profile.id, version=str(data["version"]), data=data, sha256=hashlib.sha256(raw).hexdigest(), path=path)
 
 
 OTHER_NAMES = ("aliases", "suggest_for")  # accepted as the entry; only suggested for it
@@ -157,13 +175,29 @@ def _check_note_applies(note: dict[str, Any], where: str) -> None:
             raise LibraryError(where, f"when {when!r} is not a valid condition: {exc.message}") from None
 
 
+def _misplaced(data: dict[str, Any], key: str, path: Path) -> str:
+    """Where a missing top-level key went, when it is in the file one level too deep (its block
+    indented under the key above it): ``; non_compete is at line 68, indented under penalty ...``."""
+    for parent, value in data.items():
+        if isinstance(value, dict) and key in value:
+            lines = path.read_text(encoding="utf-8-sig").splitlines()
+            line = next((n for n, text in enumerate(lines, start=1) if re.match(rf"\s+{re.escape(key)}\s*:", text)), None)
+            at = f" at line {line}" if line else ""
+            return (f"; {key} is{at}, indented under {parent} (so it reads as {parent}.{key}): "
+                    f"move its block back to the left margin, level with {parent}")
+    return ""
+
+
 def _check_profile(data: Any, path: Path, institutions: dict, seats: dict) -> Profile:
     where = str(path)
     if not isinstance(data, dict):
         raise LibraryError(where, "a profile is a mapping")
     missing = [k for k in PROFILE_KEYS if k not in data]
     if missing:
-        raise LibraryError(where, f"missing key(s): {', '.join(missing)}")
+        raise LibraryError(where, f"missing key(s): {', '.join(missing)}" + "".join(_misplaced(data, key, path) for key in missing))
+    drafting = data.setdefault("drafting", {})  # the facts clauses read; a profile may have none
+    if not isinstance(drafting, dict):
+        raise LibraryError(where, "drafting must map fact names to values, e.g. drafting: {business_scope: true}")
     if str(data["id"]) != path.stem:
         raise LibraryError(where, f"id {data['id']!r} does not match the file name {path.stem!r}")
     defaults = data["defaults"]

@@ -11,6 +11,7 @@ from typing import Any
 
 from clausewright import resources, yamlio
 from clausewright.errors import LibraryError
+from clausewright.inputs import directives
 from clausewright.inputs.schema import Schema, load_schema
 from clausewright.inputs.terms import TermSpec, load_terms
 
@@ -55,7 +56,7 @@ class Clause:
     version: str
     part: str
     order: int
-    body: str
+    body: str  # Jinja, line for line the file's body (directive lines expanded: inputs/directives.py)
     path: Path
     sha256: str
     when: str | None = None
@@ -173,8 +174,8 @@ def read_clause(path: Path) -> Clause:
     if not match:
         raise LibraryError(where, "a clause file starts with a YAML header between '---' lines")
     header = yamlio.load_text(match.group(1), where)
-    body = text[match.end():]
     body_line = text[: match.end()].count("\n") + 1
+    body = directives.expand(text[match.end():], where, body_line)
     if not isinstance(header, dict):
         raise LibraryError(where, "the header must be a mapping")
     unknown = set(header) - _HEADER_KEYS

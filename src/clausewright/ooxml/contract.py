@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,8 @@ SIGNATORY_FIELDS = {
     "party": "the party's name", "name": "the signatory's name", "title": "the signatory's title", "capacity": "the capacity they sign in",
     "place": "where they sign", "co_name": "a second signatory, where two must sign", "seal": "yes when a company seal is customary",
     "seal_label": "the seal line's label", "seal_note": "the seal instruction (from the profile)",
+    "stamp": "yes when the profile asks for a duty stamp signed across (formalities.stamp_duty.signing)",
+    "stamp_label": "the duty stamp box's label (from the profile)", "stamp_note": "the duty stamp instruction (from the profile)",
     "witness": "yes when a witness attests the signature", "notary": "yes when a notary certifies the signature",
     "notary_label": "the notary box's label", "notary_note": "the notary instruction (from the profile)",
 }
@@ -231,21 +234,36 @@ def tag_problems(blob: bytes) -> list[str]:
         parts += [(label, template.get_part_xml(part)) for _, part in template.get_headers_footers(uri)]
     out: list[str] = []
     used: set[str] = set()
+    compiled = True
     for where, xml in parts:
+        source = _PARAGRAPH.sub(r"\n<w:p\1", template.patch_xml(xml))  # one paragraph a line, so an error's line is its paragraph
         try:
-            tree = env.parse(template.patch_xml(xml))
+            tree = env.parse(source)
         except TemplateSyntaxError as exc:
-            out.append(f"a tag in {where} does not compile: {exc.message}")
+            out.append(f"a tag in {where} does not compile ({exc.message}), in the paragraph “{_paragraph_text(source, exc.lineno)}”")
+            compiled = False
             continue
         names = meta.find_undeclared_variables(tree)
         used |= names
         for name in sorted(names - set(TAGS)):
             out.append(f"{where} has the tag {{{{ {name} }}}}, which clausewright does not fill" + _did_you_mean(name, TAGS))
         out += _signatory_fields(tree, where)
-    for name in REQUIRED_TAGS:
+    for name in REQUIRED_TAGS if compiled else ():  # a part that does not compile may hold them
         if name not in used:
             out.append(f"the template has no {{{{p {name} }}}} tag, so {TAGS[name].split(' (')[0]} would not be printed")
     return out
+
+
+_PARAGRAPH = re.compile(r"<w:p([ >])")
+_XML_TAG = re.compile(r"<[^>]*>")
+
+
+def _paragraph_text(source: str, line: int) -> str:
+    """The text of the paragraph on ``line`` of a part's XML laid out one paragraph a line."""
+    lines = source.split("\n")
+    text = _XML_TAG.sub("", lines[line - 1]) if 1 <= line <= len(lines) else ""
+    text = " ".join(text.split())
+    return text if len(text) <= 120 else text[:120] + "…"
 
 
 def _signatory_fields(tree: nodes.Template, where: str) -> list[str]:

@@ -164,6 +164,7 @@ LABEL_WIDTH, VALUE_WIDTH = 2600, TEXT_WIDTH - 2600  # the signature table's colu
 SIGNING_HEIGHT = 850  # room above a signing line (1.5 cm)
 DATE_HEIGHT = 567  # above the date line (1 cm)
 SEAL_BOX_HEIGHT = 2268  # a seal box (4 cm)
+STAMP_BOX_HEIGHT = 1417  # a box for a duty stamp signed across (2.5 cm)
 NOTARY_BOX_HEIGHT = 2835  # a box for the notary's certificate (5 cm)
 _RULE = 'w:val="single" w:sz="6" w:space="0" w:color="000000"'
 _LINE = f"<w:tcBorders><w:bottom {_RULE}/></w:tcBorders>"
@@ -199,8 +200,8 @@ def _tag_row(tag: str) -> str:
 
 def signature_table() -> str:
     """One party's execution block: for each signatory a signing line with room above it, name and
-    title (joint signatories hold the same office), then capacity, place and date of signing; a seal box, a witness's attestation and a
-    box for a notary's certificate where the party's country asks for them."""
+    title (joint signatories hold the same office), then capacity, place and date of signing; a seal box, a box for a duty stamp
+    signed across, a witness's attestation and a box for a notary's certificate where the party's country asks for them."""
     return (
         '<w:tbl><w:tblPr><w:tblStyle w:val="SignatureTable"/><w:tblW w:w="9026" w:type="dxa"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
         f'<w:tblGrid><w:gridCol w:w="{LABEL_WIDTH}"/><w:gridCol w:w="{VALUE_WIDTH}"/></w:tblGrid>'
@@ -218,6 +219,10 @@ def signature_table() -> str:
         + _tag_row("{%tr if s.seal %}")
         + _gap()
         + _row("{{ s.seal_label }}", _r("{{ s.seal_note }}"), height=SEAL_BOX_HEIGHT, box=True)
+        + _tag_row("{%tr endif %}")
+        + _tag_row("{%tr if s.stamp %}")
+        + _gap()
+        + _row("{{ s.stamp_label }}", _r("{{ s.stamp_note }}"), height=STAMP_BOX_HEIGHT, box=True)
         + _tag_row("{%tr endif %}")
         + _tag_row("{%tr if s.witness %}")
         + _row("In the presence of:")

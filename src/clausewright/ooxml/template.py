@@ -11,6 +11,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,7 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
@@ -69,7 +71,8 @@ class MasterTemplate:
     def compile(self) -> _Compiled:
         """Open, patch and compile the template now (else on the first render)."""
         if self._compiled is None:
-            self._compiled = _Compiled(self.blob, self._env)
+            with self._tags_checked():
+                self._compiled = _Compiled(self.blob, self._env)
         return self._compiled
 
     @property
@@ -79,7 +82,21 @@ class MasterTemplate:
 
     def render_parts(self, context: dict[str, Any], *, schedule_count: int) -> dict[str, bytes]:
         """Render into the package's parts: {part name: bytes}, as docxtpl would save them."""
-        return self.compile().render_parts(context, schedule_count)
+        compiled = self.compile()
+        with self._tags_checked():
+            return compiled.render_parts(context, schedule_count)
+
+    @contextmanager
+    def _tags_checked(self) -> Iterator[None]:
+        """A tag that does not compile, or that clausewright does not fill (``{{ date_lin }}``),
+        is a broken template, said as ``template check`` says it, with the tag it probably meant.
+        The tags are checked only when compiling or rendering fails, so a good template costs nothing."""
+        try:
+            yield
+        except (TemplateSyntaxError, UndefinedError) as exc:
+            problems = contract.tag_problems(self.blob) or [f"a tag does not work: {exc}"]
+            raise TemplateError(f"{self.path}: the template's tags are broken: " + "; ".join(problems)
+                                + " (clausewright template check FILE lists every problem)") from None
 
 
 class _Compiled(DocxTemplate):

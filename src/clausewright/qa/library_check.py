@@ -37,7 +37,8 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
 from clausewright import jinja, resources
-from clausewright.assembly.compose import compose
+from clausewright.assembly import locate
+from clausewright.assembly.compose import compose, select
 from clausewright.assembly.context import base_context
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.findings import Finding, counts, kind, make, sort
@@ -50,6 +51,7 @@ from clausewright.inputs.types import Invalid
 from clausewright.qa import library_drafting, library_versions, rules
 from clausewright.qa import notes as note_checks
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
+from clausewright.roles import PROFILE_ROLES
 
 LOAD = kind("library-load", "error", "the library or the jurisdictions folder cannot be loaded at all", "library")
 SYNTAX = kind("library-syntax", "error", "a fragment, condition or default does not compile", "library")
@@ -69,6 +71,7 @@ NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say 
 TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (library.yaml common_law_terms) appears in a draft governed by a civil-law system", "library")
 POSITION_CONFLICT = kind("library-position-conflict", "error", "another clause takes back what a topic's position grants (declared in grants:) in some combination of topic positions", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
+FACT = kind("library-unknown-fact", "warning", "a clause reads a profile fact (drafting.<fact>) that no profile gives, or a profile gives one that no clause reads", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
@@ -97,6 +100,7 @@ REQUIRED = ("governing_law.name", "governing_law.short", "penalty.regime", "non_
             "courts.name", "formalities.seal")
 
 VARIANTS = ("defaults", "all-on", "alternatives")
+PROFILE_ROLE_NAMES = {role.name for role in PROFILE_ROLES}  # law, supplier_country, ...: what a clause calls a profile
 
 
 @dataclass
@@ -117,7 +121,7 @@ class Outcome:
     combination: Combination
     findings: list[tuple[str, str, str | None]] = field(default_factory=list)  # (id, message, clause)
     included: list[str] = field(default_factory=list)
-    definitions: list[str] = field(default_factory=list)
+    definitions: list[str] | None = field(default_factory=list)  # None: it failed to assemble, so which were used is unknown
 
 
 @dataclass
@@ -186,8 +190,17 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             out.append(make(SYNTAX, f"{what} does not compile: {exc}", clause=clause, source=where))
             return []
 
+    facts = {str(k): pid for pid, p in sorted(jurisdictions.profiles.items()) for k in p.data.get("drafting") or {}}
+    facts_read: set[str] = set()
+
     def check_reads(reads: Iterable[Read], where: str, clause: str | None, base_line: int = 1, path: Path | None = None) -> None:
         for r in reads:
+            if r.root in PROFILE_ROLE_NAMES and len(r.path) > 1 and r.path[0] == "drafting" and r.path[1] not in _METHODS:
+                facts_read.add(r.path[1])
+                if r.path[1] not in facts:
+                    loc = _where_line(path, base_line, r.line) if path else where
+                    out.append(make(FACT, f"reads {r.dotted}, a fact no profile gives" + locate.did_you_mean(r.path[1], facts, what="the facts profiles give"),
+                                    clause=clause, source=loc, subject=r.path[1]))
             if r.root != "deal":
                 if r.root == "included" and r.path and r.path[0] not in library.clauses:
                     out.append(make(UNDECLARED, f"included({r.path[0]!r}) names a clause that is not in the library", clause=clause, source=where, subject=r.path[0]))
@@ -195,9 +208,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             bad = _resolve_read(r, schema, used)
             if bad:
                 loc = _where_line(path, base_line, r.line) if path else where
-                hint = schema.suggest(bad.replace("[]", ""))
-                out.append(make(UNDECLARED, f"reads deal.{bad}, which the schema does not declare" + (f" (did you mean {hint}?)" if hint else ""),
-                                clause=clause, source=loc, subject=bad))
+                out.append(make(UNDECLARED, locate.undeclared(bad, schema), clause=clause, source=loc, subject=bad))
 
     for clause in library.clauses.values():
         where = str(clause.path)
@@ -206,10 +217,8 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             jinja.compile_fragment(clause.body)
             body_reads = template_reads(clause.body)
         except jinja.FragmentError as exc:
-            msg = str(exc)
-            m = re.match(r"line (\d+): (.*)", msg)
-            loc = _where_line(clause.path, clause.body_line, int(m.group(1))) if m else where
-            out.append(make(SYNTAX, f"the clause body does not compile: {m.group(2) if m else msg}", clause=clause.id, source=loc))
+            loc = _where_line(clause.path, clause.body_line, exc.line) if exc.line else where
+            out.append(make(SYNTAX, f"the clause body does not compile: {exc.reason}", clause=clause.id, source=loc))
             body_reads = []
         sources += 1
         check_reads(body_reads, where, clause.id, clause.body_line, clause.path)
@@ -233,6 +242,9 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         for p in [param, *param.fields]:
             if isinstance(p.default, str) and "{{" in p.default:
                 check_reads(reads_of(f"the default of parameter {param.id}", text_reads, p.default, where), where + " (default)", None)
+
+    for fact in sorted(set(facts) - facts_read):
+        out.append(make(FACT, f"profile {facts[fact]} gives drafting.{fact}, which no clause or condition reads", source=str(jurisdictions.profiles[facts[fact]].path), subject=fact))
 
     declared = [p.id for p in schema.parameters] + [f"{p.id}.{f.id}" for p in schema.parameters if p.type.name == "list" for f in p.fields]
     unused = [pid for pid in declared if pid not in used]
@@ -280,6 +292,14 @@ def _is_date(value: Any) -> bool:
 
 
 _CALLS_FOR_CLAUSE = re.compile(r"(?:^|[.;:]\s+)(?:add|include|insert)\s+(?:a|an|the)\b|\badd (?:a|an) (?:clause|schedule|term)", re.I)
+
+
+def broken_profiles(jurisdictions: Jurisdictions) -> list[Finding]:
+    """Each profile that cannot be loaded, once: the matrix goes on without it, as ``generate``
+    does for the deals that do not choose it."""
+    return [make(PROFILE, f"profile {pid} cannot be used, so the deals that choose it are refused: {exc}; the other profiles are checked without it",
+                 source=str(jurisdictions.directory / "profiles" / f"{pid}.yaml"), subject=pid)
+            for pid, exc in sorted(jurisdictions.broken.items())]
 
 
 def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Finding]:
@@ -511,7 +531,8 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
         outcome.findings.append((SYNTHETIC, "the synthetic deal is invalid: " + "; ".join(str(p) for p in exc.problems), None))
         return outcome
     except ClausewrightError as exc:
-        outcome.findings.append((SYNTHETIC, str(exc), None))
+        if exc not in jurisdictions.broken.values():  # a broken profile is reported once, by broken_profiles
+            outcome.findings.append((SYNTHETIC, str(exc), None))
         return outcome
     try:
         composition = compose(library, deal, jurisdictions, comments=False, strict=False)
@@ -521,6 +542,8 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
             m = re.match(r"clause ([a-z0-9-]+) ", exc.where)
             clause = m.group(1) if m else None
         outcome.findings.append((RENDER, str(exc), clause))
+        outcome.included = _selected(library, deal, jurisdictions)
+        outcome.definitions = None
         return outcome
     for f in composition.findings:
         if f.severity == "error":
@@ -533,6 +556,15 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
     return outcome
+
+
+def _selected(library: Library, deal: Any, jurisdictions: Jurisdictions) -> list[str]:
+    """The clauses a deal includes, for a combination that failed to assemble: a clause that
+    breaks is not one that is left out."""
+    try:
+        return [d.clause_id for d in select(library, base_context(deal, jurisdictions), deal) if d.included]
+    except ClausewrightError:
+        return []
 
 
 def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
@@ -621,8 +653,9 @@ def summarise(library: Library, outcomes: list[Outcome]) -> list[Finding]:
         seen_clauses = {cid for o in rendered for cid in o.included}
         for cid in sorted(set(library.clauses) - seen_clauses):
             out.append(make(NEVER, f"clause {cid} is left out in all {total} combinations (condition: {library.clauses[cid].when}); it was never rendered", clause=cid))
-        kept = {t for o in rendered for t in o.definitions}
-        for defining in library.clauses.values():
+        assembled = [o.definitions for o in rendered]
+        kept = {t for terms in assembled if terms is not None for t in terms}
+        for defining in library.clauses.values() if None not in assembled else ():  # a failed assembly might have used any
             if defining.id not in seen_clauses:
                 continue
             for d in defining.defines:
@@ -645,6 +678,7 @@ def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None
     except ClausewrightError as exc:
         return Report(str(library_dir), [make(LOAD, str(exc))], {})
     findings, stats = static_checks(library, jurisdictions)
+    findings += broken_profiles(jurisdictions)
     findings += library_versions.check(library, lock)
     if update_versions:
         stats["recorded"] = recorded
