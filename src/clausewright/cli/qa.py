@@ -99,7 +99,7 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
     if fmt == "json":
         click.echo(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", choices=explanations.summary(answers, sources.jurisdictions)))
     else:
-        header = [f"{lib.title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
+        header = [f"{lib.type_of(answers).title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
         click.echo(explanations.format_text(explained, header))
 
 

@@ -79,7 +79,7 @@ def _context(library: Library, deal: Deal, jurisdictions: Jurisdictions, composi
         return None if value is None else schema[pid].choice_map().get(str(value), str(value))
 
     return {
-        **base_context(deal, jurisdictions),
+        **base_context(deal, jurisdictions, library.type_of(deal)),
         "_locale": formatting.DEFAULT_LOCALE,  # the money filter prints the terms' one format
         "included": lambda cid: cid in included,
         "positions": {topic: position_for(topic, deal) for topic in library.topics()},
