@@ -20,7 +20,7 @@ STAGES = [
     {"ooxml"},
     {"qa"},
     {"pipeline", "provenance"},
-    {"bulk", "wizard"},
+    {"bulk", "wizard", "pack"},
     {"cli", "__main__"},
 ]
 RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}
