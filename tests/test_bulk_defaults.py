@@ -44,6 +44,7 @@ def test_what_follows_the_supplier_country_is_found_from_the_schema(bundled_sour
     assert found == [
         "commercial.currency", "law.governing_law", "disputes.institution", "disputes.seat", "disputes.arbitrators",
         "disputes.language", "disputes.arbitration_agreement_law", "disputes.courts",
+        "nnn.prevailing_language",  # the local text prevails when the supplier's own law governs
     ]
 
 

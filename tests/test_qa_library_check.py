@@ -26,7 +26,8 @@ def test_bundled_library_passes():
     assert report.ok, library_check.format_text(report)
     assert report.stats["failed"] == 0
     n = report.stats["profiles"]
-    assert report.stats["combinations"] >= n * n * 3
+    assert "2 agreement types (supply, nnn)" in report.stats["matrix"]
+    assert report.stats["combinations"] >= 2 * n * n * 3
 
 
 def test_unbroken_mini_copy_has_no_errors(tmp_path):

@@ -20,7 +20,7 @@ STAGES = [
     {"ooxml"},
     {"qa"},
     {"pipeline", "provenance", "interview"},
-    {"bulk", "wizard", "web"},
+    {"bulk", "wizard", "web", "pack"},
     {"cli", "__main__"},
 ]
 RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}

@@ -206,6 +206,7 @@ def test_quick_mode_on_the_bundled_library_writes_a_docx(tmp_path):
     child = spawn(["wizard", "--quick", "-o", "q.docx"], tmp_path, options=())
     child.expect_exact("Quick mode: only the questions without a default are asked")
     for label, keys in [
+        ("Type of agreement", ""),  # asked first, in quick mode too: the supply agreement (the default)
         ("Date of the agreement", "2026-12-01"),
         ("Buyer's full legal name", "Acme Devices Ltd"),
         ("Buyer's place of incorporation", "England and Wales"),

@@ -9,6 +9,7 @@ holds everything that is loaded once and reused for many documents (bulk runs).
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,11 +18,12 @@ from typing import Any
 from clausewright import resources
 from clausewright.assembly import front_matter
 from clausewright.assembly.compose import Composition, compose
-from clausewright.errors import ClausewrightError
+from clausewright.errors import ClausewrightError, InputError, Problem, nearest
 from clausewright.files import write_atomic
 from clausewright.findings import Finding, FindingsError, blocking
 from clausewright.formatting import DEFAULT_LOCALE
-from clausewright.inputs.deal import Deal, apply_overrides, read_deal_file, validate
+from clausewright.inputs.agreement_types import TYPE_PARAMETER
+from clausewright.inputs.deal import Deal, apply_overrides, flatten, read_deal_file, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import Library, load_library
 from clausewright.ooxml import document, layout, writer
@@ -69,6 +71,63 @@ def read_answers(deal_file: Path | None, overrides: list[str] | tuple[str, ...] 
     return apply_overrides(raw, list(overrides))
 
 
+DOCUMENTS = "agreement.documents"  # a pack: the types of agreement one answers file drafts
+
+
+def documents_of(raw: dict[str, Any], sources: Sources, *, source: str | None = None) -> list[str]:
+    """The types of agreement a deal lists in ``agreement.documents``, in its order (none: a deal
+    for one document). Each must be a type of the library; ``agreement.type`` may not be given
+    with it, since each document of the pack has its own."""
+    agreement = raw.get("agreement")
+    if not isinstance(agreement, dict) or "documents" not in agreement:
+        return []
+    value = agreement["documents"]
+    items = value if isinstance(value, list) else [part for part in str(value or "").split(";") if part.strip()]
+    types = sources.library.types
+    problems = []
+    listed: list[str] = []
+    for item in items:
+        tid = str(item).strip()
+        if tid in types:
+            listed += [] if tid in listed else [tid]
+            continue
+        close = nearest(tid, list(types), count=1)
+        problems.append(Problem(DOCUMENTS, f"{tid!r} is not a type of agreement of the library ({', '.join(types)})" + (f"; did you mean {close[0]}?" if close else "")))
+    if not items:
+        problems.append(Problem(DOCUMENTS, f"lists no document; give the types of agreement to draft, e.g. [{', '.join(types)}]"))
+    if "type" in agreement:
+        problems.append(Problem(TYPE_PARAMETER, f"give either {TYPE_PARAMETER} (one document) or {DOCUMENTS} (a pack, each document of its own type), not both"))
+    if problems:
+        raise InputError(problems, source)
+    return listed
+
+
+def for_document(raw: dict[str, Any], type_id: str, documents: list[str], sources: Sources) -> dict[str, Any]:
+    """The answers of one document of a pack: the pack's answers, with ``agreement.type`` set to
+    the document's type and without the answers only the pack's other documents ask (those are
+    theirs, not answers this document leaves unused)."""
+    answers = copy.deepcopy(raw)
+    agreement = answers["agreement"]
+    del agreement["documents"]
+    agreement["type"] = type_id
+    types = sources.library.types
+    own = types[type_id]
+    others = [types[d] for d in documents if d != type_id]
+    flat, _ = flatten(answers, sources.schema)
+    for pid in flat:
+        if not own.asks_parameter(pid) and any(other.asks_parameter(pid) for other in others):
+            _remove(answers, pid.split("."))
+    return answers
+
+
+def _remove(tree: dict[str, Any], path: list[str]) -> None:
+    node: Any = tree
+    for part in path[:-1]:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+
+
 def validate_deal(
     raw: dict[str, Any], sources: Sources, *, source: str | None = None, row: int | None = None, overrides: list[str] | tuple[str, ...] = ()
 ) -> Deal:
@@ -100,7 +159,7 @@ def build_docx(
     default the library's ``wording.author``. ``page_numbers`` lays the document out once with
     LibreOffice and writes each contents entry's page number (``ooxml/layout.py``; raises
     ``layout.LayoutError`` when it cannot); without, the contents is left for Word to number."""
-    agreement, wording = composition.agreement, sources.library.wording
+    agreement, wording = composition.agreement, sources.library.wording_for(sources.library.type_of(deal))
     when = deal.get("agreement.date")
     locale = str(deal.get("agreement.locale") or DEFAULT_LOCALE)
 

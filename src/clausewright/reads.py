@@ -17,7 +17,7 @@ from clausewright import jinja
 from clausewright.roles import BY_NAME
 
 # Names a clause sees: the deal, its helpers, and the profiles and catalogue entries of roles.py.
-ROOTS = {"deal", "included", "position", "clause", *BY_NAME}
+ROOTS = {"deal", "included", "position", "clause", "agreement_type", *BY_NAME}
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,7 @@ class Composition:
     findings: list[Finding] = field(default_factory=list)
     subjects: dict[str, str] = field(default_factory=dict)  # the library's ``subjects``: where rule checks look
     notes: list[Note] = field(default_factory=list)  # the counsel notes that apply to this draft (assembly/notes.py)
+    type_id: str = ""  # the agreement type drafted (library types/*.yaml)
 
 
 def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comments: bool = True, strict: bool = True) -> Composition:
@@ -76,7 +77,8 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     ``AssemblyError``; otherwise the findings are returned with the composition, unresolved
     references print as highlighted placeholders, and the caller decides (``pipeline.generate``
     stops unless the finding is allowed)."""
-    context = base_context(deal, jurisdictions)
+    kind = library.type_of(deal)
+    context = base_context(deal, jurisdictions, kind)
     decisions = select(library, context, deal)
     chosen = [library.clauses[d.clause_id] for d in decisions if d.included]
     included_ids = {c.id for c in chosen}
@@ -86,7 +88,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     sections = [_render_section(clause, context, deal, renders, library) for clause in chosen]
     definitions = _render_definitions(chosen, context, deal, renders)
     agreement = Agreement(
-        title=library.title,
+        title=kind.title,
         front=[s for s in sections if s.part == "front"],
         body=[s for s in sections if s.part == "body"],
         schedules=[s for s in sections if s.part == "schedule"],
@@ -105,13 +107,15 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
         _attach_notes(agreement, notes)
         if deal.get("agreement.position_notes"):
             _attach_position_notes(agreement, library, context)
-    return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects, notes=notes)
+    return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects_for(kind), notes=notes, type_id=kind.id)
 
 
 def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:
+    """Why each clause of the deal's agreement type is in or out."""
     decisions = []
+    kind = library.type_of(deal)
     for part in ("front", "body", "schedule"):
-        for clause in library.ordered(part):
+        for clause in library.ordered(part, kind):
             included = _condition(clause.when, context, f"clause {clause.id} ({clause.path})")
             decisions.append(Decision(clause.id, included, clause.when, position_for(clause.position, deal)))
     return decisions
@@ -139,7 +143,7 @@ class _Renders:
         self.deal = deal
         self.included = included
         profiles = tuple(deal.get(role.parameter) for role in ROLES)
-        self.shared = (context["_locale"], jurisdictions.fingerprint, profiles)
+        self.shared = (context["_locale"], jurisdictions.fingerprint, profiles, context["agreement_type"]["id"])
 
     def _key(self, clause: Clause) -> tuple:
         return (*self.shared, clause.id, clause.title, position_for(clause.position, self.deal))

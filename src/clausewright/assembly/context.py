@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from clausewright.formatting import DEFAULT_LOCALE
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.roles import ROLES
@@ -12,7 +13,8 @@ from clausewright.roles import ROLES
 OVERALL_DEFAULT = "balanced"
 
 
-def base_context(deal: Deal, jurisdictions: Jurisdictions) -> dict[str, Any]:
+def base_context(deal: Deal, jurisdictions: Jurisdictions, kind: AgreementType | None = None) -> dict[str, Any]:
+    """What a clause sees; ``kind`` is the agreement type drafted (``agreement_type.id``, ``.title``)."""
     values = deal.values
 
     def profile(pid: str | None) -> dict[str, Any] | None:
@@ -29,6 +31,8 @@ def base_context(deal: Deal, jurisdictions: Jurisdictions) -> dict[str, Any]:
         key = deal.get(role.parameter)
         context[role.name] = profile(key) if role.catalogue == "profiles" else catalogue_entry(catalogues[role.catalogue], key)
     context["_locale"] = deal.get("agreement.locale") or DEFAULT_LOCALE
+    if kind is not None:
+        context["agreement_type"] = {"id": kind.id, "title": kind.title}
     return context
 
 

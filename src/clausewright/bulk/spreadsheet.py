@@ -17,14 +17,15 @@ from clausewright.bulk.layout import SUPPLIER_ID, Column, Layout
 from clausewright.errors import ClausewrightError, UsageError
 from clausewright.files import write_atomic
 from clausewright.inputs.schema import Parameter, Schema
+from clausewright.inputs.types import ONE_CHOICE_TYPES
 from clausewright.quoting import csv_bytes, formula_like
 from clausewright.reads import text_reads
 from clausewright.roles import BY_NAME
 
 DATA_SHEET, HELP_SHEET = "suppliers", "help"
 HELP_COLUMNS = ("column", "label", "type", "required", "allowed values", "default", "applies when", "help", "example")
-_TEXT_TYPES = {"text", "longtext", "email", "choice", "multichoice", "currency", "jurisdiction", "institution", "seat"}
-_CHOICE_TYPES = {"choice", "jurisdiction", "institution", "seat", "bool"}
+_TEXT_TYPES = {"text", "longtext", "email", "multichoice", "currency", *ONE_CHOICE_TYPES}
+_CHOICE_TYPES = {"bool", *ONE_CHOICE_TYPES}
 _NOTES = (
     "How to fill the suppliers sheet",
     "One row per supplier. supplier_id names the row: it must be unique and appears in file names, errors.csv and the manifest.",
@@ -152,7 +153,7 @@ def _choices(param: Parameter) -> list[str]:
 
 def _describe(name: str, param: Parameter, schema: Schema, prefix: str = "") -> list[str]:
     kind = param.type.name
-    if kind in ("choice", "multichoice", "jurisdiction", "institution", "seat"):
+    if kind in ("multichoice", *ONE_CHOICE_TYPES):
         try:
             allowed = "; ".join(v if v == label else f"{v} ({label})" for v, label in param.choice_map().items())
         except ClausewrightError:
@@ -197,7 +198,7 @@ def shown_default(param: Parameter, schema: Schema) -> str:
         return "worked out from " + (", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0] if named else "other answers")
     if param.type.name == "bool":
         return "yes" if str(default).lower() in ("true", "yes") else "no"
-    if param.type.name in ("choice", "jurisdiction", "institution", "seat"):
+    if param.type.name in ONE_CHOICE_TYPES:
         try:
             return param.choice_map().get(str(default), str(default))
         except ClausewrightError:

@@ -32,14 +32,17 @@ def clauses():
 @library_option
 @reports_errors
 def clauses_list(library_dir):
-    """List every clause: id, version, part, condition."""
+    """List the clauses of each agreement type: id, version, part, condition."""
     lib = _library(library_dir)
     click.echo(f"{lib.title} (library {lib.id} {lib.version})")
-    for part in ("front", "body", "schedule"):
-        for c in lib.ordered(part):
-            cond = f"  when: {c.when}" if c.when else ""
-            topic = f"  position: {c.position}" if c.position else ""
-            click.echo(f"  {c.id:<34} {c.version:<8} {part:<9}{c.title}{cond}{topic}")
+    for kind in lib.types.values():
+        if len(lib.types) > 1:
+            click.echo(f"{kind.title} (agreement.type: {kind.id})")
+        for part in ("front", "body", "schedule"):
+            for c in lib.ordered(part, kind):
+                cond = f"  when: {c.when}" if c.when else ""
+                topic = f"  position: {c.position}" if c.position else ""
+                click.echo(f"  {c.id:<34} {c.version:<8} {part:<9}{c.title}{cond}{topic}")
 
 
 @clauses.command("show")
@@ -55,6 +58,8 @@ def clauses_show(clause_id, library_dir):
     where = c.path.relative_to(lib.directory).as_posix() + (f" in {lib.directory}" if library_dir else " in the bundled library")
     click.echo(f"{c.id}: {c.title}\n  version {c.version}, part {c.part}, order {c.order}\n  file {where}")
     click.echo(f"  when: {c.when or 'always'}")
+    if len(lib.types) > 1:
+        click.echo(f"  types: {', '.join(t.id for t in lib.types.values() if lib.used_by(c, t))}")
     if c.uses:
         click.echo(f"  uses: {', '.join(c.uses)}")
     if c.position:

@@ -70,10 +70,19 @@ class DocxPath(click.Path):
 
     def convert(self, value, param, ctx):
         path = super().convert(value, param, ctx)
-        if Path(path).suffix.lower() != ".docx":
-            hint = " For a PDF, write the DOCX and convert it: soffice --headless --convert-to pdf FILE.docx" if Path(path).suffix.lower() == ".pdf" else ""
-            self.fail(f"{str(value)!r} does not end in .docx; clausewright writes Word documents (.docx).{hint}", param, ctx)
+        problem = not_docx(path)
+        if problem:
+            self.fail(problem, param, ctx)
         return path
+
+
+def not_docx(path: Path) -> str | None:
+    """Why ``path`` cannot be a Word document to write (None: it ends in .docx)."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".docx":
+        return None
+    hint = " For a PDF, write the DOCX and convert it: soffice --headless --convert-to pdf FILE.docx" if suffix == ".pdf" else ""
+    return f"{str(path)!r} does not end in .docx; clausewright writes Word documents (.docx).{hint}"
 
 
 def contents_note(reason: str) -> str:

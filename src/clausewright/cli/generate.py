@@ -1,4 +1,5 @@
-"""``clausewright generate``: one agreement from a deal file."""
+"""``clausewright generate``: one agreement from a deal file, or the pack of documents a deal
+lists (``agreement.documents``) into one folder."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from clausewright import pipeline, wizard
-from clausewright.cli.common import DocxPath, contents_note, reports_errors, sources_options
+from clausewright import pack, pipeline, wizard
+from clausewright.cli.common import DocxPath, contents_note, not_docx, reports_errors, sources_options
 from clausewright.cli.qa import print_findings
 from clausewright.errors import ClausewrightError
 from clausewright.ooxml import pdf as pdf_output
@@ -18,7 +19,8 @@ _MAX_AUTHOR = 255
 
 @click.command()
 @click.argument("deal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=DocxPath(), required=True, help="Where to write the DOCX.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write the DOCX; for a deal that lists several documents (agreement.documents), the folder to write them into.")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a deal value; dotted keys reach nested fields (buyer.name=...). Repeatable.")
 @click.option("--no-comments", is_flag=True, help="Leave local counsel notes out of the document.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
@@ -33,13 +35,28 @@ _MAX_AUTHOR = 255
 @sources_options
 @reports_errors
 def generate(deal, output, overrides, no_comments, force, ask_missing, allow, memo, comment_author, comment_initials, no_page_numbers, pdf, pdf_a, library_dir, jurisdictions_dir, template):
-    """Generate the agreement for DEAL (a YAML deal file) as a Word document."""
+    """Generate the agreement for DEAL (a YAML deal file) as a Word document, or, when DEAL lists
+    several documents (agreement.documents), each of them with its memo and answers file into the
+    folder OUTPUT, with one manifest."""
+    sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
+    documents = pipeline.documents_of(pipeline.read_answers(deal, overrides), sources, source=str(deal))
+    if documents:
+        if output.suffix.lower() == ".docx":
+            raise click.UsageError(f"{deal} lists {len(documents)} documents ({pipeline.DOCUMENTS}): give -o the folder to write them into")
+        for flag, given in (("--memo", memo), ("--ask-missing", ask_missing)):
+            if given:
+                raise click.UsageError(f"{flag} is for one document; a pack writes each document's memo and answers file into its folder")
+        _generate_pack(deal, output, sources, overrides=overrides, comments=not no_comments, force=force, allow=allow,
+                       author=_comment_author(comment_author, comment_initials), page_numbers=not no_page_numbers, pdf=pdf or pdf_a, pdf_a=pdf_a)
+        return
+    problem = not_docx(output)
+    if problem:
+        raise click.BadParameter(problem, param_hint="'-o' / '--output'")
     pdf_path = output.with_suffix(".pdf") if pdf or pdf_a else None
     if pdf_path is not None:
         pdf_output.require()
         if pdf_path.exists() and not force:
             raise ClausewrightError(f"{pdf_path} already exists; use --force to replace it")
-    sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     author = _comment_author(comment_author, comment_initials)
     if ask_missing:
         deal, overrides = wizard.ask_missing(deal, overrides, output, sources, force=force)
@@ -60,6 +77,30 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
         click.echo(f"Wrote {memo} (drafting memo)")
     if pdf_path is not None:
         click.echo(f"Wrote {pdf_path}" + (" (PDF/A-2b)" if pdf_a else ""))
+
+
+def _generate_pack(deal: Path, folder: Path, sources: pipeline.Sources, *, pdf: bool, pdf_a: bool, force: bool, **options) -> None:
+    if pdf:
+        pdf_output.require()
+    written = pack.generate(deal, folder, sources=sources, force=force, **options)
+    for document in written:
+        print_findings(document.result.findings)
+        agreement = document.result.composition.agreement
+        click.echo(f"Wrote {document.docx} ({agreement.title}: {_count(agreement.body, 'clause')}, {_count(agreement.schedules, 'schedule')}), "
+                   f"{document.memo.name} and {document.answers.name}")
+    click.echo(f"Wrote {folder / pack.MANIFEST}")
+    if pdf:
+        with pdf_output.PdfConverter(pdf_a=pdf_a) as converter:
+            for document in written:
+                target = document.docx.with_suffix(".pdf")
+                if target.exists() and not force:
+                    raise ClausewrightError(f"{target} already exists; use --force to replace it")
+                converter.convert(document.docx, target)
+                click.echo(f"Wrote {target}")
+
+
+def _count(items: list, what: str) -> str:
+    return f"{len(items)} {what}{'s' if len(items) != 1 else ''}"
 
 
 def _comment_author(name: str | None, initials: str | None) -> Author | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -34,9 +35,18 @@ _format_option = click.option("--format", "fmt", type=click.Choice(["text", "jso
 def validated(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources) -> tuple[dict, pipeline.Deal]:
     """The deal file with ``--set`` applied (as read, and validated). For the commands that only
     read it: a problem does not add that nothing was written."""
+    ((_, raw, answers),) = documents(deal, overrides, sources, pack=False)
+    return raw, answers
+
+
+def documents(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources, *, pack: bool = True) -> list[tuple[str | None, dict, pipeline.Deal]]:
+    """Each document the deal drafts, as (its type in a pack, or None; its answers as read; its
+    validated answers): one, or with ``pack``, every document a pack deal lists."""
     raw = pipeline.read_answers(deal, overrides)
     try:
-        return raw, pipeline.validate_deal(raw, sources, source=str(deal), overrides=overrides)
+        listed = pipeline.documents_of(raw, sources, source=str(deal)) if pack else []
+        each: list[tuple[str | None, dict]] = [(t, pipeline.for_document(raw, t, listed, sources)) for t in listed] or [(None, raw)]
+        return [(t, answers, pipeline.validate_deal(answers, sources, source=str(deal), overrides=overrides)) for t, answers in each]
     except InputError as exc:
         raise InputError(exc.problems, exc.source, outcome=None) from None
 
@@ -63,20 +73,27 @@ def check(deal, overrides, allow, fmt, library_dir, jurisdictions_dir, template)
     is an error-level finding that --allow does not name."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     try:
-        raw, answers = validated(deal, overrides, sources)
+        drafts = documents(deal, overrides, sources)
     except InputError as exc:
         if fmt != "json":
             raise
         findings = [finding_list.make(DEAL_INVALID, p.message, subject=p.field) for p in exc.problems]
         click.echo(finding_list.to_json(findings, deal=str(deal)))
         sys.exit(EXIT_INPUT)
-    composition = pipeline.assemble(answers, sources, strict=False)
-    findings = review(composition, answers, sources.jurisdictions, allow=allow, answers=raw)
-    if fmt == "json":
-        click.echo(finding_list.to_json(findings, deal=str(deal)))
+    checked = []
+    for type_id, raw, answers in drafts:
+        composition = pipeline.assemble(answers, sources, strict=False)
+        findings = review(composition, answers, sources.jurisdictions, allow=allow, answers=raw)
+        checked.append((type_id, composition, findings))
+    if fmt == "json" and len(checked) == 1:
+        click.echo(finding_list.to_json(checked[0][2], deal=str(deal)))
+    elif fmt == "json":  # a pack: one entry per document
+        click.echo(json.dumps({"deal": str(deal), "documents": [{"type": t, **json.loads(finding_list.to_json(f))} for t, _, f in checked]}, indent=2, ensure_ascii=False))
     else:
-        click.echo(finding_list.format_text(findings, title=f"Checked {deal}: {len(composition.agreement.body)} clauses, {len(composition.agreement.schedules)} schedules"))
-    sys.exit(1 if finding_list.blocking(findings) else 0)
+        for type_id, composition, findings in checked:
+            which = f" ({composition.agreement.title})" if type_id else ""
+            click.echo(finding_list.format_text(findings, title=f"Checked {deal}{which}: {len(composition.agreement.body)} clauses, {len(composition.agreement.schedules)} schedules"))
+    sys.exit(1 if any(finding_list.blocking(f) for _, _, f in checked) else 0)
 
 
 @click.command()
@@ -92,15 +109,21 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
     and its drafting note, the counsel notes attached, and the profile each jurisdiction-specific
     part came from."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-    _, answers = validated(deal, overrides, sources)
-    composition = pipeline.assemble(answers, sources, strict=False)
-    explained = explanations.explain(sources.library, answers, sources.jurisdictions, composition)
     lib = sources.library
-    if fmt == "json":
-        click.echo(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", choices=explanations.summary(answers, sources.jurisdictions)))
+    out = []
+    for type_id, _, answers in documents(deal, overrides, sources):
+        composition = pipeline.assemble(answers, sources, strict=False)
+        explained = explanations.explain(lib, answers, sources.jurisdictions, composition)
+        if fmt == "json":
+            extra = {"type": type_id} if type_id else {}
+            out.append(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", choices=explanations.summary(answers, sources.jurisdictions), **extra))
+        else:
+            header = [f"{lib.type_of(answers).title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
+            out.append(explanations.format_text(explained, header))
+    if fmt == "json" and len(out) > 1:  # a pack: a list, one explanation per document
+        click.echo("[\n" + ",\n".join(out) + "\n]")
     else:
-        header = [f"{lib.title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
-        click.echo(explanations.format_text(explained, header))
+        click.echo("\n\n".join(out))
 
 
 TERMS_FORMATS = {".json": "json", ".csv": "csv", ".txt": "text"}

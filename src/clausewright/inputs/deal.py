@@ -18,6 +18,7 @@ from jinja2 import UndefinedError
 
 from clausewright import jinja, yamlio
 from clausewright.errors import InputError, LibraryError, Problem
+from clausewright.inputs.agreement_types import TYPE_PARAMETER
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import CURRENCY_PARAMETER, Invalid, is_missing
@@ -32,6 +33,7 @@ class Deal:
     flat: dict[str, Any]  # parameter id -> typed value, for the parameters that apply
     defaulted: set[str] = field(default_factory=set)  # ids whose value came from a default
     ignored: list[str] = field(default_factory=list)  # ids given but not applicable (their `when` is false)
+    not_asked: list[str] = field(default_factory=list)  # ids given that the deal's agreement type does not ask
 
     def get(self, pid: str, default: Any = None) -> Any:
         return self.flat.get(pid, default)
@@ -146,9 +148,10 @@ class Resolution:
     defaulted: set[str]
     ignored: list[str]
     problems: list[Problem]
+    not_asked: list[str] = field(default_factory=list)
 
     def deal(self) -> Deal:
-        return Deal(values=self.values, flat=self.flat, defaulted=self.defaulted, ignored=self.ignored)
+        return Deal(values=self.values, flat=self.flat, defaulted=self.defaulted, ignored=self.ignored, not_asked=self.not_asked)
 
 
 def validate(
@@ -188,19 +191,27 @@ def _shortened(text: str, limit: int = 60) -> str:
 
 def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictions, *, row: int | None = None) -> Resolution:
     """Walk the schema in asking order over answers keyed by parameter id (see ``flatten``):
-    decide whether each parameter applies, take its answer or its default, and convert it."""
+    decide whether each parameter applies (its agreement type asks it and its condition holds),
+    take its answer or its default (the type's, else its own), and convert it."""
     values: dict[str, Any] = {}
     flat: dict[str, Any] = {}
     defaulted: set[str] = set()
     ignored: list[str] = []
+    not_asked: list[str] = []
     failed: set[str] = set()
     problems: list[Problem] = []
     outcomes: dict[str, Outcome] = {}
 
     for param in schema.parameters:
+        kind = schema.type_named(flat.get(TYPE_PARAMETER))
+        given = param.id in flat_raw and not is_missing(flat_raw[param.id])
+        if kind is not None and not kind.asks_parameter(param.id):
+            outcomes[param.id] = Outcome(param, False, given)
+            if given:
+                not_asked.append(param.id)
+            continue
         context = expression_context(values, jurisdictions)
         applies = _applies(param, context, failed, schema)
-        given = param.id in flat_raw and not is_missing(flat_raw[param.id])
         outcome = outcomes[param.id] = Outcome(param, applies, given)
         if applies is None:  # depends on an answer that already failed: say nothing more
             failed.add(param.id)
@@ -209,9 +220,10 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
             if given:
                 ignored.append(param.id)
             continue
-        if param.default is not None:
+        default = kind.default_of(param) if kind is not None else param.default
+        if default is not None:
             try:
-                outcome.default = _default(param, context)
+                outcome.default = _default(param, default, context)
             except UndefinedError:  # the default reads an answer that is absent
                 pass
             except Exception:
@@ -237,7 +249,7 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
 
     for param in schema.parameters:  # every declared section exists, so clauses test one level
         _ensure_sections(values, param.id)
-    return Resolution(outcomes=outcomes, values=values, flat=flat, defaulted=defaulted, ignored=ignored, problems=problems)
+    return Resolution(outcomes=outcomes, values=values, flat=flat, defaulted=defaulted, ignored=ignored, problems=problems, not_asked=not_asked)
 
 
 def check(param: Parameter, raw: Any, *, row: int | None = None, from_default: bool = False, currency: str | None = None) -> tuple[Any, list[Problem]]:
@@ -336,8 +348,7 @@ def _broken(param: Parameter) -> bool:
     raise LibraryError(param.source, f"parameter {param.id}: 'when' uses something that is not defined: {param.when}")
 
 
-def _default(param: Parameter, context: dict[str, Any]) -> Any:
-    default = param.default
+def _default(param: Parameter, default: Any, context: dict[str, Any]) -> Any:
     if isinstance(default, str) and "{{" in default:
         try:
             return jinja.render_text(default, context)

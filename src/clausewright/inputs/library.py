@@ -12,13 +12,14 @@ from typing import Any
 from clausewright import resources, yamlio
 from clausewright.errors import LibraryError
 from clausewright.inputs import directives
+from clausewright.inputs.agreement_types import ALL, TYPE_PARAMETER, AgreementType, load_types
 from clausewright.inputs.schema import Schema, load_schema
 from clausewright.inputs.terms import TermSpec, load_terms
 
 PARTS = ("front", "body", "schedule")
 POSITIONS = ("buyer", "balanced", "supplier")
 _CLAUSE_ID = re.compile(r"[a-z][a-z0-9-]*")
-_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors", "position_when", "grants"}
+_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors", "position_when", "grants", "types"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Clause:
     floors: list[Floor] = field(default_factory=list)
     position_when: str | None = None  # when the negotiated topic is in play (e.g. only with agreed damages)
     grants: list[Grant] = field(default_factory=list)
+    types: tuple[str, ...] | None = None  # the agreement types that use it, as declared (None: the default type; ("all",): every type)
 
 
 @dataclass
@@ -85,9 +87,32 @@ class Library:
     common_law_terms: list[str] = field(default_factory=list)  # terms of art civil-law drafts must not use
     review_floors: dict[str, str] = field(default_factory=dict)  # library.yaml ``review_floors``: clause id -> the protection it carries
     terms: list[TermSpec] = field(default_factory=list)  # terms.yaml: the key terms reported (docs/terms.md)
+    types: dict[str, AgreementType] = field(default_factory=dict)  # the documents it drafts, default first (types/*.yaml)
 
-    def ordered(self, part: str) -> list[Clause]:
-        return sorted((c for c in self.clauses.values() if c.part == part), key=lambda c: (c.order, c.id))
+    def ordered(self, part: str, kind: AgreementType | None = None) -> list[Clause]:
+        """The clauses of ``part`` in order: of the type ``kind``, or of every type."""
+        return sorted((c for c in self.clauses.values() if c.part == part and (kind is None or self.used_by(c, kind))), key=lambda c: (c.order, c.id))
+
+    def used_by(self, clause: Clause, kind: AgreementType) -> bool:
+        """Whether agreements of type ``kind`` use ``clause`` (its ``types:``; none: the default type)."""
+        declared = clause.types or (self.default_type.id,)
+        return ALL in declared or kind.id in declared
+
+    @property
+    def default_type(self) -> AgreementType:
+        return next(iter(self.types.values()))
+
+    def type_of(self, deal: Any) -> AgreementType:
+        """The agreement type a validated deal chooses (``agreement.type``), else the default."""
+        return self.types.get(str(deal.get(TYPE_PARAMETER) or ""), self.default_type)
+
+    def wording_for(self, kind: AgreementType) -> dict[str, str]:
+        """The wording printed outside the clauses of an agreement of type ``kind``."""
+        return {**self.wording, **kind.wording}
+
+    def subjects_for(self, kind: AgreementType) -> dict[str, str]:
+        """Where the rule checks look in an agreement of type ``kind``."""
+        return {**self.subjects, **kind.subjects}
 
     def clause(self, cid: str) -> Clause:
         try:
@@ -95,8 +120,9 @@ class Library:
         except KeyError:
             raise LibraryError(str(self.directory), f"no clause {cid!r}") from None
 
-    def topics(self) -> list[str]:
-        return sorted({c.position for c in self.clauses.values() if c.position})
+    def topics(self, kind: AgreementType | None = None) -> list[str]:
+        """The negotiated topics of the clauses of type ``kind`` (or of every type)."""
+        return sorted({c.position for c in self.clauses.values() if c.position and (kind is None or self.used_by(c, kind))})
 
 
 def load_library(directory: Path) -> Library:
@@ -114,20 +140,36 @@ def load_library(directory: Path) -> Library:
         clauses[clause.id] = clause
     if not clauses:
         raise LibraryError(str(directory / "clauses"), "no clause files (*.clause) found")
-    terms: dict[str, str] = {}
-    for clause in clauses.values():
-        for d in clause.defines:
-            if d.term in terms and d.when is None and _unconditional(clauses[terms[d.term]], d.term):
-                raise LibraryError(str(clause.path), f"term {d.term!r} is also defined in clause {terms[d.term]!r}")
-            terms.setdefault(d.term, clause.id)
-    return Library(
+    types = load_types(directory, schema, title=str(meta["title"]), library_id=str(meta["id"]))
+    schema.bind_types(types)
+    library = Library(
         id=str(meta["id"]), title=str(meta["title"]), version=str(meta["version"]), schema=schema, clauses=clauses, directory=directory,
-        wording=_wording(meta, meta_path),
+        wording=_wording(_texts(meta, meta_path, "wording"), meta_path),
         subjects=_texts(meta, meta_path, "subjects"),
         review_floors=_texts(meta, meta_path, "review_floors"),
         common_law_terms=[str(t) for t in meta.get("common_law_terms") or []],
         terms=load_terms(directory, schema, set(clauses)),
+        types=types,
     )
+    for kind in types.values():
+        _wording(kind.wording, directory / "types" / f"{kind.id}.yaml")
+    for clause in clauses.values():
+        unknown = [t for t in clause.types or () if t != ALL and t not in types]
+        if unknown:
+            raise LibraryError(str(clause.path), f"types: {', '.join(map(repr, unknown))} is not an agreement type of the library ({', '.join(types)}, or {ALL})")
+    for kind in types.values():
+        _one_definition_each([c for c in clauses.values() if library.used_by(c, kind)])
+    return library
+
+
+def _one_definition_each(clauses: list[Clause]) -> None:
+    """No term is defined unconditionally by two clauses that one agreement type uses."""
+    terms: dict[str, Clause] = {}
+    for clause in clauses:
+        for d in clause.defines:
+            if d.term in terms and d.when is None and _unconditional(terms[d.term], d.term):
+                raise LibraryError(str(clause.path), f"term {d.term!r} is also defined in clause {terms[d.term].id!r}")
+            terms.setdefault(d.term, clause)
 
 
 def _texts(meta: dict[str, Any], where: Path, key: str) -> dict[str, str]:
@@ -141,11 +183,10 @@ def _texts(meta: dict[str, Any], where: Path, key: str) -> dict[str, str]:
     return {**base, **{str(k): v for k, v in own.items()}}
 
 
-def _wording(meta: dict[str, Any], where: Path) -> dict[str, str]:
-    """The library's ``wording``. Its texts are filled in with Python's ``str.format``, so a field
+def _wording(texts: dict[str, str], where: Path) -> dict[str, str]:
+    """A library's or a type's ``wording``. Its texts are filled in with Python's ``str.format``, so a field
     may only name the value to fill in (``{date}``): a width, conversion, attribute or index
     (``{date:>999999999}``, ``{date.__class__}``) is refused here, before anything is formatted."""
-    texts = _texts(meta, where, "wording")
     for key, text in texts.items():
         try:
             fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(text) if name is not None]
@@ -222,7 +263,18 @@ def read_clause(path: Path) -> Clause:
         floors=_floors(header.get("floors"), where),
         position_when=_expr(header.get("position_when")),
         grants=_grants(header.get("grants"), where),
+        types=_types(header.get("types"), where),
     )
+
+
+def _types(raw: Any, where: str) -> tuple[str, ...] | None:
+    """A clause's ``types``: a list of agreement type ids, or ``all``."""
+    if raw is None:
+        return None
+    names = [raw] if isinstance(raw, str) else raw
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise LibraryError(where, f"types is a list of agreement type ids, or {ALL}")
+    return tuple(names)
 
 
 def _declarations(raw: Any, where: str, key: str, needed: tuple[str, ...], pattern_key: str) -> list[tuple[dict[str, Any], re.Pattern[str]]]:

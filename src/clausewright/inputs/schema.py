@@ -9,11 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clausewright import yamlio
 from clausewright.errors import LibraryError, nearest
-from clausewright.inputs.types import TYPES, Money, OtherNames, ParamType, compile_pattern
+from clausewright.inputs.types import CATALOGUE_TYPES, ONE_CHOICE_TYPES, TYPES, Money, OtherNames, ParamType, compile_pattern
+
+if TYPE_CHECKING:
+    from clausewright.inputs.agreement_types import AgreementType
 
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _RESERVED = {name for name in dir(dict) if not name.startswith("_")} | {"items", "keys", "values", "get"}
@@ -50,7 +53,7 @@ class Parameter:
     other_names: OtherNames = field(default_factory=OtherNames)  # of a catalogue's entries, bound with it
 
     def choice_map(self) -> dict[str, str]:
-        if self.type.name in ("jurisdiction", "institution", "seat"):
+        if self.type.name in CATALOGUE_TYPES:
             return self.catalogue()
         if isinstance(self.choices, dict):
             return {str(k): str(v) for k, v in self.choices.items()}
@@ -75,7 +78,7 @@ class Parameter:
         return isinstance(self.type, Money) or any(f.asks_amount() for f in self.fields)
 
     def describe_type(self) -> str:
-        if self.type.name in ("choice", "multichoice", "jurisdiction", "institution", "seat"):
+        if self.type.name in ("multichoice", *ONE_CHOICE_TYPES):
             return f"{self.type.help}: {', '.join(self.choice_map())}"
         return self.type.help
 
@@ -97,6 +100,7 @@ class Schema:
         self.sections = sorted(sections, key=lambda s: (s.order, s.id))
         self.parameters: list[Parameter] = [p for s in self.sections for p in s.parameters]
         self._by_id = {p.id: p for p in self.parameters}
+        self.types: dict[str, AgreementType] = {}  # the library's agreement types, default first (bind_types)
 
     def __contains__(self, pid: str) -> bool:
         return pid in self._by_id
@@ -128,6 +132,18 @@ class Schema:
             if p.type.name in catalogues:
                 p._catalogue = catalogues[p.type.name]
                 p.other_names = (other_names or {}).get(p.type.name, OtherNames())
+
+    def bind_types(self, types: dict[str, AgreementType]) -> None:
+        """The library's agreement types: they decide which parameters a deal is asked and give
+        some their defaults; the type parameter (``agreement.type``) chooses among them."""
+        self.types = types
+        for p in self._walk():
+            if p.type.name == "agreement_type":
+                p._catalogue = {t.id: t.label for t in types.values()}
+
+    def type_named(self, tid: Any) -> AgreementType | None:
+        """The agreement type ``tid`` names, else the default (None when no types are bound)."""
+        return self.types.get(str(tid)) or next(iter(self.types.values()), None)
 
     def _walk(self):
         for p in self.parameters:

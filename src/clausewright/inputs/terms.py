@@ -7,7 +7,7 @@ computes them for one agreement.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ _KEYS = {"id", "label", "type", "from", "text", "each", "when", "clause"}
 _ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 _CLAUSE = re.compile(r"[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)?")
 _METHODS = {"get", "items", "keys", "values"}
+_TERM_USE = re.compile(r"""terms\[['"]([a-z0-9_.]+)['"]\]""")
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class TermSpec:
     each: str | None = None  # list terms: an expression giving the items (``item`` in from/text)
     when: str | None = None  # the term is empty unless this holds
     clause: str | None = None  # clause id or clause-id.anchor: its number in the draft is given
+    parameters: frozenset[str] = frozenset()  # the parameters it reads, directly or through terms['id']: empty where the agreement type asks one not
 
 
 def load_terms(directory: Path, schema: Schema, clause_ids: set[str]) -> list[TermSpec]:
@@ -56,8 +58,10 @@ def load_terms(directory: Path, schema: Schema, clause_ids: set[str]) -> list[Te
         seen.add(spec.id)
         if spec.clause and spec.clause.split(".")[0] not in clause_ids:
             raise LibraryError(here, f"clause {spec.clause!r} names no clause of the library")
-        _check_reads(spec, schema, here)
-        specs.append(spec)
+        parameters = _parameters(_reads(spec, here), schema, here)
+        for used in _TERM_USE.findall(" ".join(e for e in (spec.source, spec.text, spec.each, spec.when) if e)):
+            parameters |= next((s.parameters for s in specs if s.id == used), frozenset())
+        specs.append(replace(spec, parameters=frozenset(parameters)))
     return specs
 
 
@@ -93,9 +97,8 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _check_reads(spec: TermSpec, schema: Schema, where: str) -> None:
-    """Every expression and template compiles, and every deal value it reads is declared (a
-    misspelt parameter would otherwise give an empty term for ever)."""
+def _reads(spec: TermSpec, where: str) -> list[Read]:
+    """What the term's expressions and template read (each must compile)."""
     reads: list[Read] = []
     try:
         for expression in (spec.source, spec.each, spec.when):
@@ -105,9 +108,22 @@ def _check_reads(spec: TermSpec, schema: Schema, where: str) -> None:
             reads += template_reads(spec.text)
     except jinja.FragmentError as exc:
         raise LibraryError(where, str(exc)) from None
+    return reads
+
+
+def _parameters(reads: list[Read], schema: Schema, where: str) -> set[str]:
+    """The declared parameters the deal reads name; a read of anything undeclared is refused (a
+    misspelt parameter would otherwise give an empty term for ever)."""
+    out: set[str] = set()
     for read in reads:
-        if read.root == "deal" and not _declared(read.path, schema):
+        if read.root != "deal":
+            continue
+        if not _declared(read.path, schema):
             raise LibraryError(where, f"reads deal.{'.'.join(read.path)}, which the schema does not declare")
+        param, _ = schema.parameter_at(tuple(p for p in read.path if p != "[]"))
+        if param is not None:
+            out.add(param.id)
+    return out
 
 
 def _declared(path: tuple[str, ...], schema: Schema) -> bool:

@@ -372,7 +372,8 @@ class LocaleType(ParamType):
 
 
 class CatalogueChoice(Choice):
-    """A choice among the entries of a loaded catalogue (profiles, institutions, seats)."""
+    """A choice among the entries of a loaded catalogue (profiles, institutions, seats) or of the
+    library's agreement types."""
 
     def __init__(self, name: str, help_text: str):
         self.name = name
@@ -420,5 +421,8 @@ TYPES: dict[str, ParamType] = {
         CatalogueChoice("jurisdiction", "a jurisdiction profile id, e.g. vietnam"),
         CatalogueChoice("institution", "an arbitration institution id, e.g. SIAC"),
         CatalogueChoice("seat", "an arbitration seat id, e.g. singapore"),
+        CatalogueChoice("agreement_type", "an agreement type of the library, e.g. supply"),
     )
 }
+CATALOGUE_TYPES = tuple(name for name, t in TYPES.items() if isinstance(t, CatalogueChoice))  # jurisdiction, institution, seat, agreement_type
+ONE_CHOICE_TYPES = ("choice", *CATALOGUE_TYPES)  # one value among listed choices

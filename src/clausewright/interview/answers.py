@@ -16,9 +16,9 @@ from clausewright.errors import InputError, Problem
 from clausewright.inputs import deal as deals
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.schema import Parameter, Schema, Section
-from clausewright.inputs.types import CURRENCY_PARAMETER, is_missing
+from clausewright.inputs.types import CURRENCY_PARAMETER, ONE_CHOICE_TYPES, is_missing
 
-CHOICE_TYPES = ("choice", "jurisdiction", "institution", "seat")
+CHOICE_TYPES = ONE_CHOICE_TYPES
 
 
 def templated(param: Parameter) -> bool:

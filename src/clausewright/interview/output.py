@@ -36,7 +36,7 @@ def answers_text(deal: Deal, sources: pipeline.Sources, output: Path, options: s
     lib = sources.library
     answers, docx = (shlex.quote(argument(p.name)) for p in (answers_path(output), output))
     header = (
-        f"# Answers for {output.name}: {lib.title} (library {lib.id} {lib.version}, clausewright {__version__}).\n"
+        f"# Answers for {output.name}: {lib.type_of(deal).title} (library {lib.id} {lib.version}, clausewright {__version__}).\n"
         f"# Regenerate the same document:  clausewright generate {answers} -o {docx}{options}\n"
         f"# Change answers in the wizard:   clausewright wizard --answers {answers} -o {docx}{options} --force\n"
     )

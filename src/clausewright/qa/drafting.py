@@ -26,6 +26,7 @@ from clausewright.assembly.model import (
     Text,
 )
 from clausewright.findings import Finding, kind, make
+from clausewright.inputs.agreement_types import TYPE_PARAMETER
 from clausewright.roles import PROFILE_ROLES
 
 TERM_NOT_MARKED = kind("term-not-marked-up", "warning", "a defined term appears as plain capitalised text, without [[ ]] markup", "drafting")
@@ -36,6 +37,7 @@ PARTY_NAME = kind("party-name-inconsistent", "warning", "a party's name is writt
 PARTY_SAME = kind("party-names-identical", "warning", "the buyer and the supplier have the same name", "drafting")
 SIGNATORY = kind("signatory-inconsistent", "warning", "a signatory's title or capacity contradicts the party's other data (notices, authority)", "deal")
 ANSWER_IGNORED = kind("answer-ignored", "info", "the deal answers a question whose condition is false, so the answer is not used", "deal")
+ANSWER_NOT_ASKED = kind("answer-not-asked", "info", "the deal answers a question its type of agreement does not ask, so the answer is not used", "deal")
 
 
 def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Finding]:
@@ -52,6 +54,8 @@ def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Fi
     out += party_names(agreement, deal, texts)
     out += signatories(deal)
     out += [make(ANSWER_IGNORED, f"{pid} is given but does not apply to this deal (its condition is false)", subject=pid) for pid in deal.ignored]
+    kind = deal.get(TYPE_PARAMETER)
+    out += [make(ANSWER_NOT_ASKED, f"{pid} is given but an agreement of type {kind} does not ask it", subject=pid) for pid in deal.not_asked]
     return out
 
 

@@ -100,7 +100,7 @@ def _parameter(path: tuple[str, ...], library: Library) -> str | None:
 class _Explainer:
     def __init__(self, library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None):
         self.library, self.deal, self.jurisdictions = library, deal, jurisdictions
-        self.context = base_context(deal, jurisdictions)
+        self.context = base_context(deal, jurisdictions, library.type_of(deal))
         self.decisions = {d.clause_id: d for d in (composition.decisions if composition else select(library, self.context, deal))}
         included = {cid for cid, d in self.decisions.items() if d.included}
         self.context["included"] = lambda cid: cid in included
@@ -118,6 +118,8 @@ class _Explainer:
                 return "deal"
             if pid in self.deal.ignored:
                 return "does not apply"
+            if pid in self.deal.not_asked:
+                return "not asked for this type of agreement"
             return "not answered"
         if read.root in BY_NAME:
             return self.source_of(read.root)
@@ -233,7 +235,8 @@ class _Explainer:
 
 def explain(library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None = None) -> list[Explanation]:
     x = _Explainer(library, deal, jurisdictions, composition)
-    return [x.clause(c) for part in ("front", "body", "schedule") for c in library.ordered(part)]
+    kind = library.type_of(deal)
+    return [x.clause(c) for part in ("front", "body", "schedule") for c in library.ordered(part, kind)]
 
 
 def explain_clause(library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition, clause_id: str) -> Explanation:

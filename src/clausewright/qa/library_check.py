@@ -43,11 +43,12 @@ from clausewright.assembly.context import base_context
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.findings import Finding, counts, kind, make, sort
 from clausewright.inputs import versions
+from clausewright.inputs.agreement_types import TYPE_PARAMETER, AgreementType
 from clausewright.inputs.deal import convert, put_dotted, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
-from clausewright.inputs.types import Invalid
+from clausewright.inputs.types import ONE_CHOICE_TYPES, Invalid
 from clausewright.qa import library_drafting, library_versions, rules
 from clausewright.qa import notes as note_checks
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
@@ -76,7 +77,7 @@ PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institut
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
 ENGINE_PARAMETERS = (
-    "agreement.date", "agreement.locale", "agreement.draft", "agreement.reference", "agreement.position_notes",
+    "agreement.type", "agreement.date", "agreement.locale", "agreement.draft", "agreement.reference", "agreement.position_notes",
     "buyer.name", "supplier.name", "buyer.country", "supplier.country",
     "buyer.signatory.name", "buyer.signatory.title", "supplier.signatory.name", "supplier.signatory.title",
     "buyer.local_name", "supplier.local_name", "buyer.signatory.authority", "supplier.signatory.authority",
@@ -110,9 +111,10 @@ class Combination:
     position: str
     variant: str
     extra: tuple[tuple[str, Any], ...] = ()
+    type: str | None = None  # the agreement type (None: a library that declares no agreement.type)
 
     def label(self) -> str:
-        out = f"law={self.law} supplier={self.supplier} position={self.position} answers={self.variant}"
+        out = (f"type={self.type} " if self.type else "") + f"law={self.law} supplier={self.supplier} position={self.position} answers={self.variant}"
         return out + "".join(f" {k}={v}" for k, v in self.extra)
 
 
@@ -419,7 +421,7 @@ def synthetic_value(param: Parameter, *, bool_value: bool = False) -> Any:
         return "2026-12-01"
     if t == "currency":
         return "USD"
-    if t in ("choice", "multichoice", "jurisdiction", "institution", "seat"):
+    if t in ("multichoice", *ONE_CHOICE_TYPES):
         options = list(param.choice_map())
         return options[0] if options else None
     return None
@@ -440,6 +442,8 @@ def synthetic_deal(schema: Schema, combination: Combination) -> dict[str, Any]:
     """The raw answers of one combination (validated later like any deal file)."""
     raw: dict[str, Any] = {}
     fixed = {"supplier.country": combination.supplier, "law.governing_law": combination.law, "positions.overall": combination.position}
+    if combination.type is not None:
+        fixed[TYPE_PARAMETER] = combination.type
     fixed.update(dict(combination.extra))
     variant = combination.variant
     for param in schema.parameters:
@@ -470,30 +474,36 @@ def synthetic_deal(schema: Schema, combination: Combination) -> dict[str, Any]:
 
 
 def combinations(library: Library, jurisdictions: Jurisdictions) -> list[Combination]:
+    """The matrix, for each agreement type of the library (docs/library-format.md §1.1)."""
+    typed = TYPE_PARAMETER in library.schema
+    return [c for kind in library.types.values() for c in _type_combinations(library, jurisdictions, kind, kind.id if typed else None)]
+
+
+def _type_combinations(library: Library, jurisdictions: Jurisdictions, kind: AgreementType, type_id: str | None) -> list[Combination]:
     laws = sorted(jurisdictions.profiles)
     schema = library.schema
     out = []
     for i, law in enumerate(laws):
         for j, supplier in enumerate(laws):
             for k, position in enumerate(POSITIONS):
-                out.append(Combination(law, supplier, position, VARIANTS[(i + j + k) % len(VARIANTS)]))
-    # every value of every choice once more, on top of "every option on"
+                out.append(Combination(law, supplier, position, VARIANTS[(i + j + k) % len(VARIANTS)], type=type_id))
+    # every value of every choice the type asks once more, on top of "every option on"
     example_supplier = _example(schema, "supplier.country", laws)
     example_law = _example(schema, "law.governing_law", laws) if "law.governing_law" in schema else example_supplier
     for param in schema.parameters:
-        if param.type.name not in ("choice", "multichoice") or param.id.startswith("positions."):
+        if param.type.name not in ("choice", "multichoice") or param.id.startswith("positions.") or not kind.asks_parameter(param.id):
             continue
         for value in param.choice_map():
-            out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((param.id, value),)))
-    # every pair of negotiated topics at every pair of different positions: a position one topic
-    # grants must survive whatever position another topic is drafted at
-    topics = [t for t in library.topics() if f"positions.{t}" in schema]
+            out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((param.id, value),), type=type_id))
+    # every pair of the type's negotiated topics at every pair of different positions: a position
+    # one topic grants must survive whatever position another topic is drafted at
+    topics = [t for t in library.topics(kind) if f"positions.{t}" in schema and kind.asks_parameter(f"positions.{t}")]
     for a, first in enumerate(topics):
         for second in topics[a + 1:]:
             for p1 in POSITIONS:
                 for p2 in POSITIONS:
                     if p1 != p2:
-                        out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((f"positions.{first}", p1), (f"positions.{second}", p2))))
+                        out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((f"positions.{first}", p1), (f"positions.{second}", p2)), type=type_id))
     return out
 
 
@@ -581,7 +591,7 @@ def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, co
         for floor in floors:
             if floor.when is not None:
                 if context is None:
-                    context = base_context(deal, jurisdictions)
+                    context = base_context(deal, jurisdictions, library.type_of(deal))
                     context["included"] = lambda cid: cid in present
                 try:
                     applies = jinja.evaluate(floor.when, context)
@@ -691,9 +701,10 @@ def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None
         outcomes = run_matrix(library, jurisdictions, combos, jobs=jobs)
         findings += summarise(library, outcomes)
         failed = sum(1 for o in outcomes if o.findings)
-        n = len(jurisdictions.profiles)
-        stats["matrix"] = (f"{n} governing laws x {n} supplier countries x {len(POSITIONS)} positions = {n * n * len(POSITIONS)} combinations, "
-                           f"plus {len(combos) - n * n * len(POSITIONS)} option variants: {len(outcomes)} assembled, {failed} with problems")
+        n, t = len(jurisdictions.profiles), len(library.types)
+        grid = t * n * n * len(POSITIONS)
+        stats["matrix"] = (f"{t} agreement type{'s' if t != 1 else ''} ({', '.join(library.types)}) x {n} governing laws x {n} supplier countries x {len(POSITIONS)} positions = {grid} combinations, "
+                           f"plus {len(combos) - grid} option variants: {len(outcomes)} assembled, {failed} with problems")
         stats["combinations"] = len(outcomes)
         stats["failed"] = failed
     return Report(f"{library.id} {library.version} ({library_dir})", sort(findings), stats)

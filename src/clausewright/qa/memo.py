@@ -82,7 +82,7 @@ def _parties(memo: MemoDocument, deal: Any, sources: Any) -> None:
 def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
     """How each party signs: who, in what capacity and where, and its country's formalities."""
     memo.add("heading", "Signing")
-    wording = sources.library.wording
+    wording = sources.library.wording_for(sources.library.type_of(deal))
     for role, label in (("buyer", "Buyer"), ("supplier", "Supplier")):
         signer = deal.get(f"{role}.signatory.name") or "[signatory to be named]"
         if deal.get(f"{role}.signatory.co_signatory"):
@@ -136,10 +136,11 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
     if deal.get("commercial.currency"):
         memo.add("bullet", f"Currency: {deal.get('commercial.currency')}.")
     lib, schema = sources.library, sources.library.schema
-    context = base_context(deal, sources.jurisdictions)
+    kind = lib.type_of(deal)
+    context = base_context(deal, sources.jurisdictions, kind)
     rows = [["Negotiated topic", "Position", "What the draft does"]]
     sections = {s.clause_id: s for s in composition.agreement.sections()}
-    for clause in [c for part in ("front", "body", "schedule") for c in lib.ordered(part)]:
+    for clause in [c for part in ("front", "body", "schedule") for c in lib.ordered(part, kind)]:
         section = sections.get(clause.id)
         if not clause.position or section is None or section.position is None:
             continue

@@ -211,7 +211,7 @@ def _penalty_under(f: Facts, profile: Profile, *, enforcement: bool) -> list[Fin
     amount = f.deal.get("liquidated_damages.amount")
     if amount is not None and f.deal.get("commercial.currency"):
         amount = formatting.money(amount, f.deal.get("commercial.currency"))
-    what = f"fixed sums (tier 1: {amount})" if basis == "amount" else "percentages of 12 months' prices"
+    what = "percentages of 12 months' prices" if basis == "percent" else f"fixed sums (tier 1: {amount})"  # no basis asked (NNN): fixed sums
     return [make(PENALTY_UNVERIFIED, f"the agreed sums are {what}{repeats}; under {_law(profile)} a penalty may not exceed {limit_words}, "
                  "so check each tier against that value (any excess is unenforceable); the clause states each tier as the lesser of its sum and that limit",
                  clause=clause, source=source, verify=verify, subject="liquidated_damages.basis")]

@@ -27,6 +27,7 @@ from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import Agreement
 from clausewright.assembly.notes import numbers
 from clausewright.errors import LibraryError
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Library
@@ -51,14 +52,22 @@ def key_terms(library: Library, deal: Deal, jurisdictions: Jurisdictions, compos
     context = _context(library, deal, jurisdictions, composition, computed)
     currency = jinja.deal_currency(deal.values)
     where = str(library.directory / FILE)
+    kind = library.type_of(deal)
     out = []
     for spec in library.terms:
-        raw = _evaluate(spec, context, where)
+        raw = _evaluate(spec, context, where) if _of_type(spec, kind) else None
+
         computed[spec.id] = raw
         value = _converted(spec, raw, currency, where)
         clause = numbered.get(spec.clause) if spec.clause and value not in (None, []) else None
         out.append(Term(spec, value, clause))
     return out
+
+
+def _of_type(spec: TermSpec, kind: AgreementType) -> bool:
+    """Whether a term belongs to agreements of type ``kind``: the type asks every parameter it
+    reads. A term of another type of agreement is empty."""
+    return all(kind.asks_parameter(pid) for pid in spec.parameters)
 
 
 def clause_numbers(agreement: Agreement) -> dict[str, str]:
@@ -79,7 +88,7 @@ def _context(library: Library, deal: Deal, jurisdictions: Jurisdictions, composi
         return None if value is None else schema[pid].choice_map().get(str(value), str(value))
 
     return {
-        **base_context(deal, jurisdictions),
+        **base_context(deal, jurisdictions, library.type_of(deal)),
         "_locale": formatting.DEFAULT_LOCALE,  # the money filter prints the terms' one format
         "included": lambda cid: cid in included,
         "positions": {topic: position_for(topic, deal) for topic in library.topics()},

@@ -18,6 +18,8 @@ computed defaults always follow the answers as they now stand.
   in quick mode, which keeps every section's defaults without asking), or its default is computed
   from earlier answers (``{{ ... }}``) and gives a valid value (then the section's summary lists
   it). Until changed, such values keep following the answers they come from.
+- When the library drafts more than one type of agreement, its type (``agreement.type``) is the
+  first question, in quick mode too: it decides which of the others are asked.
 - Back returns to the previous step taken (skipping any that no longer apply).
 - The review lists the sections, one line each; opening one shows its answers a page at a time
   (so it fits a 40-line terminal), and any of them can be changed.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 
+from clausewright.inputs.agreement_types import TYPE_PARAMETER
 from clausewright.inputs.schema import Section
 from clausewright.inputs.types import CURRENCY_PARAMETER
 from clausewright.interview.answers import Answers, as_text, display, record_title, templated
@@ -101,6 +104,8 @@ class Wizard:
             self.on_change(self)
 
     def next_step(self) -> str | None:
+        if self._chooses_type() and self._pending(self._section_of(self.schema[TYPE_PARAMETER].section), TYPE_PARAMETER):
+            return TYPE_PARAMETER  # first: the type decides what else is asked
         for section in self.schema.sections:
             if OFFER + section.id not in self.done and self._keepable(section):
                 return OFFER + section.id
@@ -123,7 +128,14 @@ class Wizard:
         earlier answers (and listed in the section's summary)."""
         if pid in section.always_ask and not self.quick:
             return False
+        if pid == TYPE_PARAMETER and self._chooses_type():
+            return False
         return self.answers.derived(pid) or (self._keeps(section) and has_default(self.schema[pid]))
+
+    def _chooses_type(self) -> bool:
+        """The library drafts more than one type of agreement: the wizard asks which, first, in
+        every mode."""
+        return TYPE_PARAMETER in self.schema and len(self.schema.types) > 1
 
     def _keeps(self, section: Section) -> bool:
         return self.quick or section.id in self.kept
@@ -135,7 +147,7 @@ class Wizard:
             return []
         return [
             p.id for p in section.parameters
-            if p.id not in section.always_ask and p.id not in self.done and has_default(p)
+            if p.id not in section.always_ask and p.id not in self.done and not (p.id == TYPE_PARAMETER and self._chooses_type()) and has_default(p)
             and self.answers.applies(p.id) and not self.answers.problems(p.id)
         ]
 
