@@ -57,7 +57,7 @@ def test_the_shenzhen_sample_is_a_sound_nnn_agreement(sample):
     assert "shall affix its company seal next to the signature" in text
     # agreed damages graded in three tiers, worded for a law under which a court may adjust them
     assert "tier 1: CNY 500,000.00 (five hundred thousand Chinese yuan)" in text and "tier 2: CNY 125,000.00" in text
-    assert "agreed under PRC law (Article 585 of the Civil Code)" in text and "may adjust an agreed amount" in text
+    assert "agreed under PRC law (a pre-estimate of damages within the meaning of Article 585 of the Civil Code)" in text and "may adjust an agreed amount" in text
     # cross-references are fields whose cached numbers are the numbers of their targets
     refs = [r for p in info.paragraphs for r in p.refs]
     assert len(refs) >= 20

@@ -98,3 +98,15 @@ def test_amounts_are_shown_with_the_deal_currency(tmp_path):
     data = json.loads(runner.invoke(cli, ["explain", str(copy.deal), "--format", "json", *args]).output)
     tooling = next(c for c in data["clauses"] if c["clause"] == "schedule-tooling")
     assert tooling["decided_by"][0] == {"expression": "deal.commercial.price", "value": "1250000", "origin": "deal", "currency": "VND"}
+
+
+def test_explain_runs_on_every_bundled_sample():
+    """Every value a condition reads can be shown, including profile facts a profile leaves out."""
+    from conftest import SAMPLES
+
+    samples = sorted([*SAMPLES.glob("*.yaml"), *SAMPLES.glob("pack/*.yaml")])
+    assert len(samples) >= 12
+    for sample in samples:
+        result = CliRunner().invoke(cli, ["explain", str(sample)])
+        assert result.exit_code == 0, f"{sample.name}: {result.output}"
+        assert "internal error" not in result.output

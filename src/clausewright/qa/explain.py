@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import UndefinedError
+from jinja2 import Undefined, UndefinedError
 
 from clausewright import formatting, jinja
 from clausewright.assembly.compose import Composition, select
@@ -79,6 +79,8 @@ class Explanation:
 def _show(value: Any, currency: str | None = None) -> str:
     if value is None:
         return "none"
+    if isinstance(value, Undefined):  # a fact the profile does not give (read with .get)
+        return "not given"
     if currency and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         return formatting.money(value, currency)
     if isinstance(value, bool):
