@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import UndefinedError
 
 from clausewright import jinja
-from clausewright.assembly import kinds, locate, markup, render_cache
+from clausewright.assembly import kinds, locate, markup, render_cache, term_names
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import (
     Agreement,
@@ -84,7 +84,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     included_ids = {c.id for c in chosen}
     context["included"] = lambda cid: cid in included_ids
 
-    renders = _Renders(deal, jurisdictions, context, frozenset(included_ids))
+    renders = _Renders(deal, jurisdictions, context, frozenset(included_ids), kind.terms)
     sections = [_render_section(clause, context, deal, renders, library) for clause in chosen]
     definitions = _render_definitions(chosen, context, deal, renders)
     agreement = Agreement(
@@ -139,9 +139,10 @@ def _clause_context(clause: Clause, context: dict[str, Any], deal: Deal) -> dict
 class _Renders:
     """Renders of one deal's fragments, through the memory of earlier renders (render_cache.py)."""
 
-    def __init__(self, deal: Deal, jurisdictions: Jurisdictions, context: dict[str, Any], included: frozenset[str]):
+    def __init__(self, deal: Deal, jurisdictions: Jurisdictions, context: dict[str, Any], included: frozenset[str], names: dict[str, str] | None = None):
         self.deal = deal
         self.included = included
+        self.names = names or {}  # the type's own names for shared clauses' terms (term_names.py)
         profiles = tuple(deal.get(role.parameter) for role in ROLES)
         self.shared = (context["_locale"], jurisdictions.fingerprint, profiles, context["agreement_type"]["id"])
 
@@ -153,7 +154,7 @@ class _Renders:
 
         def render() -> tuple[str, tuple[str, ...]]:
             literals: list[str] = []
-            return jinja.render_fragment(source, ctx, literals), tuple(literals)
+            return term_names.rename(jinja.render_fragment(source, ctx, literals), self.names), tuple(literals)
 
         return render_cache.remembered("template", source, self._key(clause), self.deal.values, self.included, render)
 
@@ -213,7 +214,7 @@ def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Dea
                 inlines = markup.inlines(" ".join(text.split()), clause.id, list(literals))
             except (jinja.FragmentError, markup.MarkupError) as exc:
                 raise LibraryError(where, str(exc)) from None
-            out.append(Definition(term=d.term, inlines=inlines, clause_id=clause.id))
+            out.append(Definition(term=term_names.renamed(d.term, renders.names), inlines=inlines, clause_id=clause.id))
     return out
 
 

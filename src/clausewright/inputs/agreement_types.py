@@ -1,8 +1,9 @@
 """Agreement types: the documents one library drafts (``clause_library/types/*.yaml``).
 
 A type names its document (the title printed on the cover and in the parties clause), the
-parameter sections and parameters it asks, the defaults it gives shared parameters, and the
-wording and rule-check subjects where it differs from ``library.yaml``. Clauses say which types
+parameter sections and parameters it asks, the defaults it gives shared parameters, the
+wording and rule-check subjects where it differs from ``library.yaml``, and its own names for
+the defined terms of shared clauses (``terms:``, assembly/term_names.py). Clauses say which types
 use them (their ``types:`` header); a deal chooses its type with ``agreement.type``. A library
 without a ``types`` folder drafts one document, a type made from ``library.yaml``.
 """
@@ -22,7 +23,7 @@ FOLDER = "types"
 TYPE_PARAMETER = "agreement.type"  # the parameter that chooses the type
 ALL = "all"  # a clause's ``types: all``: every type of the library
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects"}
+_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class AgreementType:
     defaults: dict[str, Any] = field(default_factory=dict)  # parameter id -> this type's default
     wording: dict[str, str] = field(default_factory=dict)  # over library.yaml ``wording``
     subjects: dict[str, str] = field(default_factory=dict)  # over library.yaml ``subjects``
+    terms: dict[str, str] = field(default_factory=dict)  # a shared clause's defined term -> its name in this type
 
     def asks_parameter(self, pid: str) -> bool:
         return self.asks is None or pid in self.asks or pid == TYPE_PARAMETER
@@ -81,6 +83,7 @@ def _read(path: Path, schema: Schema) -> AgreementType:
         defaults=_defaults(raw.get("defaults"), schema, where),
         wording=_texts(raw, "wording", where),
         subjects=_texts(raw, "subjects", where),
+        terms=_texts(raw, "terms", where),
     )
 
 

@@ -1,0 +1,116 @@
+"""The software and engineering services agreement (``agreement.type: services``): the bundled
+sample generates, reads as a services agreement under the Customer's and Supplier's names, carries
+the Indian assignment terms, and works through bulk runs like the supply agreement."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import SAMPLES
+
+from clausewright import pipeline
+from clausewright.assembly import term_names
+from clausewright.cli.main import cli
+from clausewright.ooxml import reader
+
+pytestmark = pytest.mark.timeout(300)
+
+SAMPLE = SAMPLES / "india-software-services.yaml"
+
+
+@pytest.fixture(scope="module")
+def sample(bundled_sources, tmp_path_factory):
+    path = tmp_path_factory.mktemp("services") / "services.docx"
+    result = pipeline.generate(SAMPLE, path, sources=bundled_sources)
+    return path, result, reader.read(path.read_bytes())
+
+
+def test_the_sample_is_a_services_agreement_with_its_own_parts(sample):
+    path, result, info = sample
+    agreement = result.composition.agreement
+    assert result.composition.type_id == "services"
+    assert agreement.title == "Software and Engineering Services Agreement"
+    body = [s.clause_id for s in agreement.body]
+    for cid in ("services-scope", "services-acceptance", "services-fees", "services-ip", "services-source-code",
+                "services-open-source", "services-confidentiality", "services-data", "services-personnel",
+                "services-security", "services-warranties", "services-service-levels", "services-term"):
+        assert cid in body
+    # the shared clauses, written once, are in it too
+    assert {"definitions", "governing-law", "dispute-resolution", "general"} <= set(body)
+    assert [s.clause_id for s in agreement.front] == ["parties", "services-recitals"]
+    assert [s.clause_id for s in agreement.schedules] == ["schedule-sow"]
+    assert reader.check(path.read_bytes()) == []
+
+
+def test_the_parties_are_customer_and_supplier_and_nothing_of_a_supply_of_goods_remains(sample):
+    _, _, info = sample
+    text = info.text()
+    assert "(the “Customer”)" in text and "(the “Supplier”)" in text
+    for word in ("Buyer", "Incoterm", "Tooling", "tooling", "manufacturer", "Products", "Order"):
+        assert word not in text, word
+
+
+def test_the_assignment_states_the_section_19_terms_under_indian_law(sample):
+    _, _, info = sample
+    paragraphs = [p.text for p in info.paragraphs]
+    assignment = next(p for p in paragraphs if p.startswith("Assignment."))
+    assert "hereby assigns" in assignment and "future rights" in assignment
+    india = " ".join(paragraphs[paragraphs.index(next(p for p in paragraphs if p.startswith("Terms of the assignment under Indian law"))):][:5])
+    for element in ("section 14", "worldwide and for the full term", "consideration for the assignment", "section 19(5)", "section 19(6)", "section 19(4)"):
+        assert element in india, element
+
+
+def test_every_cross_reference_points_at_its_numbered_target(sample):
+    _, _, info = sample
+    refs = [r for p in info.paragraphs for r in p.refs]
+    assert len(refs) >= 20
+    for target, cached in refs:
+        assert info.bookmark_paragraph(target).full == cached
+
+
+def test_the_sample_passes_check_without_an_error():
+    result = CliRunner().invoke(cli, ["check", str(SAMPLE), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.output)
+    assert not [f for f in findings.get("findings", findings) if isinstance(f, dict) and f.get("severity") == "error"]
+
+
+def test_a_type_renames_the_terms_of_shared_clauses():
+    names = {"Buyer": "Customer", "Buyer Materials": "Customer Materials"}
+    text = 'the [[Buyer]] and the [[Buyer|Buyer’s]] staff, (the ""Buyer""), [[Buyer Materials]], [[Buyer IP]] and deal text Buyer'
+    assert term_names.rename(text, names) == (
+        'the [[Customer]] and the [[Customer|Customer’s]] staff, (the ""Customer""), [[Customer Materials]], [[Buyer IP]] and deal text Buyer')
+    assert term_names.rename(text, {}) == text
+
+
+def test_bulk_runs_services_agreements_from_a_small_defaults_file(tmp_path):
+    defaults = tmp_path / "defaults.yaml"
+    defaults.write_text(
+        "agreement: {type: services, date: 2026-12-01}\n"
+        "buyer: {name: Harwell Motion Systems Ltd, entity_type: private limited company, country: england-wales,"
+        " incorporation: England and Wales, address: 'Unit 4, Milton Park, Abingdon', signatory: {name: Thomas Reid},"
+        " notices: {attention: Head of Legal, email: legal@harwell.example}}\n"
+        "services: {description: the development of software for the customer's products}\n"
+        "commercial: {currency: GBP}\n"
+        "law: {governing_law: england-wales}\n", encoding="utf-8")
+    suppliers = tmp_path / "suppliers.csv"
+    with suppliers.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["supplier_id", "supplier.name", "supplier.entity_type", "supplier.country", "supplier.address",
+                    "supplier.signatory.name", "supplier.notices.attention", "supplier.notices.email"])
+        w.writerow(["S1", "Nandi Hills Software Private Limited", "private limited company", "india", "Bengaluru 560103",
+                    "Vikram Iyer", "Vikram Iyer", "legal@nandihills.example"])
+        w.writerow(["S2", "Saigon Code Co., Ltd", "limited liability company", "vietnam", "Ho Chi Minh City",
+                    "Tran Van Minh", "Tran Van Minh", "legal@saigoncode.example"])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["bulk", "run", str(suppliers), "--defaults", str(defaults), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    docs = sorted(out.rglob("*.docx"))
+    assert len(docs) == 2
+    for doc in docs:
+        text = reader.read(doc.read_bytes()).text()
+        assert "Software and Engineering Services Agreement" in text and "hereby assigns" in text
+        assert "Incoterm" not in text and "Buyer" not in text
