@@ -73,7 +73,7 @@ def test_a_pack_is_refused_clearly(tmp_path):
     result = run("generate", PACK, "-o", tmp_path / "pack.docx")
     assert result.exit_code == 2 and "lists 2 documents (agreement.documents): give -o the folder" in result.output
     result = run("generate", PACK, "-o", tmp_path / "p", "--set", "agreement.documents=nnn;suply")
-    assert result.exit_code == 3 and "'suply' is not a type of agreement of the library (supply, nnn); did you mean supply?" in result.output
+    assert result.exit_code == 3 and "'suply' is not a type of agreement of the library (supply, services, nnn); did you mean supply?" in result.output
     result = run("generate", PACK, "-o", tmp_path / "p", "--set", "agreement.type=nnn")
     assert result.exit_code == 3 and "not both" in result.output
     assert not (tmp_path / "p").exists()
