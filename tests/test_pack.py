@@ -86,3 +86,19 @@ def test_a_pack_is_refused_clearly(tmp_path):
     # a single-document deal still needs a .docx
     result = run("generate", SAMPLES / "shenzhen-nnn.yaml", "-o", tmp_path / "folder")
     assert result.exit_code == 2 and "does not end in .docx" in result.output
+
+
+def test_the_supply_agreement_of_a_pack_keeps_its_nnn_agreement_instead_of_asking_for_one(tmp_path):
+    folder = tmp_path / "pack"
+    assert run("generate", PACK, "-o", folder, "--no-page-numbers").exit_code == 0
+    supply = reader.read((folder / "supply.docx").read_bytes()).text()
+    assert "The Supplier has signed with the Buyer a non-use, non-disclosure and non-circumvention agreement" in supply
+    assert "days after the date of this Agreement, the Supplier shall sign with the Buyer" not in supply
+    assert "  cn_nnn_signed: 'yes'\n" in (folder / "supply.answers.yaml").read_text(encoding="utf-8")
+    # the supply agreement alone, for the same supplier, still asks for the NNN agreement to be signed
+    alone = tmp_path / "alone.docx"
+    answers = folder / "supply.answers.yaml"
+    result = run("generate", answers, "-o", alone, "--no-page-numbers", "--set", "local.cn_nnn_signed=no")
+    assert result.exit_code == 0, result.output
+    text = reader.read(alone.read_bytes()).text()
+    assert "Within 30 days after the date of this Agreement, the Supplier shall sign with the Buyer" in text

@@ -117,7 +117,18 @@ def for_document(raw: dict[str, Any], type_id: str, documents: list[str], source
     for pid in flat:
         if not own.asks_parameter(pid) and any(other.asks_parameter(pid) for other in others):
             _remove(answers, pid.split("."))
+    for other in others:  # what signing the others alongside settles (e.g. the NNN agreement is signed)
+        for pid, value in other.in_pack.items():
+            if own.asks_parameter(pid):
+                _put(answers, pid.split("."), value)
     return answers
+
+
+def _put(tree: dict[str, Any], path: list[str], value: Any) -> None:
+    node = tree
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
 
 
 def _remove(tree: dict[str, Any], path: list[str]) -> None:

@@ -23,7 +23,7 @@ FOLDER = "types"
 TYPE_PARAMETER = "agreement.type"  # the parameter that chooses the type
 ALL = "all"  # a clause's ``types: all``: every type of the library
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms"}
+_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "in_pack"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class AgreementType:
     wording: dict[str, str] = field(default_factory=dict)  # over library.yaml ``wording``
     subjects: dict[str, str] = field(default_factory=dict)  # over library.yaml ``subjects``
     terms: dict[str, str] = field(default_factory=dict)  # a shared clause's defined term -> its name in this type
+    in_pack: dict[str, Any] = field(default_factory=dict)  # answers it gives the other documents of a pack that ask them
 
     def asks_parameter(self, pid: str) -> bool:
         return self.asks is None or pid in self.asks or pid == TYPE_PARAMETER
@@ -84,6 +85,7 @@ def _read(path: Path, schema: Schema) -> AgreementType:
         wording=_texts(raw, "wording", where),
         subjects=_texts(raw, "subjects", where),
         terms=_texts(raw, "terms", where),
+        in_pack=_defaults(raw.get("in_pack"), schema, where, key="in_pack"),
     )
 
 
@@ -106,14 +108,16 @@ def _asks(raw: Any, schema: Schema, where: str) -> frozenset[str]:
     return frozenset(asked)
 
 
-def _defaults(raw: Any, schema: Schema, where: str) -> dict[str, Any]:
+def _defaults(raw: Any, schema: Schema, where: str, *, key: str = "defaults") -> dict[str, Any]:
+    """A map of parameter ids to values (``defaults``, ``in_pack``)."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise LibraryError(where, "'defaults' maps parameter ids to this type's defaults")
+        raise LibraryError(where, f"'{key}' maps parameter ids to values")
     for pid in raw:
         if str(pid) not in schema:
-            raise LibraryError(where, f"defaults: {pid!r} is not a parameter")
+            close = schema.suggest(str(pid))
+            raise LibraryError(where, f"{key}: {pid!r} is not a parameter" + (f"; did you mean {close}?" if close else ""))
     return {str(k): v for k, v in raw.items()}
 
 
