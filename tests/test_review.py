@@ -325,6 +325,16 @@ def test_a_draft_retyped_into_another_template(ours, sources, deals, tmp_path):
     assert issues["confidentiality"].status == "deleted" and issues["confidentiality"].response == "reject"
     assert issues["dispute-resolution"].status == "changed" and "Hanoi" in issues["dispute-resolution"].summary
     assert {i.clause for i in result.issues} == {"confidentiality", "dispute-resolution"}
+    # their draft has no cover, contents or execution page and types its numbers, so the redline
+    # (our draft, revised clause by clause) is compared with it clause by clause, through LibreOffice
+    accepted, rejected = (flat(libreoffice(action, result.redline, tmp_path)) for action in ("accept", "reject"))
+    assert rejected == flat(libreoffice("accept", ours, tmp_path))
+    theirs_text = "\n".join(flat(theirs))
+    changed = [p for p in accepted if p not in rejected]
+    assert changed and all(p in theirs_text for p in changed)
+    assert any("Hanoi" in p for p in changed)
+    assert not any("keep all Confidential Information secret" in p for p in accepted)
+    assert any("keep all Confidential Information secret" in p for p in rejected)
 
 
 def test_the_command_writes_the_redline_and_a_filter_ready_issues_list(ours, tmp_path):
