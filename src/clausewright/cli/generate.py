@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from clausewright import pipeline, wizard
-from clausewright.cli.common import DocxPath, contents_note, reports_errors, sources_options
-from clausewright.cli.qa import print_findings
+from clausewright import pipeline
+from clausewright.cli.common import DocxPath, contents_note, print_findings, reports_errors, sources_options
 from clausewright.errors import ClausewrightError
 from clausewright.ooxml import pdf as pdf_output
 from clausewright.ooxml.comments import Author
@@ -41,6 +40,8 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     author = _comment_author(comment_author, comment_initials)
     if ask_missing:
+        from clausewright import wizard  # the prompts' modules, only when they may be needed
+
         deal, overrides = wizard.ask_missing(deal, overrides, output, sources, force=force)
     result = pipeline.generate(deal, output, overrides=overrides, sources=sources, comments=not no_comments, force=force, allow=allow, memo=memo, author=author,
                                page_numbers=not no_page_numbers)

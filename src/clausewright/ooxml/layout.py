@@ -21,8 +21,6 @@ import zipfile
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from clausewright.errors import ClausewrightError
 from clausewright.ooxml.namespaces import w
@@ -134,6 +132,9 @@ def to_pdf(docx: bytes, timeout: float = TIMEOUT_SECONDS, *, export: str = "pdf"
 
 def _destination_pages(pdf: bytes) -> dict[str, int]:
     """{named destination: index of its page in the PDF}."""
+    from pypdf import PdfReader  # imported here: only a layout pass needs it
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(pdf))
         pages = {name.lstrip("/"): reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
