@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, need_soffice
 
 from clausewright import cache
 
@@ -23,8 +23,10 @@ DEAL = SAMPLES / "vietnam-supplier.yaml"
 KINDS = ("yaml", "jinja", "reads")
 
 
-def _env(cache_dir: Path | None) -> dict[str, str]:
+def _env(cache_dir: Path | None, path: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in (cache.DIR_VARIABLE, cache.OFF_VARIABLE)}
+    if path is not None:
+        env["PATH"] = f"{path}{os.pathsep}{env.get('PATH', '')}"
     env["PYTHONPATH"] = str(ROOT / "src")
     if cache_dir is None:
         env[cache.OFF_VARIABLE] = "1"
@@ -33,15 +35,15 @@ def _env(cache_dir: Path | None) -> dict[str, str]:
     return env
 
 
-def _start(out: Path, cache_dir: Path | None, *extra: str) -> subprocess.Popen:
+def _start(out: Path, cache_dir: Path | None, *extra: str, layout: bool = False, path: Path | None = None) -> subprocess.Popen:
     """``clausewright generate`` of the Vietnam sample in a fresh process (so only the cache on
-    disk carries anything over from an earlier run)."""
-    command = [sys.executable, "-m", "clausewright", "generate", str(DEAL), "-o", str(out), "--force", "--no-page-numbers", *extra]
-    return subprocess.Popen(command, env=_env(cache_dir), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    disk carries anything over from an earlier run); ``layout``: with the contents' page numbers."""
+    command = [sys.executable, "-m", "clausewright", "generate", str(DEAL), "-o", str(out), "--force", *([] if layout else ["--no-page-numbers"]), *extra]
+    return subprocess.Popen(command, env=_env(cache_dir, path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
 
 
-def _generate(out: Path, cache_dir: Path | None, *extra: str) -> bytes:
-    proc = _start(out, cache_dir, *extra)
+def _generate(out: Path, cache_dir: Path | None, *extra: str, layout: bool = False, path: Path | None = None) -> bytes:
+    proc = _start(out, cache_dir, *extra, layout=layout, path=path)
     stdout, stderr = proc.communicate(timeout=240)
     assert proc.returncode == 0, stdout + stderr
     assert "Traceback" not in stderr
@@ -170,3 +172,23 @@ def test_a_store_refuses_entries_it_did_not_write(tmp_path, monkeypatch):
     assert store.get(key) is None
     store.put(key, object())  # not plain data: not kept, no error
     assert store.get(key) is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the LibreOffice stand-in is a shell script")
+def test_a_document_is_laid_out_once_for_its_contents_page_numbers(tmp_path):
+    """The layout pass (LibreOffice, seconds) runs once per document: the next run of the same
+    document takes its pages from the cache, and the bytes are those of an uncached run."""
+    real = need_soffice()
+    calls, folder = tmp_path / "soffice-calls.log", tmp_path / "bin"
+    folder.mkdir()
+    stand_in = folder / "soffice"
+    stand_in.write_text(f'#!/bin/sh\necho called >> "{calls}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    stand_in.chmod(0o755)
+    store = tmp_path / "cache"
+    uncached = _generate(tmp_path / "uncached.docx", None, layout=True, path=folder)
+    assert calls.read_text().count("called") == 1
+    first = _generate(tmp_path / "first.docx", store, layout=True, path=folder)
+    second = _generate(tmp_path / "second.docx", store, layout=True, path=folder)
+    assert calls.read_text().count("called") == 2  # the second cached run laid nothing out
+    assert first == uncached and second == uncached
+    assert b"PAGEREF" in zipfile.ZipFile(io.BytesIO(second)).read("word/document.xml")
