@@ -20,7 +20,7 @@ from clausewright import cache
 pytestmark = pytest.mark.timeout(300)
 
 DEAL = SAMPLES / "vietnam-supplier.yaml"
-KINDS = ("yaml", "jinja", "reads")
+KINDS = ("yaml", "jinja", "reads", "master-template")
 
 
 def _env(cache_dir: Path | None, path: Path | None = None) -> dict[str, str]:

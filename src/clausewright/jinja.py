@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 import jinja2
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes, pass_context
+from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes, pass_context
 from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.parser import Parser
@@ -157,13 +157,18 @@ _expressions: dict[str, Any] = {}
 
 
 def _code(env: SandboxedEnvironment, kind: str, source: str, compile_it):
-    """The compiled code of ``source``: from the cache, or ``compile_it()`` (raises
-    ``TemplateSyntaxError``), then cached."""
-    key = _bytecode.key(_NAMES[id(env)], kind, source)
-    code = _bytecode.get(key)
+    """A template of ``source``, compiled by ``compile_it()`` or loaded from the cache."""
+    return from_cached_code(env, _bytecode, _bytecode.key(_NAMES[id(env)], kind, source), compile_it)
+
+
+def from_cached_code(env: Environment, store: cache.Store, key: str, compile_it) -> Template:
+    """What ``env.from_string`` gives, from the code kept in ``store`` under ``key`` (which names
+    everything the code depends on), or else from ``compile_it()`` (``env.compile``; raises
+    ``TemplateSyntaxError``), whose code is then kept."""
+    code = store.get(key)
     if code is None:
         code = compile_it()
-        _bytecode.put(key, code)
+        store.put(key, code)
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
