@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from bulk_helpers import MINI_OPTIONS, manifest, many_rows, write_csv, write_defaults
 
+from clausewright.bulk.manifest import RECORDS
 from clausewright.ooxml import reader
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL and pseudo-terminals are POSIX")]
@@ -132,9 +133,9 @@ def test_workers_end_when_the_main_process_is_killed_alone(reference):
     while time.monotonic() < deadline and any(_alive(w) for w in workers):
         time.sleep(0.05)
     assert not any(_alive(w) for w in workers), "worker processes outlived the command"
-    # the workers left no document half-written (the killed command's own manifest journal is
-    # cleared by the next run)
-    assert [name for name in _temporary(out) if not name.startswith(".manifest.jsonl.")] == []
+    # the workers left no document half-written (the killed command's own records in progress,
+    # the manifest, warnings.csv and terms.csv, are cleared by the next run)
+    assert [name for name in _temporary(out) if not name.startswith(tuple(f".{record}." for record in RECORDS))] == []
     resumed = subprocess.run(_command(folder, out, "--resume"), capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     assert _outputs(out) == expected and _temporary(out) == []

@@ -14,7 +14,7 @@ PACKAGE = Path(clausewright.__file__).resolve().parent
 
 # Stages, lowest first. A module may import modules of its own stage or of a lower one.
 STAGES = [
-    {"errors", "yamlio", "resources", "formatting", "limits", "sandbox", "jinja", "findings", "reads", "roles", "files", "zipcheck", "quoting", "__init__"},
+    {"errors", "cache", "yamlio", "resources", "formatting", "limits", "sandbox", "jinja", "findings", "reads", "roles", "files", "zipcheck", "quoting", "__init__"},
     {"inputs"},
     {"assembly"},
     {"ooxml"},

@@ -1,10 +1,7 @@
 """clausewright: assemble international supplier agreements as Word-native DOCX."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("clausewright")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+# The one place the version is written: the package metadata reads it from here
+# (pyproject.toml, [tool.hatch.version]), so importing clausewright needs no metadata lookup.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -15,11 +15,14 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, pass_context
+import jinja2
+from jinja2 import Environment, StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes, pass_context
+from jinja2.environment import TemplateExpression
 from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
-from clausewright import formatting, limits
+from clausewright import cache, formatting, limits, sandbox
 from clausewright.sandbox import Sandbox, bounded_filters
 
 LITERAL_OPEN, LITERAL_CLOSE = "\ufdd0", "\ufdd1"
@@ -162,8 +165,30 @@ def _make(protect: bool) -> SandboxedEnvironment:
 
 FRAGMENTS = _make(protect=True)
 EXPRESSIONS = _make(protect=False)
+_NAMES = {id(FRAGMENTS): "fragments", id(EXPRESSIONS): "expressions"}
 
+# Jinja's compiled code of each fragment and expression, kept on disk (cache.py): a run then
+# only loads the code of what it renders. The code depends on the source, the environment's
+# settings (``_make``), the sandbox (sandbox.py) and Jinja's version.
+_bytecode = cache.Store("jinja", f"jinja2 {jinja2.__version__}", (__file__, sandbox.__file__))
 _compiled: dict[tuple[int, str], Any] = {}
+_expressions: dict[str, Any] = {}
+
+
+def _code(env: SandboxedEnvironment, kind: str, source: str, compile_it):
+    """A template of ``source``, compiled by ``compile_it()`` or loaded from the cache."""
+    return from_cached_code(env, _bytecode, _bytecode.key(_NAMES[id(env)], kind, source), compile_it)
+
+
+def from_cached_code(env: Environment, store: cache.Store, key: str, compile_it) -> Template:
+    """What ``env.from_string`` gives, from the code kept in ``store`` under ``key`` (which names
+    everything the code depends on), or else from ``compile_it()`` (``env.compile``; raises
+    ``TemplateSyntaxError``), whose code is then kept."""
+    code = store.get(key)
+    if code is None:
+        code = compile_it()
+        store.put(key, code)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
 def compile_fragment(source: str, env: SandboxedEnvironment = FRAGMENTS):
@@ -172,11 +197,31 @@ def compile_fragment(source: str, env: SandboxedEnvironment = FRAGMENTS):
     template = _compiled.get(key)
     if template is None:
         try:
-            template = env.from_string(source)
+            template = _code(env, "template", source, lambda: env.compile(source))
         except TemplateSyntaxError as exc:
             raise FragmentError(exc.message or "bad syntax", exc.lineno) from None
         _compiled[key] = template
     return template
+
+
+def compile_expression(expression: str):
+    """``EXPRESSIONS.compile_expression(expression, undefined_to_none=False)``, compiled once per
+    process and its code kept in the cache: the same steps as Jinja's, which compiles the
+    expression as the template ``result = (expression)``. Raises ``TemplateSyntaxError``."""
+    compiled = _expressions.get(expression)
+    if compiled is None:
+        compiled = _expressions[expression] = TemplateExpression(_code(EXPRESSIONS, "expression", expression, lambda: _expression_code(expression)), False)
+    return compiled
+
+
+def _expression_code(expression: str):
+    """The code Jinja's ``compile_expression`` compiles."""
+    parser = Parser(EXPRESSIONS, expression, state="variable")
+    expr = parser.parse_expression()
+    if not parser.stream.eos:
+        raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+    expr.set_environment(EXPRESSIONS)
+    return EXPRESSIONS.compile(nodes.Template([nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)], lineno=1))
 
 
 class _run:  # noqa: N801 - used as ``with _run(...):``, like a function
@@ -235,18 +280,13 @@ def render_fragment(source: str, context: dict[str, Any], literals: list[str]) -
         return "".join(out)
 
 
-_expressions: dict[str, Any] = {}
-
-
 def evaluate(expression: str, context: dict[str, Any]) -> Any:
     """Evaluate a ``when`` expression (no braces); undefined names raise ``UndefinedError``.
     Each expression is compiled once and cached, like fragments."""
-    compiled = _expressions.get(expression)
-    if compiled is None:
-        try:
-            compiled = _expressions[expression] = EXPRESSIONS.compile_expression(expression, undefined_to_none=False)
-        except TemplateSyntaxError as exc:
-            raise FragmentError(f"bad expression {_quoted(expression)}: {exc.message}") from None
+    try:
+        compiled = compile_expression(expression)
+    except TemplateSyntaxError as exc:
+        raise FragmentError(f"bad expression {_quoted(expression)}: {exc.message}") from None
     with _run(expression, "expression ", undefined_is_error=False):
         return compiled(**context)
 

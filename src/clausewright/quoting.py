@@ -39,10 +39,13 @@ def cell(value: Any) -> Any:
 
 def csv_text(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     """CSV text with CRLF line ends (the header, then the rows), every cell made safe with ``cell``."""
+    return csv_lines([columns]) + csv_lines(rows)
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> str:
+    """Rows of CSV text with CRLF line ends, every cell made safe with ``cell``."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([cell(c) for c in columns])
-    writer.writerows([cell(v) for v in row] for row in rows)
+    csv.writer(out, lineterminator="\r\n").writerows([cell(v) for v in row] for row in rows)
     return out.getvalue()
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import jinja2
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 
-from clausewright import jinja
+from clausewright import cache, jinja
 from clausewright.roles import BY_NAME
 
 # Names a clause sees: the deal, its helpers, and the profiles and catalogue entries of roles.py.
@@ -146,19 +147,51 @@ def reads_of(tree: nodes.Template) -> list[Read]:
     return _unique(walker.reads)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What a source reads, and the names it assigns (``set``, ``for``, macro parameters): all
+    that is wanted of its syntax tree."""
+
+    reads: tuple[Read, ...]
+    rebound: frozenset[str]
+
+
+# Summaries are worked out once per source and kept in the cache (cache.py): they depend on the
+# source, this module's walk and Jinja's parser.
+_summaries: dict[tuple[str, str], Summary] = {}
+_stored = cache.Store("reads", f"jinja2 {jinja2.__version__}", (__file__,))
+
+
+def summary(kind: str, source: str) -> Summary:
+    """The ``Summary`` of a source of ``kind`` (as ``parse``); raises ``jinja.FragmentError`` on
+    a syntax error."""
+    found = _summaries.get((kind, source))
+    if found is not None:
+        return found
+    key = _stored.key(kind, source)
+    data = _stored.get(key)
+    if data is None:
+        tree = parse(kind, source)
+        rebound = sorted({n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")})
+        data = ([(r.root, r.path, r.dynamic, r.line) for r in reads_of(tree)], rebound)
+        _stored.put(key, data)
+    found = _summaries[(kind, source)] = Summary(tuple(Read(*r) for r in data[0]), frozenset(data[1]))
+    return found
+
+
 def template_reads(source: str) -> list[Read]:
     """Reads of a clause body or definition text."""
-    return reads_of(parse("template", source))
+    return list(summary("template", source).reads)
 
 
 def expression_reads(expression: str) -> list[Read]:
     """Reads of a ``when`` expression (no braces)."""
-    return reads_of(parse("expression", expression))
+    return list(summary("expression", expression).reads)
 
 
 def text_reads(source: str) -> list[Read]:
     """Reads of a schema default such as ``{{ supplier_country.currency }}``."""
-    return reads_of(parse("text", source))
+    return list(summary("text", source).reads)
 
 
 def _unique(reads: list[Read]) -> list[Read]:

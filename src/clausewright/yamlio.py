@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from clausewright import cache
 from clausewright.errors import EXIT_INPUT, EXIT_LIBRARY, ClausewrightError
 
 MAX_ALIASES = 100
@@ -134,10 +135,24 @@ class AnswersLoader(_Strict, yaml.BaseLoader):
     """
 
 
+_parsed = cache.Store("yaml", f"pyyaml {yaml.__version__}", (__file__,))
+
+
 def load_text(text: str, source: str = "<text>", *, answers: bool = False) -> Any:
-    """``answers``: a deal, answers or supplier file (every scalar is text), else library data."""
-    loader = AnswersLoader if answers else DataLoader
-    error = YamlError if answers else LibraryYamlError
+    """``answers``: a deal, answers or supplier file (every scalar is text), else library data,
+    which is parsed once and then read from the cache (``cache.py``) for as long as its text is
+    the same."""
+    if answers:
+        return _parse(text, source, AnswersLoader, YamlError)
+    key = _parsed.key(text)
+    data = _parsed.get(key)
+    if data is None:
+        data = _parse(text, source, DataLoader, LibraryYamlError)
+        _parsed.put(key, data)
+    return data
+
+
+def _parse(text: str, source: str, loader: type, error: type[YamlError]) -> Any:
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - both loaders are safe
     except yaml.YAMLError as exc:

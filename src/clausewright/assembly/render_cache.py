@@ -24,8 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import nodes
-
 from clausewright import jinja, reads
 
 MAX_REMEMBERED = 1024
@@ -83,11 +81,10 @@ def _plan(kind: str, source: str) -> _Plan:
 
 def _make_plan(kind: str, source: str) -> _Plan:
     try:
-        tree = reads.parse(kind, source)
+        summary = reads.summary(kind, source)
     except jinja.FragmentError:
         return _Plan(None, None)  # rendering reports the error
-    found = reads.reads_of(tree)
-    rebound = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    found, rebound = summary.reads, summary.rebound
     paths: set[tuple[str, ...]] = {path for path in jinja.IMPLICIT_DEAL_READS}
     whole_deal = "deal" in rebound
     asked: set[str] = set()

@@ -23,13 +23,14 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from clausewright.bulk.errors import PreflightError
 from clausewright.errors import FileAccessError, Problem
 from clausewright.files import set_mode, write_atomic
-from clausewright.quoting import csv_bytes
+from clausewright.quoting import csv_bytes, csv_lines
 
 MANIFEST = "manifest.jsonl"
 ERRORS = "errors.csv"
@@ -108,11 +109,80 @@ def line(entry: dict[str, Any]) -> str:
     return _LINE_ENDS.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
+class RowOrdered:
+    """A record file whose lines arrive row by row in any order (as worker processes finish) and
+    are written, in row order, to a temporary file beside ``path`` that replaces it at the end.
+    Only lines that arrive ahead of an unfinished row are held in memory, so a run's memory does
+    not grow with its rows. Each row of ``rows`` is given once (``add``), with no data if it has
+    none. An operating-system error is a ``FileAccessError`` naming ``path``."""
+
+    def __init__(self, path: Path, rows: list[int], head: bytes = b""):
+        self.path = Path(path)
+        self._order = iter(sorted(rows))
+        self._next = next(self._order, None)
+        self._waiting: dict[int, bytes] = {}
+        self._fd, self._temporary = -1, ""
+        try:
+            self._fd, self._temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
+        except OSError as exc:
+            raise FileAccessError(exc, self.path) from None
+        self._size = 0
+        try:
+            self._write(head)
+        except FileAccessError:
+            self.discard()
+            raise
+
+    def add(self, row: int, data: bytes = b"") -> None:
+        self._waiting[row] = data
+        while self._next is not None and self._next in self._waiting:
+            self._write(self._waiting.pop(self._next))
+            self._next = next(self._order, None)
+
+    @property
+    def complete(self) -> bool:
+        return not self._waiting and self._next is None
+
+    def finish(self, *, partial: bool = False) -> None:
+        """Put the file in place: when every row was given, or with ``partial`` (a run that
+        stopped) the rows given so far, in row order. Else, or on an error, remove it."""
+        try:
+            if partial:
+                for row in sorted(self._waiting):
+                    self._write(self._waiting.pop(row))
+                self._next = None
+            if self.complete:
+                os.fsync(self._fd)
+                set_mode(self._fd, self._temporary)
+                os.close(self._fd)
+                self._fd = -1
+                os.replace(self._temporary, self.path)
+        except OSError as exc:
+            raise FileAccessError(exc, self.path) from None
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Close and remove the temporary file, if it is still there."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+        if self._temporary and os.path.lexists(self._temporary):
+            try:
+                os.unlink(self._temporary)
+            except OSError:
+                pass
+
+    def _write(self, data: bytes) -> None:
+        if data:
+            self._size = _append(self._fd, data, self._size, self.path)
+
+
 class Journal:
     """Records one manifest line per row. Each line is appended to ``manifest.jsonl`` as soon as
     its row finishes (so an interrupted run leaves a record for ``--resume``) and also written, in
-    row order, to a temporary file that replaces ``manifest.jsonl`` when the run completes. Only
-    lines that arrive ahead of an unfinished row are held in memory.
+    row order, to the file that replaces ``manifest.jsonl`` when the run completes
+    (``RowOrdered``).
 
     Every line of ``manifest.jsonl`` is whole or absent, whatever happens: a line is appended with
     one write, and a write that fails part-way (a full disk) is cut back off; a line left unfinished
@@ -121,55 +191,42 @@ class Journal:
 
     def __init__(self, out_dir: Path, rows: list[int]):
         self.path = Path(out_dir) / MANIFEST
-        self._order = iter(sorted(rows))
-        self._next = next(self._order, None)
-        self._waiting: dict[int, bytes] = {}
-        self._journal = self._final = -1
-        self._final_path: str | None = None
+        self._journal = -1
+        self._final: RowOrdered | None = None
         try:
             self._journal = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
             self._end = _whole_lines(self._journal)
-            self._final, self._final_path = tempfile.mkstemp(prefix=f".{MANIFEST}.", suffix=".tmp", dir=out_dir)
         except OSError as exc:
-            self._close_files()
+            self._close_journal()
             raise FileAccessError(exc, self.path) from None
-        self._final_size = 0
+        try:
+            self._final = RowOrdered(self.path, rows)
+        except FileAccessError:
+            self._close_journal()
+            raise
 
     def record(self, row: int, entry: dict[str, Any]) -> None:
         data = line(entry).encode("utf-8")
         self._end = _append(self._journal, data, self._end, self.path)
-        self._waiting[row] = data
-        while self._next is not None and self._next in self._waiting:
-            self._final_size = _append(self._final, self._waiting.pop(self._next), self._final_size, self.path)
-            self._next = next(self._order, None)
+        assert self._final is not None
+        self._final.add(row, data)
 
     def close(self, *, complete: bool = True) -> None:
         """Put the row-ordered manifest in place if every row was recorded; else keep the lines
         appended so far. Raises ``FileAccessError`` if the row-ordered file cannot be finished."""
-        os.close(self._journal)
-        self._journal = -1
-        try:
-            if complete and not self._waiting and self._next is None and self._final_path:
-                os.fsync(self._final)
-                set_mode(self._final, self._final_path)
-                os.close(self._final)
-                self._final = -1
-                os.replace(self._final_path, self.path)
-        except OSError as exc:
-            raise FileAccessError(exc, self.path) from None
-        finally:
-            self._close_files()
+        self._close_journal()
+        final, self._final = self._final, None
+        if final is None:
+            return
+        if complete:
+            final.finish()
+        else:
+            final.discard()
 
-    def _close_files(self) -> None:
-        for fd in (self._journal, self._final):
-            if fd >= 0:
-                os.close(fd)
-        self._journal = self._final = -1
-        if self._final_path and os.path.lexists(self._final_path):
-            try:
-                os.unlink(self._final_path)
-            except OSError:
-                pass
+    def _close_journal(self) -> None:
+        if self._journal >= 0:
+            os.close(self._journal)
+            self._journal = -1
 
 
 def _whole_lines(fd: int) -> int:
@@ -218,6 +275,17 @@ def _append(fd: int, data: bytes, end: int, path: Path) -> int:
     return end + len(data)
 
 
+def row_csv(out_dir: Path, name: str, columns: Iterable[str], rows: list[int]) -> RowOrdered:
+    """A CSV record (``WARNINGS``, ``TERMS``) written as rows finish: UTF-8 with a byte-order mark
+    and no cell a spreadsheet would run as a formula; ``add(row, csv_lines(...))`` for each row."""
+    return RowOrdered(Path(out_dir) / name, rows, csv_bytes(columns, []))
+
+
+def warning_lines(row: int, supplier: str | None, notices: list[dict[str, str]]) -> bytes:
+    """A row's lines of ``warnings.csv``."""
+    return csv_lines([row, supplier or "", n["severity"], n["id"], n.get("clause", ""), n["message"]] for n in notices).encode("utf-8")
+
+
 def errors_csv(problems: list[tuple[Problem, str | None]]) -> bytes:
     """``errors.csv`` for (problem, supplier id) pairs, in row order, UTF-8 with a byte-order mark
     so that Excel shows every script correctly; no cell can run as a formula."""
@@ -228,27 +296,6 @@ def errors_csv(problems: list[tuple[Problem, str | None]]) -> bytes:
 def write_errors(out_dir: Path, problems: list[tuple[Problem, str | None]]) -> Path:
     path = Path(out_dir) / ERRORS
     write_atomic(path, errors_csv(problems), force=True)
-    return path
-
-
-def warnings_csv(notices: list[tuple[int, str | None, dict[str, str]]]) -> bytes:
-    """``warnings.csv``: every warning and note of the rows written in this run, in row order (the
-    same the ``generate`` command prints for each agreement), UTF-8 with a byte-order mark; no
-    cell can run as a formula."""
-    return csv_bytes(WARNING_COLUMNS, ([row, supplier or "", n["severity"], n["id"], n.get("clause", ""), n["message"]] for row, supplier, n in notices))
-
-
-def write_warnings(out_dir: Path, notices: list[tuple[int, str | None, dict[str, str]]]) -> Path:
-    path = Path(out_dir) / WARNINGS
-    write_atomic(path, warnings_csv(notices), force=True)
-    return path
-
-
-def write_terms(out_dir: Path, columns: list[str], rows: list[list[str]]) -> Path:
-    """``terms.csv``: the key terms of each agreement, one row each (``TERMS_LEADING``, then
-    ``columns``), UTF-8 with a byte-order mark and no cell a spreadsheet would run as a formula."""
-    path = Path(out_dir) / TERMS
-    write_atomic(path, csv_bytes([*TERMS_LEADING, *columns], rows), force=True)
     return path
 
 

@@ -49,7 +49,7 @@ from clausewright.errors import ClausewrightError, FileAccessError, Problem
 from clausewright.inputs.types import Invalid, Text, normalise_text
 from clausewright.ooxml import pdf as pdf_output
 from clausewright.qa import terms as key_terms
-from clausewright.quoting import argument, comment
+from clausewright.quoting import argument, comment, csv_lines
 
 CHECK_BATCH = 32  # rows per task while checking (cheap per row); writing sends one row per task
 MAX_SUPPLIER_ID = Text.default_max  # characters, as for any single-line text
@@ -100,19 +100,18 @@ class Report:
     planned: list[list[str]] = field(default_factory=list)  # dry run: each row's files that would be written (its DOCX, and its PDF with --pdf)
     out_dir: Path | None = None
     seconds: float = 0.0
-    notices: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)  # (row, supplier id, warning or note)
+    notices: list[tuple[int, str | None, dict[str, str]]] = field(default_factory=list)  # (row, supplier id, warning or note) of the check
     run_notices: list[str] = field(default_factory=list)  # about the run as a whole ("Note: ...", "Warning: ...")
     hint: str | None = None  # what would fix most of the problems
-    terms: list[tuple[int, str | None, str, dict[str, Any]]] = field(default_factory=list)  # (row, supplier id, document, key terms)
     stopped: FileAccessError | None = None  # the operating-system error that stopped the run
+    warning_count: int = 0  # warnings (not notes) of the check, or of the documents written (those go to warnings.csv, not to memory)
+    warning_rows: int = 0
 
-    @property
-    def warning_rows(self) -> int:
-        return len({row for row, _, n in self.notices if n["severity"] != "info"})
-
-    @property
-    def warning_count(self) -> int:
-        return sum(1 for _, _, n in self.notices if n["severity"] != "info")
+    def count(self, notices: list[dict[str, str]]) -> None:
+        """Count one row's warnings and notes (each row is counted once, by the check or the write)."""
+        warnings = sum(1 for n in notices if n["severity"] != "info")
+        self.warning_count += warnings
+        self.warning_rows += warnings > 0
 
 
 class Runner:
@@ -234,6 +233,7 @@ class Runner:
         for plan in plans:
             report.problems += [(p, plan.supplier_id) for p in plan.problems]
             report.notices += [(plan.number, plan.supplier_id, n) for n in plan.warnings]
+            report.count(plan.warnings)
         report.hint = self._hint([p for p, _ in report.problems])
         return report
 
@@ -356,36 +356,36 @@ class Runner:
         records are written if they can be, and ``report.stopped`` says why."""
         manifest.remove_leftovers(out_dir, [stem + suffix for stem in targets.values() for suffix in (naming.DOCX, naming.ANSWERS, naming.PDF)])
         self._base = out_dir.resolve()
-        journal = manifest.Journal(out_dir, [plan.number for plan in plans])
+        records = _Records(out_dir, plans, key_terms.columns(self.sources.library.terms))
         complete = False
         try:
             by_number = {plan.number: plan for plan in plans}
             for plan in plans:
                 if plan.problems:
-                    journal.record(plan.number, self._entry(plan, "failed"))
+                    records.record(plan, self._entry(plan, "failed"))
                     report.failed += 1
             for number, before in skipped.items():
                 entry = {**self._entry(by_number[number], "unchanged", *self._paths(targets[number])), **_carried(before)}
-                journal.record(number, entry)
-                report.terms.append((number, entry["supplier_id"], entry["output"], entry.get("terms") or {}))
+                records.record(by_number[number], entry, terms=entry.get("terms") or {})
                 report.unchanged += 1
-            self._write(by_number, targets, skipped, journal, report)
+            self._write(by_number, targets, skipped, records, report)
             complete = True
-        except FileAccessError as exc:  # the manifest could not be written
+        except FileAccessError as exc:  # a record could not be written
             report.stopped = report.stopped or exc
         finally:
             try:
-                journal.close(complete=complete)
+                records.journal.close(complete=complete)
             except FileAccessError as exc:
                 report.stopped = report.stopped or exc
         try:
             manifest.write_errors(out_dir, report.problems)
-            manifest.write_warnings(out_dir, sorted(report.notices, key=lambda item: item[0]))
-            self._write_terms(out_dir, report)
+            records.finish()
         except FileAccessError as exc:
             report.stopped = report.stopped or exc
+        finally:
+            records.discard()
 
-    def _write(self, plans: dict[int, Plan], targets: dict, skipped: dict, journal: manifest.Journal, report: Report) -> None:
+    def _write(self, plans: dict[int, Plan], targets: dict, skipped: dict, records: _Records, report: Report) -> None:
         opts = self.options
         todo = {n for n in targets if n not in skipped}
         header = _Header(self)
@@ -414,14 +414,13 @@ class Runner:
                     plan.problems += result.problems
                     report.problems += [(p, plan.supplier_id) for p in result.problems]
                     report.failed += 1
-                    journal.record(task.number, self._entry(plan, "failed"))
+                    records.record(plan, self._entry(plan, "failed"))
                     report.stopped = report.stopped or result.stopped
                     stop = stop or opts.fail_fast or report.stopped is not None
                 else:
                     entry = self._entry(plan, result.status, docx, answers_file, result)
-                    report.notices += [(task.number, plan.supplier_id, n) for n in result.warnings]
-                    report.terms.append((task.number, plan.supplier_id, docx.name, result.terms))
-                    journal.record(task.number, entry)
+                    report.count(result.warnings)
+                    records.record(plan, entry, notices=result.warnings, terms=result.terms)
                     report.written += result.status == "written"
                     report.unchanged += result.status == "unchanged"
                 self.progress.advance()
@@ -432,16 +431,10 @@ class Runner:
             if plan.problems:  # changed during the run
                 report.problems += [(p, plan.supplier_id) for p in plan.problems]
                 report.failed += 1
-                journal.record(number, self._entry(plan, "failed"))
+                records.record(plan, self._entry(plan, "failed"))
             else:
                 report.not_run += 1
-                journal.record(number, self._entry(plan, "not-run"))
-
-    def _write_terms(self, out_dir: Path, report: Report) -> None:
-        """terms.csv: one row per agreement written or found unchanged, in row order."""
-        names = key_terms.columns(self.sources.library.terms)
-        rows = [[str(row), supplier or "", document, *key_terms.csv_row(terms, names)] for row, supplier, document, terms in sorted(report.terms, key=lambda item: item[0])]
-        manifest.write_terms(out_dir, names, rows)
+                records.record(plan, self._entry(plan, "not-run"))
 
     def _paths(self, stem: str) -> tuple[Path, Path]:
         """The DOCX and answers file of a stem, in the (resolved) output folder checked before."""
@@ -506,6 +499,46 @@ def _sha256(path: Path) -> str:
 
 def _carried(before: dict[str, Any]) -> dict[str, Any]:
     return {k: before[k] for k in ("sha256", "pdf", "pdf_sha256", "library", "profiles", "clauses", "warnings", "notes", "terms") if k in before}
+
+
+class _Records:
+    """What a run records of each row as it finishes, each in row order: its manifest line
+    (``manifest.Journal``), its warnings and notes in warnings.csv (those of the check, then those
+    of the write) and its key terms in terms.csv (one line per agreement written or found
+    unchanged). Nothing is kept in memory but the lines that arrive ahead of an unfinished row."""
+
+    def __init__(self, out_dir: Path, plans: list[Plan], term_columns: list[str]):
+        rows = [plan.number for plan in plans]
+        self.term_columns = term_columns
+        self.journal = manifest.Journal(out_dir, rows)
+        self._files: list[manifest.RowOrdered] = []
+        try:
+            self.warnings = manifest.row_csv(out_dir, manifest.WARNINGS, manifest.WARNING_COLUMNS, rows)
+            self._files.append(self.warnings)
+            self.terms = manifest.row_csv(out_dir, manifest.TERMS, [*manifest.TERMS_LEADING, *term_columns], rows)
+            self._files.append(self.terms)
+        except FileAccessError:
+            self.journal.close(complete=False)
+            self.discard()
+            raise
+
+    def record(self, plan: Plan, entry: dict[str, Any], *, notices: list[dict[str, str]] | None = None, terms: dict[str, Any] | None = None) -> None:
+        self.journal.record(plan.number, entry)
+        self.warnings.add(plan.number, manifest.warning_lines(plan.number, plan.supplier_id, [*plan.warnings, *(notices or [])]))
+        if terms is not None:
+            line = [str(plan.number), plan.supplier_id or "", entry["output"], *key_terms.csv_row(terms, self.term_columns)]
+            self.terms.add(plan.number, csv_lines([line]).encode("utf-8"))
+        else:
+            self.terms.add(plan.number)
+
+    def finish(self) -> None:
+        """Put warnings.csv and terms.csv in place, with every row recorded (all of them, unless the run stopped)."""
+        for record in self._files:
+            record.finish(partial=True)
+
+    def discard(self) -> None:
+        for record in self._files:
+            record.discard()
 
 
 class _Header:

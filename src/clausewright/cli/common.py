@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from clausewright import findings as finding_list
 from clausewright.errors import ClausewrightError, FileAccessError
 
 EXIT_BUG = 70  # sysexits' EX_SOFTWARE: an internal error
@@ -88,3 +89,11 @@ def not_docx(path: Path) -> str | None:
 def contents_note(reason: str) -> str:
     """The line that says a contents was left without page numbers, and why."""
     return f"Note: contents without page numbers ({reason}); Word numbers it when it updates fields on opening."
+
+
+def print_findings(findings: list[finding_list.Finding], *, min_severity: str = "warning") -> None:
+    """Warnings (and allowed errors) of a generated agreement, on standard error."""
+    for f in finding_list.sort(findings):
+        if finding_list.at_least(f.severity, min_severity):
+            label = "Allowed error" if f.allowed else f.severity.capitalize()
+            click.echo(f"{label}: {f.line()}", err=True)

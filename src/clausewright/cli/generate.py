@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from clausewright import pack, pipeline, wizard
-from clausewright.cli.common import DocxPath, contents_note, not_docx, reports_errors, sources_options
-from clausewright.cli.qa import print_findings
+from clausewright import pack, pipeline
+from clausewright.cli.common import DocxPath, contents_note, not_docx, print_findings, reports_errors, sources_options
 from clausewright.errors import ClausewrightError
 from clausewright.ooxml import pdf as pdf_output
 from clausewright.ooxml.comments import Author
@@ -59,6 +58,8 @@ def generate(deal, output, overrides, no_comments, force, ask_missing, allow, me
             raise ClausewrightError(f"{pdf_path} already exists; use --force to replace it")
     author = _comment_author(comment_author, comment_initials)
     if ask_missing:
+        from clausewright import wizard  # the prompts' modules, only when they may be needed
+
         deal, overrides = wizard.ask_missing(deal, overrides, output, sources, force=force)
     result = pipeline.generate(deal, output, overrides=overrides, sources=sources, comments=not no_comments, force=force, allow=allow, memo=memo, author=author,
                                page_numbers=not no_page_numbers, pdf=pdf_path, pdf_a=pdf_a)

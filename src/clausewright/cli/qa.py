@@ -51,14 +51,6 @@ def documents(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources,
         raise InputError(exc.problems, exc.source, outcome=None) from None
 
 
-def print_findings(findings: list[finding_list.Finding], *, min_severity: str = "warning") -> None:
-    """Warnings (and allowed errors) of a generated agreement, on standard error."""
-    for f in finding_list.sort(findings):
-        if finding_list.at_least(f.severity, min_severity):
-            label = "Allowed error" if f.allowed else f.severity.capitalize()
-            click.echo(f"{label}: {f.line()}", err=True)
-
-
 @click.command()
 @_deal_argument
 @_set_option

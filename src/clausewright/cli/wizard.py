@@ -10,8 +10,7 @@ import click
 
 from clausewright import pipeline
 from clausewright import wizard as wizards
-from clausewright.cli.common import DocxPath, contents_note, reports_errors, sources_options
-from clausewright.cli.qa import print_findings
+from clausewright.cli.common import DocxPath, contents_note, print_findings, reports_errors, sources_options
 from clausewright.interview.session import session_path
 from clausewright.quoting import argument
 

@@ -170,7 +170,7 @@ def _check_note_applies(note: dict[str, Any], where: str) -> None:
         if not isinstance(when, str) or not when.strip():
             raise LibraryError(where, "when must be a condition, e.g. \"deal.liquidated_damages.applies\"")
         try:
-            jinja.EXPRESSIONS.compile_expression(when, undefined_to_none=False)
+            jinja.compile_expression(when)
         except TemplateSyntaxError as exc:
             raise LibraryError(where, f"when {when!r} is not a valid condition: {exc.message}") from None
 

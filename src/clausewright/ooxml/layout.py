@@ -8,6 +8,11 @@ restarted the page numbering (``w:pgNumType w:start``), is the number its page p
 does not export page labels, so the sections are read from the document itself. To know where
 each section starts, the laid-out copy (never the delivered one) carries an empty bookmark at the
 start of each section.
+
+The pages found are kept in the cache (``cache.py``) under the exact bytes of the document laid
+out, its bookmarks, and the LibreOffice and fonts installed (the program's build and the dates
+of the font folders), so the same document is laid out once. Installing or removing a font only
+in a folder not listed in ``FONT_FOLDERS`` is not noticed: delete the cache folder then.
 """
 
 from __future__ import annotations
@@ -25,9 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
+from clausewright import cache
 from clausewright.errors import ClausewrightError
 from clausewright.ooxml.namespaces import w
 
@@ -38,6 +42,12 @@ _SECTION_BOOKMARK = "_ClausewrightSection{}"
 FIRST_SECTION_BOOKMARK_ID = 900000  # above any the writer or a template uses
 # Bookmarks as named destinations (LibreOffice 7.4 and later read filter options as JSON).
 _PDF_FILTER = 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
+
+
+# Folders whose dates change when fonts are installed or removed (fontconfig's caches among them).
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "/var/cache/fontconfig", "~/.fonts", "~/.local/share/fonts", "~/.cache/fontconfig",
+                "/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts")
+_pages = cache.Store("pages", "", (__file__,))
 
 
 class LayoutError(ClausewrightError):
@@ -52,6 +62,32 @@ def soffice() -> str | None:
 def printed_pages(docx: bytes, bookmarks: list[str], *, timeout: float = TIMEOUT_SECONDS) -> dict[str, str]:
     """The page number printed on the page where each of ``bookmarks`` starts, as LibreOffice lays
     the document out: {bookmark: "7"}. Raises ``LayoutError`` when it cannot tell."""
+    key = _pages.key(docx, "\n".join(bookmarks), _installation())
+    found = _pages.get(key)
+    if isinstance(found, dict) and sorted(found) == sorted(bookmarks):
+        return found
+    pages = _lay_out(docx, bookmarks, timeout)
+    _pages.put(key, pages)
+    return pages
+
+
+def _installation() -> str:
+    """What a layout depends on besides the document: LibreOffice's program and build, and the
+    fonts installed (the dates of their folders)."""
+    facts = []
+    program = Path(soffice() or "").resolve()
+    for path in (program, program.parent / "versionrc", program.parent / "version.ini", *(Path(f).expanduser() for f in FONT_FOLDERS)):
+        try:
+            stat = path.stat()
+            facts.append(f"{path} {stat.st_size} {stat.st_mtime_ns}")
+            if path.name in ("versionrc", "version.ini"):
+                facts.append(path.read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            continue
+    return "\n".join(facts)
+
+
+def _lay_out(docx: bytes, bookmarks: list[str], timeout: float) -> dict[str, str]:
     marked, restarts = _mark_sections(docx)
     pdf = to_pdf(marked, timeout, export=_PDF_FILTER)
     destinations = _destination_pages(pdf)
@@ -158,6 +194,9 @@ def end(process: subprocess.Popen[Any]) -> None:
 
 def _destination_pages(pdf: bytes) -> dict[str, int]:
     """{named destination: index of its page in the PDF}."""
+    from pypdf import PdfReader  # imported here: only a layout pass needs it
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(io.BytesIO(pdf))
         pages = {name.lstrip("/"): reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
@@ -25,7 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup
 
-from clausewright import zipcheck
+from clausewright import cache, jinja, zipcheck
 from clausewright.errors import TemplateError
 from clausewright.ooxml import contract, styles
 from clausewright.ooxml.languages import Languages, script_fonts
@@ -39,6 +40,9 @@ REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml", "word/styles.xml",
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _LISTING_CHARS = ("\t", "\a", "\n", "\f")  # what docxtpl's resolve_listing rewrites inside <w:t>
 _PARAGRAPH_MARK = re.compile(r"<w:p([ >])")
+# The compiled code of the template's parts, kept in the cache (cache.py): it depends on the
+# patched XML (the key), on this module (the environment's settings) and on Jinja's version.
+_bytecode = cache.Store("master-template", f"jinja2 {jinja2.__version__}", (__file__,))
 
 
 class MasterTemplate:
@@ -146,7 +150,8 @@ class _Compiled(DocxTemplate):
         self._numbering: dict[int, bytes] = {}
 
     def _compile(self, xml: str):
-        return self.env.from_string(_PARAGRAPH_MARK.sub(r"\n<w:p\1", self.patch_xml(xml)))
+        source = _PARAGRAPH_MARK.sub(r"\n<w:p\1", self.patch_xml(xml))
+        return jinja.from_cached_code(self.env, _bytecode, _bytecode.key(source), lambda: self.env.compile(source))
 
     def _finish_xml(self, template, context: dict[str, Any]) -> str:
         """docxtpl's ``render_xml_part``, after the compile."""
