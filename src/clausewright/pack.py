@@ -21,7 +21,7 @@ from clausewright.errors import ClausewrightError
 from clausewright.files import write_atomic
 from clausewright.ooxml.comments import Author
 from clausewright.qa import memo as drafting_memo
-from clausewright.wizard.output import answers_path, answers_text
+from clausewright.interview.output import answers_path, answers_text
 
 MANIFEST = "manifest.json"
 FORMAT = "clausewright-pack/1"

@@ -23,7 +23,9 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "clauses": ("clausewright.cli.catalogue", "clauses", "List and show the clauses of the library."),
     "diff": ("clausewright.cli.qa", "diff", "Compare agreements clause by clause: OLD.docx NEW.docx, or --against-library DEAL.yaml EDITED.docx."),
     "explain": ("clausewright.cli.qa", "explain", "Explain, for every clause of the library, why it is in or out of DEAL's agreement."),
-    "generate": ("clausewright.cli.generate", "generate", "Generate the agreement for DEAL (a YAML deal file) as a Word document."),
+    "generate": ("clausewright.cli.generate", "generate",
+                 "Generate the agreement for DEAL (a YAML deal file) as a Word document, or, when DEAL lists several documents (agreement.documents), "
+                 "each of them with its memo and answers file into the folder OUTPUT, with one manifest."),
     "jurisdictions": ("clausewright.cli.catalogue", "jurisdictions", "List and show jurisdiction profiles."),
     "library": ("clausewright.cli.qa", "library", "Tools for the people who maintain a clause library."),
     "review": ("clausewright.cli.review", "review", "Review RETURNED.docx against our draft: a redline and the changes classified."),
