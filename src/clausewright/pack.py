@@ -19,9 +19,9 @@ from typing import Any
 from clausewright import __version__, pipeline
 from clausewright.errors import ClausewrightError
 from clausewright.files import write_atomic
+from clausewright.interview.output import answers_path, answers_text
 from clausewright.ooxml.comments import Author
 from clausewright.qa import memo as drafting_memo
-from clausewright.interview.output import answers_path, answers_text
 
 MANIFEST = "manifest.json"
 FORMAT = "clausewright-pack/1"
