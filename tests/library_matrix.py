@@ -82,7 +82,7 @@ def rendered_clause(clause_id: str, law: str, supplier: str, position: str, vari
     is not in that agreement."""
     src = sources()
     deal = deal_for(law, supplier, position, variant)
-    context = base_context(deal, src.jurisdictions)
+    context = base_context(deal, src.jurisdictions, src.library.type_of(deal))
     decisions = select(src.library, context, deal)
     included = {d.clause_id for d in decisions if d.included}
     if clause_id not in included:

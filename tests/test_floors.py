@@ -75,7 +75,7 @@ def _when(expression: str, deal) -> bool:
     from clausewright.assembly.context import base_context
 
     src = library_matrix.sources()
-    context = base_context(deal, src.jurisdictions)
+    context = base_context(deal, src.jurisdictions, src.library.type_of(deal))
     included = {d.clause_id for d in select(src.library, context, deal) if d.included}
     context["included"] = lambda cid: cid in included
     return bool(jinja.evaluate(expression, context))

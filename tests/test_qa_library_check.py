@@ -26,7 +26,7 @@ def test_bundled_library_passes():
     assert report.ok, library_check.format_text(report)
     assert report.stats["failed"] == 0
     n = report.stats["profiles"]
-    assert "2 agreement types (supply, nnn)" in report.stats["matrix"]
+    assert "3 agreement types (supply, services, nnn)" in report.stats["matrix"]
     assert report.stats["combinations"] >= 2 * n * n * 3
 
 
@@ -205,7 +205,13 @@ def test_what_a_position_grants_is_not_taken_back(bundled_sources):
         assert found and found[0][0] == "library-position-conflict" and "know-how" in found[0][1]
     finally:
         ip.grants = kept
-    topics = bundled_sources.library.topics()
-    combos = library_check.combinations(bundled_sources.library, bundled_sources.jurisdictions)
+    from itertools import combinations
+
+    library = bundled_sources.library
+    combos = library_check.combinations(library, bundled_sources.jurisdictions)
     pairs = {tuple(k for k, _ in c.extra) for c in combos if len(c.extra) == 2}
-    assert len(pairs) == len(topics) * (len(topics) - 1) // 2
+    expected = set()
+    for kind in library.types.values():  # every pair of the topics each agreement type negotiates
+        topics = [f"positions.{t}" for t in library.topics(kind) if kind.asks_parameter(f"positions.{t}")]
+        expected |= set(combinations(topics, 2))
+    assert pairs == expected and len(expected) >= 28

@@ -572,7 +572,7 @@ def _selected(library: Library, deal: Any, jurisdictions: Jurisdictions) -> list
     """The clauses a deal includes, for a combination that failed to assemble: a clause that
     breaks is not one that is left out."""
     try:
-        return [d.clause_id for d in select(library, base_context(deal, jurisdictions), deal) if d.included]
+        return [d.clause_id for d in select(library, base_context(deal, jurisdictions, library.type_of(deal)), deal) if d.included]
     except ClausewrightError:
         return []
 
