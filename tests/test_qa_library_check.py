@@ -26,7 +26,7 @@ def test_bundled_library_passes():
     assert report.ok, library_check.format_text(report)
     assert report.stats["failed"] == 0
     n = report.stats["profiles"]
-    assert "2 agreement types (supply, nnn)" in report.stats["matrix"]
+    assert "3 agreement types (supply, services, nnn)" in report.stats["matrix"]
     assert report.stats["combinations"] >= 2 * n * n * 3
 
 
