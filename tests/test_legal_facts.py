@@ -58,7 +58,7 @@ def test_a_countrys_points_follow_its_profile_facts(copy):
     before = _text(copy, deal)
     assert "registered business scope" not in before and "Russian Federation" not in before
     profiles = copy / "jurisdictions" / "profiles"
-    _edit(profiles / "singapore.yaml", "drafting: {}", "drafting: {business_scope: true}")
+    _edit(profiles / "singapore.yaml", "\n  copyright_assignment:", "\n  business_scope: true\n  copyright_assignment:")
     _edit(profiles / "singapore.yaml", "\ncisg: true\n", "\ncisg: true\neu_member: true\n")
     after = _text(copy, deal)
     assert "its registered business scope covers the manufacture and export of the Products" in after
