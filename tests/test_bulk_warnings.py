@@ -31,4 +31,4 @@ def test_warnings_reach_the_summary_the_manifest_and_warnings_csv(tmp_path):
     with (out / "warnings.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["supplier_id"] for r in rows if r["severity"] == "warning"} == {"T1"}
-    assert any(r["id"] == "stamp-duty" and r["clause"] == "general" and r["row"] == "2" for r in rows)
+    assert any(r["id"] == "stamp-duty" and r["clause"] == "local-law" and r["row"] == "2" for r in rows)

@@ -114,3 +114,66 @@ def test_bulk_runs_services_agreements_from_a_small_defaults_file(tmp_path):
         text = reader.read(doc.read_bytes()).text()
         assert "Software and Engineering Services Agreement" in text and "hereby assigns" in text
         assert "Incoterm" not in text and "Buyer" not in text
+
+
+def test_stamp_duty_is_drafted_for_an_indian_supplier_and_check_points_at_that_clause(sample):
+    _, result, info = sample
+    paragraphs = [p.text for p in info.paragraphs]
+    assert any(p.startswith("Stamp duty. The Supplier shall ensure that this Agreement (and each Statement of Work, amendment") for p in paragraphs)
+    assert any(p.startswith("under the Indian Stamp Act 1899") for p in paragraphs)
+    number = next(s for s in result.composition.agreement.body if s.clause_id == "local-law").paragraphs[0].label
+    checked = CliRunner().invoke(cli, ["check", str(SAMPLE), "--format", "json"])
+    stamp = [f for f in json.loads(checked.output)["findings"] if f["id"] == "stamp-duty"]
+    assert [f["clause"] for f in stamp] == ["local-law"] and f"Clause {number} allocates the duty" in stamp[0]["message"]
+
+
+# Each country's points on the assignment of the work product (the paragraph of services-ip its
+# profile's copyright_assignment fact picks) and the counsel notes its profile gives the services
+# clauses, as comments: assignment, personal data, and disguised agency work or labour dispatch
+# where the country has a rule on it.
+COUNTRY_POINTS = {
+    "india": ("Terms of the assignment under Indian law.", ["in-services-copyright", "in-services-dpdp", "in-services-labour"]),
+    "vietnam": ("Assignment from Vietnam.", ["vn-services-copyright", "vn-services-technology-transfer", "vn-services-pdpl", "vn-services-labour"]),
+    "china": ("Assignment from the People’s Republic of China.", ["cn-services-copyright", "cn-services-technology-export", "cn-services-pipl", "cn-services-labour"]),
+    "south-korea": ("Derivative works under Korean law.", ["kr-services-copyright", "kr-services-data", "kr-services-labour", "kr-services-escrow"]),
+    "japan": ("Adaptation rights under Japanese law.", ["jp-services-copyright", "jp-services-labour"]),
+    "germany": ("Rights of use under German law.", ["de-services-copyright", "de-services-labour", "de-services-escrow"]),
+    "thailand": ("Term of the assignment under Thai law.", ["th-services-copyright", "th-services-data", "th-services-labour"]),
+    "mexico": ("Transfer under Mexican law.", ["mx-services-copyright", "mx-services-labour", "mx-services-data"]),
+    "singapore": ("Signed writing.", ["sg-services-copyright", "sg-services-data"]),
+    "hong-kong": ("Signed writing.", ["hk-services-copyright", "hk-services-data"]),
+    "new-york": (None, ["ny-services-copyright", "ny-services-escrow"]),
+}
+
+
+@pytest.mark.parametrize("country", sorted(COUNTRY_POINTS))
+def test_each_suppliers_country_has_its_assignment_point_and_counsel_notes(bundled_sources, tmp_path, country):
+    heading, note_ids = COUNTRY_POINTS[country]
+    out = tmp_path / f"{country}.docx"
+    result = pipeline.generate(SAMPLE, out, sources=bundled_sources, overrides=[f"supplier.country={country}"], page_numbers=False)
+    info = reader.read(out.read_bytes())
+    if heading:
+        assert any(p.text.startswith(heading) for p in info.paragraphs), heading
+    notes = {n.id: n for n in result.composition.notes}
+    assert set(note_ids) <= set(notes), sorted(notes)
+    comments = list(info.comments.values())
+    for nid in note_ids:
+        note = notes[nid]
+        assert note.clause.startswith("services-") and note.data["last_reviewed"] and note.data["citation"]
+        # the note reaches the draft as a comment, flagged where the facts are uncertain
+        words = note.data["text"].split()
+        phrase = next(" ".join(words[i:i + 6]) for i in range(len(words)) if not any("<<" in w for w in words[i:i + 6]))
+        comment = next(c for c in comments if phrase in " ".join(c.split()))
+        assert ("VERIFY with local counsel" in comment) == note.verify
+        assert ("(verify)" in note.data["text"]) <= note.verify
+
+
+def test_the_uncertain_points_of_the_facts_reach_the_lawyer_flagged(bundled_sources):
+    profiles = bundled_sources.jurisdictions.profiles
+    flagged = {(pid, n["id"]) for pid, p in profiles.items() for n in p.data["notes"] if n.get("verify")}
+    for expected in [("india", "in-services-copyright"), ("india", "in-services-dpdp"), ("vietnam", "vn-services-technology-transfer"),
+                     ("china", "cn-services-copyright"), ("south-korea", "kr-services-copyright"), ("germany", "de-services-copyright"),
+                     ("thailand", "th-services-copyright"), ("singapore", "sg-services-copyright"), ("hong-kong", "hk-services-copyright")]:
+        assert expected in flagged, expected
+    india = next(n for n in profiles["india"].data["notes"] if n["id"] == "in-services-copyright")["text"]
+    assert "s 57" in india and "untested" in india and "s 19(5)-(6)" in india

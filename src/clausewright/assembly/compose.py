@@ -32,6 +32,7 @@ from clausewright.assembly.model import (
 from clausewright.assembly.notes import Note, applicable_notes, note_text, numbers
 from clausewright.errors import EXIT_LIBRARY, ClausewrightError, LibraryError
 from clausewright.findings import Finding, make
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
@@ -84,7 +85,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     included_ids = {c.id for c in chosen}
     context["included"] = lambda cid: cid in included_ids
 
-    renders = _Renders(deal, jurisdictions, context, frozenset(included_ids), kind.terms)
+    renders = _Renders(deal, jurisdictions, context, frozenset(included_ids), kind)
     sections = [_render_section(clause, context, deal, renders, library) for clause in chosen]
     definitions = _render_definitions(chosen, context, deal, renders)
     agreement = Agreement(
@@ -139,10 +140,11 @@ def _clause_context(clause: Clause, context: dict[str, Any], deal: Deal) -> dict
 class _Renders:
     """Renders of one deal's fragments, through the memory of earlier renders (render_cache.py)."""
 
-    def __init__(self, deal: Deal, jurisdictions: Jurisdictions, context: dict[str, Any], included: frozenset[str], names: dict[str, str] | None = None):
+    def __init__(self, deal: Deal, jurisdictions: Jurisdictions, context: dict[str, Any], included: frozenset[str], kind: AgreementType):
         self.deal = deal
         self.included = included
-        self.names = names or {}  # the type's own names for shared clauses' terms (term_names.py)
+        self.kind = kind  # its own names for shared clauses' terms and references (term_names.py)
+        self.names = kind.terms
         profiles = tuple(deal.get(role.parameter) for role in ROLES)
         self.shared = (context["_locale"], jurisdictions.fingerprint, profiles, context["agreement_type"]["id"])
 
@@ -154,7 +156,8 @@ class _Renders:
 
         def render() -> tuple[str, tuple[str, ...]]:
             literals: list[str] = []
-            return term_names.rename(jinja.render_fragment(source, ctx, literals), self.names), tuple(literals)
+            text = term_names.rename(jinja.render_fragment(source, ctx, literals), self.names, self.kind.plurals)
+            return term_names.repoint(text, self.kind.references), tuple(literals)
 
         return render_cache.remembered("template", source, self._key(clause), self.deal.values, self.included, render)
 

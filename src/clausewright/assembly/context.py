@@ -14,7 +14,8 @@ OVERALL_DEFAULT = "balanced"
 
 
 def base_context(deal: Deal, jurisdictions: Jurisdictions, kind: AgreementType | None = None) -> dict[str, Any]:
-    """What a clause sees; ``kind`` is the agreement type drafted (``agreement_type.id``, ``.title``)."""
+    """What a clause sees; ``kind`` is the agreement type drafted (``agreement_type.id``, ``.title``,
+    and the facts it declares, ``.drafting``)."""
     values = deal.values
 
     def profile(pid: str | None) -> dict[str, Any] | None:
@@ -32,7 +33,7 @@ def base_context(deal: Deal, jurisdictions: Jurisdictions, kind: AgreementType |
         context[role.name] = profile(key) if role.catalogue == "profiles" else catalogue_entry(catalogues[role.catalogue], key)
     context["_locale"] = deal.get("agreement.locale") or DEFAULT_LOCALE
     if kind is not None:
-        context["agreement_type"] = {"id": kind.id, "title": kind.title}
+        context["agreement_type"] = {"id": kind.id, "title": kind.title, "drafting": dict(kind.drafting)}
     return context
 
 

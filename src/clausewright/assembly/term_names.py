@@ -1,10 +1,16 @@
-"""A type's own names for the defined terms of shared clauses (``terms:`` in ``types/*.yaml``).
+"""A type's own names for the defined terms and cross-references of shared clauses (``terms:`` and
+``references:`` in ``types/*.yaml``).
 
-A clause every type uses is written once with the default type's terms (``[[Buyer]]``); an
-agreement type may call a term otherwise (``terms: {Buyer: Customer}``), and its documents then
-define and use ``Customer`` wherever a shared clause says ``Buyer``. The rename applies to the
-markup a clause renders to (a term used, ``[[Buyer]]`` or ``[[Buyer|Buyer’s]]``, and a term defined
-in place, ``""Buyer""``), never to the values a deal supplies.
+A clause every type uses is written once with the default type's terms (``[[Buyer]]``) and
+references (``<<price-payment.currency>>``); an agreement type may call a term otherwise
+(``terms: {Buyer: Customer}``) and point a reference at its own clause (``references:
+{price-payment.currency: services-fees.currency}``), and its documents then define and use
+``Customer`` wherever a shared clause says ``Buyer``, and refer to its own clause. The rename
+applies to the markup a clause renders to (a term used, ``[[Buyer]]`` or ``[[Buyer|Buyer’s]]``, a
+term defined in place, ``""Buyer""``, and a reference), never to the values a deal supplies. A
+term renamed keeps reading well: its plural takes the plural the type gives (``[[Order|Orders]]``
+reads Statements of Work), and an "a" or "an" before it follows the new name (an Order, a
+Statement of Work).
 """
 
 from __future__ import annotations
@@ -13,15 +19,20 @@ import re
 from collections.abc import Mapping
 from functools import lru_cache
 
-_USE = r"\[\[(?P<term>{names})(?P<tail>\|[^\]]*)?\]\]"
+from clausewright import formatting
+
+_USE = r"(?:\b(?P<article>[Aa]n?) )?\[\[(?P<term>{names})(?P<tail>\|[^\]]*)?\]\]"
 _DEFINE = r'""(?P<define>{names})""'
+_REFERENCE = re.compile(r"(?<!\\)<<(?P<target>[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)?)>>")
 
 
-def rename(text: str, names: Mapping[str, str]) -> str:
+def rename(text: str, names: Mapping[str, str], plurals: Mapping[str, str] | None = None) -> str:
     """``text`` with each term of ``names`` used and defined under its new name (a display form
-    that starts with the old name, such as ``Buyer’s``, starts with the new one)."""
+    that starts with the old name, such as ``Buyer’s``, starts with the new one; the old plural
+    becomes the plural ``plurals`` gives)."""
     if not names:
         return text
+    plurals = plurals or {}
     pattern = _pattern(tuple(sorted(names, key=len, reverse=True)))
 
     def replace(match: re.Match[str]) -> str:
@@ -29,9 +40,17 @@ def rename(text: str, names: Mapping[str, str]) -> str:
             return f'""{names[match.group("define")]}""'
         old, tail = match.group("term"), match.group("tail") or ""
         new = names[old]
-        if tail.startswith("|" + old):
-            tail = "|" + new + tail[len(old) + 1:]
-        return f"[[{new}{tail}]]"
+        display = tail[1:] if tail else old
+        if display in plurals:
+            display = plurals[display]
+        elif display.startswith(old):
+            display = new + display[len(old):]
+        shown = f"[[{new}|{display}]]" if tail else f"[[{new}]]"
+        article = match.group("article")
+        if not article:
+            return shown
+        spoken = formatting.with_article(display).split(" ", 1)[0]
+        return (spoken.capitalize() if article[0].isupper() else spoken) + " " + shown
 
     return pattern.sub(replace, text)
 
@@ -39,6 +58,14 @@ def rename(text: str, names: Mapping[str, str]) -> str:
 def renamed(term: str, names: Mapping[str, str]) -> str:
     """The name a term defined in a shared clause's ``defines:`` takes in this type."""
     return names.get(term, term)
+
+
+def repoint(text: str, references: Mapping[str, str]) -> str:
+    """``text`` with each cross-reference whose target ``references`` names pointing at the
+    type's own clause (``<<price-payment.currency>>`` to ``<<services-fees.currency>>``)."""
+    if not references:
+        return text
+    return _REFERENCE.sub(lambda m: f"<<{references.get(m.group('target'), m.group('target'))}>>", text)
 
 
 @lru_cache(maxsize=64)

@@ -2,8 +2,10 @@
 
 A type names its document (the title printed on the cover and in the parties clause), the
 parameter sections and parameters it asks, the defaults it gives shared parameters, the
-wording and rule-check subjects where it differs from ``library.yaml``, and its own names for
-the defined terms of shared clauses (``terms:``, assembly/term_names.py). Clauses say which types
+wording and rule-check subjects where it differs from ``library.yaml``, the facts about the deal
+it drafts that shared clauses read to choose their wording (``drafting:``, as a profile's), and
+its own names for the defined terms and the cross-references of shared clauses (``terms:`` and
+``references:``, assembly/term_names.py). Clauses say which types
 use them (their ``types:`` header); a deal chooses its type with ``agreement.type``. A library
 without a ``types`` folder drafts one document, a type made from ``library.yaml``.
 """
@@ -23,7 +25,7 @@ FOLDER = "types"
 TYPE_PARAMETER = "agreement.type"  # the parameter that chooses the type
 ALL = "all"  # a clause's ``types: all``: every type of the library
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "in_pack"}
+_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "references", "drafting", "in_pack"}
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,9 @@ class AgreementType:
     wording: dict[str, str] = field(default_factory=dict)  # over library.yaml ``wording``
     subjects: dict[str, str] = field(default_factory=dict)  # over library.yaml ``subjects``
     terms: dict[str, str] = field(default_factory=dict)  # a shared clause's defined term -> its name in this type
+    plurals: dict[str, str] = field(default_factory=dict)  # a renamed term's plural ("Orders") -> the new one ("Statements of Work")
+    references: dict[str, str] = field(default_factory=dict)  # a shared clause's reference target -> this type's
+    drafting: dict[str, Any] = field(default_factory=dict)  # facts shared clauses read (agreement_type.drafting.<fact>)
     in_pack: dict[str, Any] = field(default_factory=dict)  # answers it gives the other documents of a pack that ask them
 
     def asks_parameter(self, pid: str) -> bool:
@@ -84,7 +89,9 @@ def _read(path: Path, schema: Schema) -> AgreementType:
         defaults=_defaults(raw.get("defaults"), schema, where),
         wording=_texts(raw, "wording", where),
         subjects=_texts(raw, "subjects", where),
-        terms=_texts(raw, "terms", where),
+        **_terms(raw.get("terms"), where),
+        references=_texts(raw, "references", where),
+        drafting=_facts(raw.get("drafting"), where),
         in_pack=_defaults(raw.get("in_pack"), schema, where, key="in_pack"),
     )
 
@@ -126,3 +133,28 @@ def _texts(raw: dict[str, Any], key: str, where: str) -> dict[str, str]:
     if not isinstance(own, dict) or not all(isinstance(v, str) for v in own.values()):
         raise LibraryError(where, f"'{key}' must map names to texts")
     return {str(k): v for k, v in own.items()}
+
+
+def _terms(raw: Any, where: str) -> dict[str, dict[str, str]]:
+    """``terms:`` maps a shared clause's term to its name in this type, or to ``{name, plural}``
+    when the plural is not the name with an s (Order: Statement of Work, Statements of Work)."""
+    terms: dict[str, str] = {}
+    plurals: dict[str, str] = {}
+    for old, new in (raw or {}).items() if isinstance(raw, dict) else ():
+        if isinstance(new, dict) and isinstance(new.get("name"), str) and isinstance(new.get("plural"), str) and set(new) == {"name", "plural"}:
+            terms[str(old)], plurals[f"{old}s"] = new["name"], new["plural"]
+        elif isinstance(new, str):
+            terms[str(old)] = new
+        else:
+            raise LibraryError(where, f"terms: {old!r} maps to a name, or to {{name: ..., plural: ...}}")
+    if raw is not None and not isinstance(raw, dict):
+        raise LibraryError(where, "'terms' must map terms to their names in this type")
+    return {"terms": terms, "plurals": plurals}
+
+
+def _facts(raw: Any, where: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(isinstance(v, (str, bool, int)) for v in raw.values()):
+        raise LibraryError(where, "'drafting' maps fact names to values (a word, a text, true or a number)")
+    return {str(k): v for k, v in raw.items()}

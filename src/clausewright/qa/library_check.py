@@ -72,7 +72,7 @@ NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say 
 TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (library.yaml common_law_terms) appears in a draft governed by a civil-law system", "library")
 POSITION_CONFLICT = kind("library-position-conflict", "error", "another clause takes back what a topic's position grants (declared in grants:) in some combination of topic positions", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
-FACT = kind("library-unknown-fact", "warning", "a clause reads a profile fact (drafting.<fact>) that no profile gives, or a profile gives one that no clause reads", "library")
+FACT = kind("library-unknown-fact", "warning", "a clause reads a profile's or an agreement type's fact (drafting.<fact>) that none gives, or one gives a fact that no clause reads", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
@@ -193,16 +193,24 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             return []
 
     facts = {str(k): pid for pid, p in sorted(jurisdictions.profiles.items()) for k in p.data.get("drafting") or {}}
+    type_facts = {str(k): tid for tid, t in library.types.items() for k in t.drafting}
     facts_read: set[str] = set()
+    type_facts_read: set[str] = set()
+
+    def check_fact(r: Read, given: dict[str, str], read: set[str], owner: str, where: str, clause: str | None, base_line: int, path: Path | None) -> None:
+        read.add(r.path[1])
+        if r.path[1] not in given:
+            loc = _where_line(path, base_line, r.line) if path else where
+            out.append(make(FACT, f"reads {r.dotted}, a fact no {owner} gives" + locate.did_you_mean(r.path[1], given, what=f"the facts {owner}s give"),
+                            clause=clause, source=loc, subject=r.path[1]))
 
     def check_reads(reads: Iterable[Read], where: str, clause: str | None, base_line: int = 1, path: Path | None = None) -> None:
         for r in reads:
-            if r.root in PROFILE_ROLE_NAMES and len(r.path) > 1 and r.path[0] == "drafting" and r.path[1] not in _METHODS:
-                facts_read.add(r.path[1])
-                if r.path[1] not in facts:
-                    loc = _where_line(path, base_line, r.line) if path else where
-                    out.append(make(FACT, f"reads {r.dotted}, a fact no profile gives" + locate.did_you_mean(r.path[1], facts, what="the facts profiles give"),
-                                    clause=clause, source=loc, subject=r.path[1]))
+            if len(r.path) > 1 and r.path[0] == "drafting" and r.path[1] not in _METHODS:
+                if r.root in PROFILE_ROLE_NAMES:
+                    check_fact(r, facts, facts_read, "profile", where, clause, base_line, path)
+                elif r.root == "agreement_type":
+                    check_fact(r, type_facts, type_facts_read, "agreement type", where, clause, base_line, path)
             if r.root != "deal":
                 if r.root == "included" and r.path and r.path[0] not in library.clauses:
                     out.append(make(UNDECLARED, f"included({r.path[0]!r}) names a clause that is not in the library", clause=clause, source=where, subject=r.path[0]))
@@ -247,6 +255,9 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
 
     for fact in sorted(set(facts) - facts_read):
         out.append(make(FACT, f"profile {facts[fact]} gives drafting.{fact}, which no clause or condition reads", source=str(jurisdictions.profiles[facts[fact]].path), subject=fact))
+    for fact in sorted(set(type_facts) - type_facts_read):
+        out.append(make(FACT, f"agreement type {type_facts[fact]} gives drafting.{fact}, which no clause or condition reads",
+                        source=str(library.directory / "types" / f"{type_facts[fact]}.yaml"), subject=fact))
 
     declared = [p.id for p in schema.parameters] + [f"{p.id}.{f.id}" for p in schema.parameters if p.type.name == "list" for f in p.fields]
     unused = [pid for pid in declared if pid not in used]

@@ -297,11 +297,12 @@ def stamp_duty(f: Facts) -> list[Finding]:
         duty = _get(profile.data, "formalities.stamp_duty") or {}
         note = " ".join(str(duty.get("note") or "").split())
         source = f"{profile.id} profile {profile.version}, formalities.stamp_duty"
-        drafted = f.number(f.subject("stamp_duty_clause"))
+        drafted = f.number(f.subject("stamp_duty_clause")) if _drafts_stamping_for(f, profile) else None
         if duty.get("applies") is True:
+            # on the clause that drafts the stamping when there is one, else on the signing formalities
             out.append(make(STAMP_DUTY, f"stamp duty applies in {profile.name} ({who}): {note or 'stamp the agreement on signing.'}"
-                            + (f" Clause {drafted} allocates the duty and the time for stamping." if drafted and _drafts_stamping_for(f, profile) else ""),
-                            clause=f.where(f.subject("formalities")), source=source, verify=_verify(duty.get("verify")), subject=profile.id))
+                            + (f" Clause {drafted} allocates the duty and the time for stamping." if drafted else ""),
+                            clause=f.where(f.subject("stamp_duty_clause" if drafted else "formalities")), source=source, verify=_verify(duty.get("verify")), subject=profile.id))
         elif duty.get("applies") is None and "applies" in duty:
             out.append(make(STAMP_DUTY_UNKNOWN, f"whether stamp duty applies in {profile.name} ({who}) is not recorded: {note or 'confirm locally.'}",
                             clause=f.where(f.subject("formalities")), source=source, verify=True, subject=profile.id))
