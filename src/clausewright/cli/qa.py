@@ -107,8 +107,8 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
         composition = pipeline.assemble(answers, sources, strict=False)
         explained = explanations.explain(lib, answers, sources.jurisdictions, composition)
         if fmt == "json":
-            extra = {"type": type_id} if type_id else {}
-            out.append(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", choices=explanations.summary(answers, sources.jurisdictions), **extra))
+            out.append(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", type=lib.type_of(answers).id,
+                                            choices=explanations.summary(answers, sources.jurisdictions)))
         else:
             header = [f"{lib.type_of(answers).title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
             out.append(explanations.format_text(explained, header))
