@@ -112,7 +112,7 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     lib = sources.library
     out = []
-    for type_id, _, answers in documents(deal, overrides, sources):
+    for _, _, answers in documents(deal, overrides, sources):
         composition = pipeline.assemble(answers, sources, strict=False)
         explained = explanations.explain(lib, answers, sources.jurisdictions, composition)
         if fmt == "json":
