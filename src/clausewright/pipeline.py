@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,11 @@ from typing import Any
 from clausewright import resources
 from clausewright.assembly import front_matter
 from clausewright.assembly.compose import Composition, compose
-from clausewright.errors import ClausewrightError, InputError, Problem, nearest
+from clausewright.errors import ClausewrightError, InputError, Problem, UsageError, nearest
 from clausewright.files import write_atomic
 from clausewright.findings import Finding, FindingsError, blocking
 from clausewright.formatting import DEFAULT_LOCALE
-from clausewright.inputs.agreement_types import TYPE_PARAMETER
+from clausewright.inputs.agreement_types import TYPE_PARAMETER, AgreementType
 from clausewright.inputs.deal import Deal, apply_overrides, flatten, read_deal_file, validate
 from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import Library, load_library
@@ -122,6 +123,40 @@ def for_document(raw: dict[str, Any], type_id: str, documents: list[str], source
             if own.asks_parameter(pid):
                 _put(answers, pid.split("."), value)
     return answers
+
+
+def agreement_type(sources: Sources, type_id: str | None) -> AgreementType:
+    """The library's type ``type_id`` (None: its default type); another is refused with the nearest."""
+    library = sources.library
+    if type_id is None:
+        return library.default_type
+    if type_id not in library.types:
+        close = nearest(type_id, library.types, count=1)
+        raise UsageError(f"--type {type_id}: not a type of agreement of the library ({', '.join(library.types)})" + (f"; did you mean {close[0]}?" if close else ""))
+    return library.types[type_id]
+
+
+def one_document(raw: dict[str, Any], sources: Sources, type_id: str | None = None, *, source: str | None = None,
+                 fits: Callable[[str], bool] | None = None, option: str = "--type") -> dict[str, Any]:
+    """The answers of the one document a command works on (``diff --against-library``, ``clauses
+    render``, ``terms``): a deal for one document as it is; in a pack, those of its document of
+    type ``type_id``, or without it, of the one document the pack lists that ``fits`` accepts
+    (the one that uses the clause asked for). Anything else is refused with the types to choose from."""
+    listed = documents_of(raw, sources, source=source)
+    name = source or "the deal"
+    if not listed:
+        if type_id is not None:
+            raise UsageError(f"{option} {type_id} chooses a document of a pack (agreement.documents); {name} drafts one document")
+        return raw
+    if type_id is None:
+        candidates = [t for t in listed if fits is not None and fits(t)]
+        if len(candidates) != 1:
+            raise UsageError(f"{name} is a pack of {len(listed)} documents ({', '.join(listed)}): say which with {option} "
+                             + " or ".join(listed))
+        type_id = candidates[0]
+    if type_id not in listed:
+        raise UsageError(f"{option} {type_id}: {name} lists the documents {', '.join(listed)}")
+    return for_document(raw, type_id, listed, sources)
 
 
 def _put(tree: dict[str, Any], path: list[str], value: Any) -> None:

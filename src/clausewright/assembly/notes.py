@@ -115,6 +115,14 @@ def applicable_notes(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[s
 
 
 _REF = re.compile(r"<<([a-z0-9][a-z0-9.-]*)>>")
+_ANY_REF = re.compile(r"<<(.*?)>>", re.DOTALL)
+
+
+def malformed_references(text: str) -> list[str]:
+    """What a note's text puts between ``<<`` and ``>>`` that is not a clause id or
+    clause-id.anchor (a reference a line break split in two, ``<<services- scope>>``), which
+    the draft could not number."""
+    return [m.group(0) for m in _ANY_REF.finditer(text) if not _REF.fullmatch(m.group(0))]
 
 
 def note_body(note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:

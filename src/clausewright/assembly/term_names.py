@@ -55,6 +55,16 @@ def rename(text: str, names: Mapping[str, str], plurals: Mapping[str, str] | Non
     return pattern.sub(replace, text)
 
 
+def in_words(text: str, names: Mapping[str, str], plurals: Mapping[str, str] | None = None) -> str:
+    """Plain ``text`` (a label, not markup) with each whole word or phrase that names a renamed
+    term, or its plural, in the type's name ("Buyer's name" reads "Customer's name")."""
+    words = {**(plurals or {}), **names}
+    if not words:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+    return pattern.sub(lambda m: words[m.group(1)], text)
+
+
 def renamed(term: str, names: Mapping[str, str]) -> str:
     """The name a term defined in a shared clause's ``defines:`` takes in this type."""
     return names.get(term, term)

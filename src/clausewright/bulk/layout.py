@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clausewright.errors import Problem
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import is_missing
 
@@ -45,12 +46,13 @@ class Layout:
 
     # --- the ready-to-fill template --------------------------------------------------------------
 
-    def template_columns(self, entries: int = DEFAULT_ENTRIES) -> list[Column]:
+    def template_columns(self, entries: int = DEFAULT_ENTRIES, kind: AgreementType | None = None) -> list[Column]:
         """``supplier_id``, then every parameter that varies by supplier (``bulk: row``) in asking
-        order, a list as ``entries`` numbered groups of its fields."""
+        order, a list as ``entries`` numbered groups of its fields; with ``kind``, only those
+        agreements of that type ask."""
         columns = [Column(SUPPLIER_ID)]
         for param in self.schema.parameters:
-            if param.bulk != "row":
+            if param.bulk != "row" or (kind is not None and not kind.asks_parameter(param.id)):
                 continue
             if param.type.name == "list":
                 count = min(entries, param.max_items) if param.max_items else entries

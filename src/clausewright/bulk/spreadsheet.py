@@ -16,6 +16,7 @@ from typing import Any
 from clausewright.bulk.layout import SUPPLIER_ID, Column, Layout
 from clausewright.errors import ClausewrightError, UsageError
 from clausewright.files import write_atomic
+from clausewright.inputs.agreement_types import TYPE_PARAMETER, AgreementType
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import ONE_CHOICE_TYPES
 from clausewright.quoting import csv_bytes, formula_like
@@ -33,15 +34,17 @@ _NOTES = (
     "Lists take numbered columns, one group per entry (products.1.name, products.2.name, ...). Number entries from 1 without gaps; add groups by copying the pattern.",
     "Any parameter below may be added as a column to set it per row; a row's value overrides --defaults.",
 )
+_FOR_TYPE = "These columns are those of the {title}: give {parameter}: {type} in --defaults (bulk template --type gives another type's columns)."
 
 
-def write(path: Path, layout: Layout, *, entries: int, force: bool = False) -> list[Column]:
-    columns = layout.template_columns(entries)
+def write(path: Path, layout: Layout, kind: AgreementType, *, entries: int, force: bool = False) -> list[Column]:
+    """The template for agreements of type ``kind``: only the parameters that type asks."""
+    columns = layout.template_columns(entries, kind)
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         data = _csv(columns)
     elif suffix == ".xlsx":
-        data = _xlsx(columns, layout)
+        data = _xlsx(columns, layout, kind)
     else:
         raise UsageError(f"{path}: the template is written as .xlsx or .csv")
     write_atomic(Path(path), data, force=force)
@@ -52,7 +55,7 @@ def _csv(columns: list[Column]) -> bytes:
     return csv_bytes([c.name for c in columns], [])
 
 
-def _xlsx(columns: list[Column], layout: Layout) -> bytes:
+def _xlsx(columns: list[Column], layout: Layout, drafted: AgreementType) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -83,6 +86,7 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
     helps = book.create_sheet(HELP_SHEET)
     for note in _NOTES:
         _append(helps, [note])
+    _append(helps, [_FOR_TYPE.format(title=drafted.title, parameter=TYPE_PARAMETER, type=drafted.id)])
     helps["A1"].font = Font(bold=True, size=13)
     _append(helps, [])
     _append(helps, list(HELP_COLUMNS))
@@ -105,7 +109,7 @@ def _xlsx(columns: list[Column], layout: Layout) -> bytes:
         else:
             described.add(column.name)
             _append(helps, _describe(column.name, column.param, layout.schema))
-    shared = [p for p in layout.schema.parameters if p.bulk != "row" and p.type.name != "list"]
+    shared = [p for p in layout.schema.parameters if p.bulk != "row" and p.type.name != "list" and drafted.asks_parameter(p.id)]
     if shared:
         _append(helps, [])
         _append(helps, ["Shared values: normally given in --defaults; add a column with the parameter's id to set one per row."])

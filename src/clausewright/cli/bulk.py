@@ -67,14 +67,16 @@ def bulk():
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="suppliers.xlsx (with a help sheet) or suppliers.csv.")
 @click.option("--entries", type=click.IntRange(min=1, max=100), default=DEFAULT_ENTRIES, show_default=True, help="Numbered column groups for each list (e.g. products).")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--type", "type_id", metavar="TYPE", help="The type of agreement the rows draft (agreement.type): only its columns. Default: the library's default type.")
 @sources_options
 @reports_errors
-def template(output, entries, force, library_dir, jurisdictions_dir, template):
-    """Write a ready-to-fill input: one column per parameter that varies by supplier."""
+def template(output, entries, force, type_id, library_dir, jurisdictions_dir, template):
+    """Write a ready-to-fill input: one column per parameter that varies by supplier, for one type of agreement."""
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-    columns = spreadsheet.write(output, Layout(sources.schema), entries=entries, force=force)
+    kind = pipeline.agreement_type(sources, type_id)
+    columns = spreadsheet.write(output, Layout(sources.schema), kind, entries=entries, force=force)
     extra = " and a help sheet" if output.suffix.lower() == ".xlsx" else ""
-    click.echo(f"Wrote {output} ({len(columns)} columns{extra})")
+    click.echo(f"Wrote {output} ({len(columns)} columns of the {kind.title}{extra})")
 
 
 @bulk.command("validate")

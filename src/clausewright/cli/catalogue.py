@@ -120,18 +120,22 @@ def _unknown(kind: str, given: str, spellings: dict[str, str], listing: str) -> 
               help="Text, or a Word document (with --position all, a three-column table); docx needs -o.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of the terminal.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@click.option("--type", "type_id", metavar="TYPE", help="For a deal that drafts a pack (agreement.documents): the document to read the clause in, "
+              "when more than one of them uses the clause.")
 @sources_options
 @reports_errors
-def clauses_render(clause_id, deal, position, overrides, fmt, output, force, library_dir, jurisdictions_dir, template):
+def clauses_render(clause_id, deal, position, overrides, fmt, output, force, type_id, library_dir, jurisdictions_dir, template):
     """Show one clause as it will read in DEAL's agreement: numbered as in the full agreement,
     with cross-references and defined terms resolved, at one position or all three. A clause the
-    deal leaves out says so, and why."""
+    deal leaves out says so, and why. In a pack, the clause is read in the document that uses it."""
     if fmt == "docx" and (output is None or output.suffix.lower() != ".docx"):
         raise click.UsageError("--format docx writes a Word document: give -o FILE.docx")
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     if clause_id not in sources.library.clauses:
         raise _unknown("clause", clause_id, {cid: cid for cid in sources.library.clauses}, "clausewright clauses list")
-    raw = pipeline.read_answers(deal, overrides)
+    library = sources.library
+    raw = pipeline.one_document(pipeline.read_answers(deal, overrides), sources, type_id, source=str(deal),
+                                fits=lambda t: library.used_by(library.clauses[clause_id], library.types[t]))
     renderings = preview.render(sources.library, sources.jurisdictions, raw, clause_id, position=position, source=str(deal))
     if fmt == "docx":
         locale = raw.get("agreement", {}).get("locale") if isinstance(raw.get("agreement"), dict) else None

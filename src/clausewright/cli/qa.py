@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -30,21 +32,28 @@ DEAL_INVALID = finding_list.kind("deal-invalid", "error", "the deal itself is in
 _deal_argument = click.argument("deal", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 _set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE", help="Override a deal value (buyer.name=...). Repeatable.")
 _format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+_type_option = click.option("--type", "type_id", metavar="TYPE", help="For a deal that drafts a pack (agreement.documents): the document to read, by its type.")
 
 
-def validated(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources) -> tuple[dict, pipeline.Deal]:
-    """The deal file with ``--set`` applied (as read, and validated). For the commands that only
-    read it: a problem does not add that nothing was written."""
-    ((_, raw, answers),) = documents(deal, overrides, sources, pack=False)
-    return raw, answers
-
-
-def documents(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources, *, pack: bool = True) -> list[tuple[str | None, dict, pipeline.Deal]]:
-    """Each document the deal drafts, as (its type in a pack, or None; its answers as read; its
-    validated answers): one, or with ``pack``, every document a pack deal lists."""
+def validated(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources, type_id: str | None = None, *,
+              fits: Callable[[str], bool] | None = None) -> pipeline.Deal:
+    """The answers of the one document the deal file drafts, with ``--set`` applied, validated: in
+    a pack, the document ``--type`` names (or the one ``fits``, pipeline.one_document). For the
+    commands that only read it: a problem does not add that nothing was written."""
     raw = pipeline.read_answers(deal, overrides)
     try:
-        listed = pipeline.documents_of(raw, sources, source=str(deal)) if pack else []
+        answers = pipeline.one_document(raw, sources, type_id, source=str(deal), fits=fits)
+        return pipeline.validate_deal(answers, sources, source=str(deal), overrides=overrides)
+    except InputError as exc:
+        raise InputError(exc.problems, exc.source, outcome=None) from None
+
+
+def documents(deal: Path, overrides: tuple[str, ...], sources: pipeline.Sources) -> list[tuple[str | None, dict, pipeline.Deal]]:
+    """Each document the deal drafts, as (its type in a pack, or None; its answers as read; its
+    validated answers): one, or every document a pack deal lists."""
+    raw = pipeline.read_answers(deal, overrides)
+    try:
+        listed = pipeline.documents_of(raw, sources, source=str(deal))
         each: list[tuple[str | None, dict]] = [(t, pipeline.for_document(raw, t, listed, sources)) for t in listed] or [(None, raw)]
         return [(t, answers, pipeline.validate_deal(answers, sources, source=str(deal), overrides=overrides)) for t, answers in each]
     except InputError as exc:
@@ -103,12 +112,12 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
     lib = sources.library
     out = []
-    for type_id, _, answers in documents(deal, overrides, sources):
+    for _, _, answers in documents(deal, overrides, sources):
         composition = pipeline.assemble(answers, sources, strict=False)
         explained = explanations.explain(lib, answers, sources.jurisdictions, composition)
         if fmt == "json":
-            extra = {"type": type_id} if type_id else {}
-            out.append(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", choices=explanations.summary(answers, sources.jurisdictions), **extra))
+            out.append(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", type=lib.type_of(answers).id,
+                                            choices=explanations.summary(answers, sources.jurisdictions)))
         else:
             header = [f"{lib.type_of(answers).title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
             out.append(explanations.format_text(explained, header))
@@ -128,9 +137,10 @@ TERMS_FORMATS = {".json": "json", ".csv": "csv", ".txt": "text"}
               help="Output format (default: from the -o file's extension, else text).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write to FILE (.json, .csv or .txt) instead of the screen.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@_type_option
 @sources_options
 @reports_errors
-def terms(deal, overrides, fmt, output, force, library_dir, jurisdictions_dir, template):
+def terms(deal, overrides, fmt, output, force, type_id, library_dir, jurisdictions_dir, template):
     """The key terms of DEAL's agreement, each with the number of the clause it comes from.
 
     Parties, dates, term and renewal, notice periods, governing law and disputes, caps and agreed
@@ -139,7 +149,7 @@ def terms(deal, overrides, fmt, output, force, library_dir, jurisdictions_dir, t
     is given."""
     fmt = _terms_format(fmt, output)
     sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-    answers = pipeline.validate_deal(pipeline.read_answers(deal, overrides), sources, source=str(deal))
+    answers = validated(deal, overrides, sources, type_id)
     composition = pipeline.assemble(answers, sources, strict=False)
     found = pipeline.key_terms(composition, answers, sources)
     lib = sources.library
@@ -198,32 +208,42 @@ def library_check(library_dir, jurisdictions_dir, fmt, jobs, update_versions):
 @_set_option
 @_format_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the documents differ.")
+@_type_option
 @sources_options
 @reports_errors
-def diff(documents, deal, overrides, fmt, exit_code, library_dir, jurisdictions_dir, template):
+def diff(documents, deal, overrides, fmt, exit_code, type_id, library_dir, jurisdictions_dir, template):
     """Compare agreements clause by clause: OLD.docx NEW.docx, or --against-library DEAL.yaml EDITED.docx.
 
     Clauses are matched by their id (recorded in each generated document), not their position;
-    added, removed and changed clauses are listed with a word-level diff."""
+    added, removed and changed clauses are listed with a word-level diff. A pack deal's document is
+    the one whose type uses every clause of the edited DOCX, or the one --type names."""
     if deal is not None:
         if len(documents) != 1:
             raise click.UsageError("with --against-library, give exactly one document: the edited DOCX")
+        new_path = documents[0]
+        new = read_clauses(new_path.read_bytes(), name=str(new_path))
         sources = pipeline.load_sources(library_dir, jurisdictions_dir, template)
-        _, answers = validated(deal, overrides, sources)
+        answers = validated(deal, overrides, sources, type_id, fits=lambda t: _drafts_clauses(sources.library, t, new.clauses))
         composition = pipeline.assemble(answers, sources, strict=False)
-        old_bytes = pipeline.build_docx(composition, answers, sources)
-        old_name, new_path = f"library ({deal})", documents[0]
+        old_name = f"library ({deal})"
+        old = read_clauses(pipeline.build_docx(composition, answers, sources), name=old_name)
     else:
         if len(documents) != 2:
             raise click.UsageError("give two documents, OLD.docx NEW.docx (or --against-library DEAL.yaml EDITED.docx)")
-        if overrides:
-            raise click.UsageError("--set applies only with --against-library")
-        old_bytes, old_name, new_path = documents[0].read_bytes(), str(documents[0]), documents[1]
-    old = read_clauses(old_bytes, name=old_name)
-    new = read_clauses(new_path.read_bytes(), name=str(new_path))
+        if overrides or type_id:
+            raise click.UsageError("--set and --type apply only with --against-library")
+        old_name, new_path = str(documents[0]), documents[1]
+        old = read_clauses(documents[0].read_bytes(), name=old_name)
+        new = read_clauses(new_path.read_bytes(), name=str(new_path))
     notes = document_diff.provenance_notes(old, new, old_label="library" if deal else "old", new_label="edited" if deal else "new")
     diffs = document_diff.compare(old, new)
     click.echo(document_diff.to_json(diffs, old_name, str(new_path), notes) if fmt == "json" else document_diff.format_text(diffs, old_name, str(new_path), notes))
     if exit_code and any(d.status != "unchanged" for d in diffs):
         sys.exit(1)
 
+
+
+def _drafts_clauses(library: Any, type_id: str, clause_ids: Iterable[str]) -> bool:
+    """Whether agreements of type ``type_id`` use every one of the clauses ``clause_ids``."""
+    kind = library.types[type_id]
+    return all(cid in library.clauses and library.used_by(library.clauses[cid], kind) for cid in clause_ids)

@@ -52,6 +52,11 @@ class AgreementType:
         """The parameter's default in agreements of this type."""
         return self.defaults.get(param.id, param.default)
 
+    def name_of(self, term: str) -> str:
+        """What this type calls a defined term of the shared clauses (the services type's
+        Buyer is the Customer)."""
+        return self.terms.get(term, term)
+
 
 def load_types(directory: Path, schema: Schema, *, title: str, library_id: str) -> dict[str, AgreementType]:
     """The types of the library in ``directory``, default type first; without a ``types``

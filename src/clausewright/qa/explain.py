@@ -310,6 +310,8 @@ def to_json(explanations: list[Explanation], **extra: Any) -> str:
 
 
 def _json_default(value: Any) -> Any:
+    if isinstance(value, Undefined):  # a fact the profile or the agreement type does not give
+        return None
     if isinstance(value, (_dt.date, Decimal)):
         return str(value)
     return str(value)

@@ -40,6 +40,7 @@ from clausewright import jinja, resources
 from clausewright.assembly import locate
 from clausewright.assembly.compose import compose, select
 from clausewright.assembly.context import base_context
+from clausewright.assembly.notes import malformed_references
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.findings import Finding, counts, kind, make, sort
 from clausewright.inputs import versions
@@ -332,6 +333,8 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
             if _CALLS_FOR_CLAUSE.search(text) and "<<" not in text and "no clause" not in text:
                 out.append(make(NOTE_CALLS, f"profile {pid}: note {note.get('id')} asks for something to be added; name the clause that drafts it "
                                 "(<<clause-id>>) or say plainly that the draft has no clause for it", source=where, subject=str(note.get("id"))))
+            for broken in malformed_references(text):
+                bad(f"note {note.get('id')}: {broken} is not a reference to a clause (<<clause-id>> or <<clause-id.anchor>>, on one line)")
             if not note.get("roles"):
                 out.append(make(NOTE_ROLES, f"profile {pid}: note {note.get('id')} gives no roles, so it applies whenever the profile is the supplier's "
                                 "country, the governing law or the arbitration agreement's law; say which (roles: [governing_law], ...)", source=where, subject=str(note.get("id"))))

@@ -22,6 +22,7 @@ from typing import Any
 from jinja2 import Undefined, UndefinedError
 
 from clausewright import formatting, jinja
+from clausewright.assembly import term_names
 from clausewright.assembly.compose import Composition
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import Agreement
@@ -43,6 +44,8 @@ class Term:
     spec: TermSpec
     value: Any  # str | int | float | bool | list | None (see the module docstring)
     clause: str | None  # the number of the clause in this draft, e.g. "19.1", "Schedule 4", "Parties"
+    label: str = ""  # what the term is, in the names of the agreement drafted (the Customer's name)
+    applies: bool = True  # False for a term of another type of agreement (always empty here)
 
 
 def key_terms(library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition) -> list[Term]:
@@ -55,19 +58,29 @@ def key_terms(library: Library, deal: Deal, jurisdictions: Jurisdictions, compos
     kind = library.type_of(deal)
     out = []
     for spec in library.terms:
-        raw = _evaluate(spec, context, where) if _of_type(spec, kind) else None
-
+        source = _source_clause(spec, kind)
+        applies = _of_type(spec, source, kind, library)
+        raw = _evaluate(spec, context, where) if applies else None
         computed[spec.id] = raw
         value = _converted(spec, raw, currency, where)
-        clause = numbered.get(spec.clause) if spec.clause and value not in (None, []) else None
-        out.append(Term(spec, value, clause))
+        clause = numbered.get(source) if source and value not in (None, []) else None
+        out.append(Term(spec, value, clause, term_names.in_words(spec.label, kind.terms, kind.plurals), applies))
     return out
 
 
-def _of_type(spec: TermSpec, kind: AgreementType) -> bool:
+def _source_clause(spec: TermSpec, kind: AgreementType) -> str | None:
+    """The clause (or clause-id.anchor) a term comes from in agreements of type ``kind``: the one
+    ``terms.yaml`` names, or the type's own clause that plays its part (its ``references:``)."""
+    return None if spec.clause is None else kind.references.get(spec.clause, spec.clause)
+
+
+def _of_type(spec: TermSpec, source: str | None, kind: AgreementType, library: Library) -> bool:
     """Whether a term belongs to agreements of type ``kind``: the type asks every parameter it
-    reads. A term of another type of agreement is empty."""
-    return all(kind.asks_parameter(pid) for pid in spec.parameters)
+    reads and uses the clause it comes from. A term of another type of agreement is empty."""
+    if not all(kind.asks_parameter(pid) for pid in spec.parameters):
+        return False
+    clause = library.clauses.get(source.split(".")[0]) if source else None
+    return source is None or (clause is not None and library.used_by(clause, kind))
 
 
 def clause_numbers(agreement: Agreement) -> dict[str, str]:
@@ -234,18 +247,21 @@ def to_json(terms: list[Term], *, deal: str | None, library: Library) -> str:
         "format": FORMAT,
         "deal": deal,
         "library": f"{library.id} {library.version}",
-        "terms": {t.spec.id: {"label": t.spec.label, "type": t.spec.type, "value": t.value, "clause": t.clause} for t in terms},
+        "terms": {t.spec.id: {"label": t.label, "type": t.spec.type, "value": t.value, "clause": t.clause} for t in terms},
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def format_text(terms: list[Term], title: str) -> str:
-    """For a person at a terminal: each term's label, value and clause; lists one item a line."""
+    """For a person at a terminal: each term of this type of agreement, its label, value and
+    clause; lists one item a line."""
     lines = [title]
     for t in terms:
+        if not t.applies:
+            continue
         shown = t.value if isinstance(t.value, list) else [t.value]
         items = [cell(v).replace("\n", " / ") for v in shown] or [""]
         where = f"  [{t.clause}]" if t.clause else ""
-        lines.append(f"  {t.spec.label}: {items[0] or '-'}{where}")
+        lines.append(f"  {t.label}: {items[0] or '-'}{where}")
         lines += [f"      {item}" for item in items[1:]]
     return "\n".join(lines)
