@@ -124,10 +124,12 @@ def test_a_profile_change_changes_the_provenance(tmp_path, bundled_sources):
     jur = tmp_path / "jurisdictions"
     shutil.copytree(resources.jurisdictions_dir(), jur)
     path = jur / "profiles" / "vietnam.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("version: 1.2.0", "version: 1.2.1", 1), encoding="utf-8")
+    version = bundled_sources.jurisdictions.profiles["vietnam"].version
+    bumped = version.rsplit(".", 1)[0] + "." + str(int(version.rsplit(".", 1)[1]) + 1)
+    path.write_text(path.read_text(encoding="utf-8").replace(f"version: {version}", f"version: {bumped}", 1), encoding="utf-8")
     before = reader.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=bundled_sources).docx).properties
     changed = pipeline.load_sources(None, jur)
     after = reader.read(pipeline.generate(SAMPLES / "vietnam-supplier.yaml", None, sources=changed).docx).properties
-    assert before["clausewright.profile.supplier_country"].startswith("vietnam 1.2.0 sha256:")
-    assert after["clausewright.profile.supplier_country"].startswith("vietnam 1.2.1 sha256:")
+    assert before["clausewright.profile.supplier_country"].startswith(f"vietnam {version} sha256:")
+    assert after["clausewright.profile.supplier_country"].startswith(f"vietnam {bumped} sha256:")
     assert before["clausewright.profile.governing_law"] == after["clausewright.profile.governing_law"]

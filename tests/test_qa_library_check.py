@@ -94,6 +94,16 @@ def test_unused_parameter_and_incomplete_profile(tmp_path):
     assert any(f.id == "library-profile" and "non_compete.post_term" in f.message and f.subject == "vietnam" for f in report.findings)
 
 
+def test_a_review_date_after_today_is_refused(tmp_path):
+    copy = mini_copy(tmp_path)
+    copy.edit("jurisdictions/profiles/vietnam.yaml", "citation: Some Act, last_reviewed: 2026-11-21", "citation: Some Act, last_reviewed: 2999-01-01")
+    copy.edit("jurisdictions/profiles/vietnam.yaml", "last_reviewed: 2026-11-21\n", "last_reviewed: 2999-01-02\n")
+    report = _check(copy)
+    messages = [f.message for f in report.findings if f.id == "library-profile" and f.subject == "vietnam"]
+    assert any("note vietnam-1: last_reviewed 2999-01-01 is after today" in m for m in messages), messages
+    assert any("last_reviewed 2999-01-02 is after today: a profile" in m for m in messages), messages
+
+
 def test_cli_exit_status_and_json(tmp_path):
     copy = mini_copy(tmp_path)
     copy.append("library/clauses/law.clause", "{% if %}\n")

@@ -296,13 +296,22 @@ def _get(data: Any, dotted: str) -> tuple[bool, Any]:
 
 
 def _is_date(value: Any) -> bool:
+    return _date(value) is not None
+
+
+def _date(value: Any) -> _dt.date | None:
     if isinstance(value, _dt.date):
-        return True
+        return value
     try:
-        _dt.date.fromisoformat(str(value))
-        return True
+        return _dt.date.fromisoformat(str(value))
     except ValueError:
-        return False
+        return None
+
+
+def _in_future(value: Any) -> bool:
+    """A review date after today: a review that has not happened yet."""
+    when = _date(value)
+    return when is not None and when > _dt.date.today()
 
 
 _CALLS_FOR_CLAUSE = re.compile(r"(?:^|[.;:]\s+)(?:add|include|insert)\s+(?:a|an|the)\b|\badd (?:a|an) (?:clause|schedule|term)", re.I)
@@ -363,6 +372,8 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
             bad(f"locale {data.get('locale')!r} is not a locale Babel knows")
         if not _is_date(data.get("last_reviewed")):
             bad("last_reviewed must be a date (YYYY-MM-DD)")
+        elif _in_future(data.get("last_reviewed")):
+            bad(f"last_reviewed {data.get('last_reviewed')} is after today: a profile can only say when it was reviewed")
         if not re.fullmatch(r"\d+\.\d+\.\d+", str(data.get("version"))):
             bad(f"version {data.get('version')!r} is not a version number such as 1.0.0")
         seen = set()
@@ -375,6 +386,8 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
                 bad(f"note {nid} is tied to clause {note.get('clause')!r}, which is not in the library")
             if not _is_date(note.get("last_reviewed")):
                 bad(f"note {nid}: last_reviewed must be a date (YYYY-MM-DD)")
+            elif _in_future(note.get("last_reviewed")):
+                bad(f"note {nid}: last_reviewed {note.get('last_reviewed')} is after today: a note can only say when it was reviewed")
             if "verify" in note and not isinstance(note["verify"], bool):
                 bad(f"note {nid}: verify must be true or false")
     for sid, seat in sorted(jurisdictions.seats.items()):
