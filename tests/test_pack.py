@@ -92,7 +92,7 @@ def test_the_supply_agreement_of_a_pack_keeps_its_nnn_agreement_instead_of_askin
     folder = tmp_path / "pack"
     assert run("generate", PACK, "-o", folder, "--no-page-numbers").exit_code == 0
     supply = reader.read((folder / "supply.docx").read_bytes()).text()
-    assert "The Supplier has signed with the Buyer a non-use, non-disclosure and non-circumvention agreement" in supply
+    assert "The Supplier has signed with the Buyer a non-use, non-disclosure and non-circumvention agreement (the “NNN Agreement”)" in supply
     assert "days after the date of this Agreement, the Supplier shall sign with the Buyer" not in supply
     assert "  cn_nnn_signed: 'yes'\n" in (folder / "supply.answers.yaml").read_text(encoding="utf-8")
     # the supply agreement alone, for the same supplier, still asks for the NNN agreement to be signed
