@@ -117,6 +117,9 @@ def test_notes_follow_the_draft(bundled_sources):
     assert {"cn-nnn-form", "cn-afsl", "cn-filing-abroad", "cn-technology-export"} <= cn and "cn-nnn" not in cn
     cn_off = applicable_notes(bundled_sources, _deal(bundled_sources, "supplier.country=china", "local.cn_nnn=no"))
     assert "cn-nnn" in cn_off and "cn-nnn-form" not in cn_off
+    # a services agreement does not ask for the companion NNN, so no note says it is "off"
+    cn_services = applicable_notes(bundled_sources, _deal(bundled_sources, "supplier.country=china", sample="india-software-services.yaml"))
+    assert "cn-nnn" not in cn_services and "cn-services-pipl" in cn_services
 
 
 def test_notes_that_ask_for_a_missing_clause_say_so(bundled_sources):
