@@ -102,3 +102,6 @@ def test_the_supply_agreement_of_a_pack_keeps_its_nnn_agreement_instead_of_askin
     assert result.exit_code == 0, result.output
     text = reader.read(alone.read_bytes()).text()
     assert "Within 30 days after the date of this Agreement, the Supplier shall sign with the Buyer" in text
+    # the note that asks for the NNN form to be prepared reaches only the draft that still needs one
+    assert "clausewright.note.china.cn-nnn-form" not in reader.read((folder / "supply.docx").read_bytes()).properties
+    assert "clausewright.note.china.cn-nnn-form" in reader.read(alone.read_bytes()).properties
