@@ -73,14 +73,19 @@ def test_seal_and_duty_stamp_wording_come_from_the_profile(copy):
     assert "Duty stamp" not in _text(copy, SAMPLES / "vietnam-supplier.yaml")
 
 
-def test_library_check_flags_a_fact_no_profile_gives(tmp_path):
-    shutil.copytree(ROOT / "clause_library", tmp_path / "library")
-    _edit(tmp_path / "library" / "clauses" / "warranties-indemnity.clause", "drafting.get('business_scope')", "drafting.get('busines_scope')")
-    library = load_library(tmp_path / "library")
+def _fact_findings(library_dir: Path) -> list[str]:
+    """The messages of library check's fact rule over the library in ``library_dir``."""
+    library = load_library(library_dir)
     jurisdictions = load_jurisdictions(ROOT / "jurisdictions")
     library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
     findings, _ = library_check.static_checks(library, jurisdictions)
-    messages = [f.message for f in findings if f.id == library_check.FACT]
+    return [f.message for f in findings if f.id == library_check.FACT]
+
+
+def test_library_check_flags_a_fact_no_profile_gives(tmp_path):
+    shutil.copytree(ROOT / "clause_library", tmp_path / "library")
+    _edit(tmp_path / "library" / "clauses" / "warranties-indemnity.clause", "drafting.get('business_scope')", "drafting.get('busines_scope')")
+    messages = _fact_findings(tmp_path / "library")
     assert any("reads supplier_country.drafting.busines_scope, a fact no profile gives; did you mean business_scope?" in m for m in messages), messages
     assert any("gives drafting.business_scope, which no clause or condition reads" in m for m in messages), messages
 
@@ -132,10 +137,6 @@ def test_library_check_flags_a_type_fact_no_clause_reads_and_one_no_type_gives(t
     shutil.copytree(ROOT / "clause_library", tmp_path / "library")
     _edit(tmp_path / "library" / "clauses" / "general.clause", "agreement_type.drafting.get('supplies')", "agreement_type.drafting.get('suplies')")
     _edit(tmp_path / "library" / "types" / "nnn.yaml", "\norder: 20\n", "\norder: 20\ndrafting: {notarised: true}\n")
-    library = load_library(tmp_path / "library")
-    jurisdictions = load_jurisdictions(ROOT / "jurisdictions")
-    library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
-    findings, _ = library_check.static_checks(library, jurisdictions)
-    messages = [f.message for f in findings if f.id == library_check.FACT]
+    messages = _fact_findings(tmp_path / "library")
     assert any("reads agreement_type.drafting.suplies, a fact no agreement type gives; did you mean supplies?" in m for m in messages), messages
     assert any("agreement type nnn gives drafting.notarised, which no clause or condition reads" in m for m in messages), messages
