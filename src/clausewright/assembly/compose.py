@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import UndefinedError
@@ -227,7 +228,7 @@ def _render_definitions(chosen: list[Clause], context: dict[str, Any], deal: Dea
 def _resolve_terms(agreement: Agreement, library: Library, findings: list[Finding]) -> None:
     where_defined: dict[str, list[str]] = {}
     owner: dict[str, str] = {}
-    used: dict[str, str] = {}
+    used: dict[str, Callable[[], str]] = {}  # where each term is first used, worked out if it is undefined
     user: dict[str, str | None] = {}
     for section in agreement.sections():
         for p in section.paragraphs:
@@ -235,7 +236,7 @@ def _resolve_terms(agreement: Agreement, library: Library, findings: list[Findin
                 kind = type(item)
                 if kind is TermUse:
                     if item.term not in used:
-                        used[item.term] = _where_in_file(library, section, p, locate.term_token(item.term))
+                        used[item.term] = partial(_where_term, library, section, p, item.term)
                         user[item.term] = section.clause_id
                 elif kind is TermDef:
                     where_defined.setdefault(item.term, []).append(f"clause {section.clause_id}")
@@ -259,14 +260,14 @@ def _resolve_terms(agreement: Agreement, library: Library, findings: list[Findin
         keep.add(term)
         for item in listed[term].inlines:
             if isinstance(item, TermUse):
-                used.setdefault(item.term, f"the definition of {term!r}")
+                used.setdefault(item.term, partial(str, f"the definition of {term!r}"))
                 user.setdefault(item.term, listed[term].clause_id)
                 if item.term in listed:
                     frontier.append(item.term)
     for term, where in sorted(used.items()):
         if term not in where_defined:
             hint = locate.did_you_mean(term, [*where_defined, *listed], what="the terms defined in this agreement", listed=False)
-            findings.append(make(kinds.TERM_UNDEFINED, f"the term {term!r} is used in {where} but never defined{hint}", clause=user.get(term), subject=term))
+            findings.append(make(kinds.TERM_UNDEFINED, f"the term {term!r} is used in {where()} but never defined{hint}", clause=user.get(term), subject=term))
     agreement.pruned_definitions = sorted(t for t in listed if t not in keep)
     for term in agreement.pruned_definitions:
         findings.append(make(kinds.DEFINITION_UNUSED, f"the definition of {term!r} is not used in this agreement and was left out", clause=listed[term].clause_id, subject=term))
@@ -395,12 +396,15 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
 
     seen: set[int] = set()  # a definition's inlines also appear in the expanded definitions list
 
-    def resolve(ref: Ref, where: str, clause: str) -> None:
+    def resolve(ref: Ref, place: Callable[[], str], clause: str) -> None:
+        """Point ``ref`` at its target; ``place`` says where it is written, worked out only for a
+        reference that fails."""
         if id(ref) in seen:
             return
         seen.add(id(ref))
         target = targets.get(ref.target)
         if target is None:
+            where = place()
             clause_id = ref.target.split(".")[0]
             if clause_id not in library.clauses:
                 hint = locate.did_you_mean(clause_id, library.clauses, what="the clauses", listed=False)
@@ -422,11 +426,19 @@ def _resolve_refs(agreement: Agreement, library: Library, findings: list[Finding
         for p in section.paragraphs:
             for item in p.all_inlines():
                 if isinstance(item, Ref):
-                    resolve(item, _where_in_file(library, section, p, locate.ref_token(item.target, section.clause_id)), section.clause_id)
+                    resolve(item, partial(_where_ref, library, section, p, item), section.clause_id)
     for d in agreement.definitions:
         for item in d.inlines:
             if isinstance(item, Ref):
-                resolve(item, f"the definition of {d.term!r}", d.clause_id)
+                resolve(item, partial(str, f"the definition of {d.term!r}"), d.clause_id)
+
+
+def _where_term(library: Library, section: Section, paragraph: Paragraph, term: str) -> str:
+    return _where_in_file(library, section, paragraph, locate.term_token(term))
+
+
+def _where_ref(library: Library, section: Section, paragraph: Paragraph, ref: Ref) -> str:
+    return _where_in_file(library, section, paragraph, locate.ref_token(ref.target, section.clause_id))
 
 
 # --- counsel notes ----------------------------------------------------------------------------
