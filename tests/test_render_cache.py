@@ -143,3 +143,36 @@ def test_reads_that_cannot_be_narrowed_key_on_everything():
     assert render_cache._at(values, ("supplier", "items")) == (1, render_cache._frozen(values["supplier"]))  # dict method: all of it
     assert render_cache._at(values, ("supplier", "fax")) == (1, render_cache._ABSENT)
     assert render_cache._at(values, ("supplier", "name")) == (2, "A")
+
+
+def test_remembered_runs_give_the_documents_fresh_runs_give(tricky_sources, monkeypatch):
+    """The OOXML writer's remembered runs (ooxml/writer.py ``_RUNS``): deals generated in turn
+    with the memory kept are byte for byte the documents generated with it emptied first, and
+    most paragraphs' runs came from memory."""
+    from clausewright.ooxml import writer
+
+    made = []
+    real = writer._Writer._inlines
+    monkeypatch.setattr(writer._Writer, "_inlines", lambda self, items: made.append(1) or real(self, items))
+    writer._RUNS.clear()
+    kept = [_docx(_merged(v), tricky_sources) for v in VARIANTS]
+    kept_made = len(made)
+    fresh = []
+    for variant in VARIANTS:
+        writer._RUNS.clear()
+        fresh.append(_docx(_merged(variant), tricky_sources))
+    assert kept == fresh
+    assert kept[0] == kept[-1] and len(set(kept)) == len(VARIANTS) - 1
+    assert kept_made < 0.3 * (len(made) - kept_made)  # most runs came from memory
+
+
+def test_the_runs_memory_is_bounded(monkeypatch):
+    from clausewright.assembly.model import Text
+    from clausewright.ooxml import writer
+    from clausewright.ooxml.languages import Languages
+
+    monkeypatch.setattr(writer, "MAX_REMEMBERED_RUNS", 10)
+    w = writer._Writer(True, Languages())
+    for n in range(25):
+        assert w.inlines([Text(f"paragraph {n} & more")]) == w._inlines([Text(f"paragraph {n} & more")])
+        assert len(w.remembered) <= 10

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from clausewright.assembly.model import (
     Agreement,
@@ -33,14 +35,55 @@ class Parts:
     schedule_count: int = 0
 
 
+# The runs of a paragraph, remembered by what they print: most paragraphs are the same in every
+# agreement a library drafts (bulk runs), so their XML is made once. Kept per ``Languages`` (the
+# master template's script fonts), which the runs depend on; emptied when it grows too large.
+_RUNS: WeakKeyDictionary[Languages, dict[tuple, str]] = WeakKeyDictionary()
+MAX_REMEMBERED_RUNS = 20_000
+
+
+def _printed(items: list[Inline]) -> tuple | None:
+    """What decides the runs of ``items``, as a key (None: a piece this does not know)."""
+    key: list[tuple] = []
+    piece: Any
+    for piece in items:
+        i, kind = piece, type(piece)
+        if kind is Text:
+            key.append((i.text, i.bold))
+        elif kind is TermUse:
+            key.append((1, i.display, i.bold))
+        elif kind is Ref:
+            key.append((2, i.bookmark, i.text, i.bold))
+        elif kind is TermDef:
+            key.append((3, i.term))
+        elif kind is Placeholder:
+            key.append((4, i.text))
+        else:
+            return None
+    return tuple(key)
+
+
 class _Writer:
     def __init__(self, comments: bool, languages: Languages):
         self.languages = languages
         self.bookmark_id = FIRST_BOOKMARK_ID
         self.with_comments = comments
         self.comments: list[str] = []
+        self.remembered = _RUNS.setdefault(languages, {})
 
     def inlines(self, items: list[Inline]) -> str:
+        """The runs of some inline pieces (made once for the same pieces, see ``_RUNS``)."""
+        key = _printed(items)
+        if key is None:
+            return self._inlines(items)
+        runs = self.remembered.get(key)
+        if runs is None:
+            if len(self.remembered) >= MAX_REMEMBERED_RUNS:
+                self.remembered.clear()
+            runs = self.remembered[key] = self._inlines(items)
+        return runs
+
+    def _inlines(self, items: list[Inline]) -> str:
         """The runs of some inline pieces. Neighbouring text in the same formatting (plain text,
         term uses, the quotes around a term defined in place) shares one run, as Word writes it."""
         out: list[str] = []
