@@ -201,6 +201,8 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
     failed: set[str] = set()
     problems: list[Problem] = []
     outcomes: dict[str, Outcome] = {}
+    context: dict[str, Any] = {}
+    stale = True  # the context is made again only after an answer that selects a profile or catalogue entry
 
     for param in schema.parameters:
         kind = schema.type_named(flat.get(TYPE_PARAMETER))
@@ -210,7 +212,8 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
             if given:
                 not_asked.append(param.id)
             continue
-        context = expression_context(values, jurisdictions)
+        if stale:
+            context, stale = expression_context(values, jurisdictions), False
         applies = _applies(param, context, failed, schema)
         outcome = outcomes[param.id] = Outcome(param, applies, given)
         if applies is None:  # depends on an answer that already failed: say nothing more
@@ -241,7 +244,8 @@ def resolve(flat_raw: dict[str, Any], schema: Schema, jurisdictions: Jurisdictio
         if value is MISSING:
             continue
         flat[param.id] = value
-        put_dotted(values, param.id, value)
+        put_dotted(values, param.id, value)  # seen by the context, which holds ``values`` itself
+        stale = stale or param.id in _ROLE_PARAMETERS
         if from_default:
             outcome.from_default = True
             defaulted.add(param.id)
@@ -309,6 +313,9 @@ def convert(param: Parameter, raw: Any, *, row: int | None = None) -> Any:
     if problems:
         raise InputError(problems)
     return records
+
+
+_ROLE_PARAMETERS = frozenset(role.parameter for role in ROLES)
 
 
 def expression_context(values: dict[str, Any], jurisdictions: Jurisdictions) -> dict[str, Any]:
