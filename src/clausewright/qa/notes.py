@@ -11,6 +11,7 @@ check`` over the whole law x country x position matrix.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from clausewright.assembly.compose import Composition
 from clausewright.assembly.notes import Note, refers_to
@@ -47,12 +48,11 @@ def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set,
     problems = []
     for sid, data in jurisdictions.seats.items():
         city = str(data.get("city") or data.get("name") or sid)
-        name = re.escape(city)
-        if sid != seat and re.search(rf"\b{name}[- ](?:seat|seated)\b|\bseat(?:ed)? (?:in|of|at) {name}\b", text):
+        if sid != seat and city in text and _seat_named(city).search(text):
             problems.append(f"names a {city} seat, but the draft's seat is {seat or 'none (courts)'}")
     for pid, profile in jurisdictions.profiles.items():
         short = str((profile.data.get("governing_law") or {}).get("short") or "")
-        if pid not in in_play and short and re.search(rf"\b{re.escape(short)}\b", text):
+        if pid not in in_play and short and short in text and _word(short).search(text):
             problems.append(f"speaks of {short}, which is none of the laws in play (governing law, the parties' countries, the arbitration agreement, the courts)")
     for cid in sorted(set(_CLAUSE.findall(text)) & known - present):
         problems.append(f"refers to clause {cid}, which is not in this draft")
@@ -60,6 +60,17 @@ def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set,
         if target not in anchors:
             problems.append(f"refers to <<{target}>>, which is not in this draft")
     return problems
+
+
+@lru_cache(maxsize=256)
+def _seat_named(city: str) -> re.Pattern[str]:
+    name = re.escape(city)
+    return re.compile(rf"\b{name}[- ](?:seat|seated)\b|\bseat(?:ed)? (?:in|of|at) {name}\b")
+
+
+@lru_cache(maxsize=256)
+def _word(words: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(words)}\b")
 
 
 def _finding(note: Note, problem: str) -> Finding:
