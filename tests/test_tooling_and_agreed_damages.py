@@ -28,7 +28,7 @@ TESTS = {"cavendish", "dunlop", "truck_rent_a_center", "vertragsstrafe", "capped
 
 REGISTER = [
     {"tag": "T-1", "description": "Mould, supplied", "funding": "supplied", "replacement_value": 1000},
-    {"tag": "T-2", "description": "Mould, tooling price", "funding": "buyer_paid", "rated_life": 500000},
+    {"tag": "T-2", "description": "Mould, tooling price", "funding": "buyer_paid", "rated_life": 500000, "tooling_price": 4800},
     {"tag": "T-3", "description": "Mould, amortised", "funding": "amortised", "amortisation_amount": 36500, "amortisation_quantity": 200000},
     {"tag": "T-4", "description": "Die, amortised by period", "funding": "amortised", "amortisation_amount": 12000, "amortisation_months": 24},
     {"tag": "T-5", "description": "Fixture, supplier's own", "funding": "supplier_funded"},
@@ -90,7 +90,35 @@ def test_tooling_clause_and_schedule_assemble_cleanly_in_every_position(tooling_
         # the schedule computes the amount per part (or month) from the register
         assert "over 200,000 parts" in schedule and "0.1825 per part" in schedule, schedule
         assert "over 24 months" in schedule and "500.00 per month" in schedule, schedule
-        assert "[" not in schedule.split("Rated life", 1)[1], "a complete register needs no placeholder"
+        assert "[" not in schedule.split("Replacement value", 1)[1], "a complete register needs no placeholder"
+        assert "Tooling price USD 4,800.00" in schedule and "(rated life 500,000 shots)" in schedule, schedule
+
+
+OWNERS = {  # the register's owner of each item, as clause tooling.ownership gives it at each position
+    "buyer": ["owned by the Buyer", "owned by the Buyer |", "owned by the Buyer |", "owned by the Buyer |", "owned by the Buyer |"],
+    "balanced": ["owned by the Buyer", "owned by the Buyer once the price is paid", "owned by the Buyer |", "owned by the Buyer |", "owned by the Supplier"],
+    "supplier": ["owned by the Buyer", "owned by the Buyer once the price is paid", "owned by the Supplier until amortised, then the Buyer",
+                 "owned by the Supplier until amortised, then the Buyer", "owned by the Supplier"],
+}
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_the_register_and_the_return_clause_follow_the_ownership_position(tooling_drafts, position):
+    """The register says who owns each item as clause tooling.ownership does; and only where the
+    Buyer owns Amortised Tooling before it is paid off does taking it back mean paying its
+    Unrecovered Balance (at the supplier position that tooling is not the Buyer's to take)."""
+    for law in LAWS:
+        composition = tooling_drafts[law, position]
+        rows = [r for r in _text(_section(composition, "schedule-tooling")).splitlines() if r.startswith("T-")]
+        assert len(rows) == 5
+        for row, owner in zip(rows, OWNERS[position], strict=True):
+            assert owner in row + " |", (law, position, row)
+        anchors = _anchors(composition)
+        returned = plain_text(anchors["tooling.return"])
+        unconditional = plain_text(anchors["tooling.return-unconditional"])
+        takes_back = "takes back an item of Amortised Tooling" in returned
+        assert takes_back is (position != "supplier"), (law, position, returned)
+        assert ("including any Unrecovered Balance" in unconditional) is (position != "supplier"), (law, position)
 
 
 @pytest.mark.parametrize("position", POSITIONS)

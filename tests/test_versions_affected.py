@@ -67,6 +67,23 @@ def test_text_changed_without_a_version_bump_is_an_error_until_bumped_and_record
     assert set(lock.history("confidentiality")) == {"0.1.0", "0.2.0"}
 
 
+def test_a_check_that_finds_errors_records_no_version(tmp_path):
+    """--update-versions records nothing while the check fails, so the clause fixed afterwards
+    keeps the version it was given (no second bump for a text that was never right)."""
+    copy = mini_copy(tmp_path)
+    _version_findings(copy, update=True)
+    copy.edit("library/clauses/confidentiality.clause", "version: 0.1.0", "version: 0.2.0")
+    copy.edit("library/clauses/confidentiality.clause", *NEW_WORDS)
+    copy.edit("library/clauses/confidentiality.clause", "only as clause <<.disclosure>> permits", "only as clause <<.disclosur>> permits")
+    result = _invoke("library", "check", "--update-versions", "--jobs", "1", *_sources(copy))
+    assert result.exit_code != 0 and "nothing recorded, since the check found errors" in result.output
+    assert set(versions.load(copy.library).history("confidentiality")) == {"0.1.0"}
+    copy.edit("library/clauses/confidentiality.clause", "<<.disclosur>>", "<<.disclosure>>")
+    result = _invoke("library", "check", "--update-versions", "--jobs", "1", *_sources(copy))
+    assert "recorded 1 clause version(s): confidentiality 0.2.0" in result.output and "Errors" not in result.output
+    assert versions.load(copy.library).recorded("confidentiality", "0.2.0") == load_library(copy.library).clauses["confidentiality"].sha256
+
+
 def test_a_version_bumped_with_unchanged_text_is_fine(tmp_path):
     copy = mini_copy(tmp_path)
     _version_findings(copy, update=True)

@@ -133,3 +133,20 @@ def test_vietnamese_is_tagged_word_by_word_not_the_english_around_it(bundled_sou
     assert not any("Saigon" in t or "limited" in t for t in tagged)
     english = _runs_with(document, "Saigon Precision Manufacturing Co., Ltd")
     assert english and not any("w:lang" in r for r in english)
+
+
+def test_table_columns_keep_numbers_whole_and_add_up_to_the_text_width():
+    """Table columns (ooxml/writer.py ``column_widths``): each column holds its longest number
+    unbroken, the widths add up to the width given, and word columns give way first."""
+    from clausewright.ooxml.writer import _width, column_widths
+
+    header = ["Tag", "Item", "Location", "Paid by; owner", "Price or recovery", "Rated life", "Value"]
+    row = ["KMP-M-0310A", "Die-casting die, gearbox housing (2-cavity)", "Site",
+           "The Buyer, up front (tooling price); owned by the Buyer once the price is paid", "Tooling price THB 2,950,000.00", "–", "THB 3,200,000.00"]
+    widths = column_widths([header, row], 8306)
+    assert sum(widths) == 8306 and min(widths) >= 400
+    for column, number in ((0, "KMP-M-0310A"), (4, "2,950,000.00"), (6, "3,200,000.00")):
+        assert widths[column] >= _width(number) + 216, (column, widths)
+    narrow = column_widths([["a", "b"], ["x" * 3, "y" * 200]], 8000)
+    assert narrow[1] > 4 * narrow[0] and sum(narrow) == 8000  # the text-heavy column gets the room
+    assert column_widths([["c"] * 30], 8306) == [276] * 30  # too many columns: equal shares

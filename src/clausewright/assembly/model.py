@@ -47,6 +47,23 @@ class Placeholder:
 Inline = Text | TermUse | TermDef | Ref | Placeholder
 
 
+def plain_text_of(items: list[Inline] | tuple[Inline, ...]) -> str:
+    """What a reader sees of some inline pieces."""
+    out = []
+    for item in items:
+        if isinstance(item, Text):
+            out.append(item.text)
+        elif isinstance(item, TermUse):
+            out.append(item.display)
+        elif isinstance(item, TermDef):
+            out.append(f"“{item.term}”")
+        elif isinstance(item, Ref):
+            out.append(item.text)
+        elif isinstance(item, Placeholder):
+            out.append(f"[{item.text}]")
+    return "".join(out)
+
+
 @dataclass
 class Paragraph:
     """One paragraph. ``kind`` says what it is:

@@ -16,6 +16,7 @@ from clausewright.assembly.model import (
     TermDef,
     TermUse,
     Text,
+    plain_text_of,
 )
 from clausewright.ooxml import styles, xml
 from clausewright.ooxml.languages import Languages
@@ -153,8 +154,9 @@ class _Writer:
 
     def table(self, p: Paragraph, indent: int) -> str:
         rows = [[self.inlines(cell) for cell in row] for row in p.rows]
+        widths = column_widths([[plain_text_of(cell) for cell in row] for row in p.rows], TEXT_WIDTH - indent)
         # An empty small paragraph after the table keeps the next paragraph off its bottom border.
-        return xml.table(styles.TABLE, styles.TABLE_TEXT, rows, indent=indent, width=TEXT_WIDTH - indent) + xml.paragraph(styles.TABLE_TEXT, "")
+        return xml.table(styles.TABLE, styles.TABLE_TEXT, rows, indent=indent, widths=widths) + xml.paragraph(styles.TABLE_TEXT, "")
 
     def front(self, section: Section) -> str:
         out = []
@@ -200,6 +202,49 @@ class _Writer:
             else:
                 out.append(xml.paragraph(styles.BODY[max(p.level - 1, 0)], self.content(p)))
         return "".join(out)
+
+
+# Table columns: each at least as wide as its longest word or number, the width left over shared
+# by how much text each holds. A number (an amount such as "THB 3,200,000.00", a part number) or
+# a word of the heading row must never break; where they do not all fit, the columns whose longest
+# piece is another word give way (a word can still wrap at a hyphen), and only then the rest.
+CELL_PADDING = 280  # twips: a cell's left and right margins (108 each) and some room to spare
+MIN_COLUMN = 400
+MAX_TEXT = 120  # characters of a cell that count towards its column's share
+
+
+def _width(word: str) -> int:
+    """A word's width in twips in the table text style (Arial 9 pt), erring on the wide side."""
+    return sum(130 if c.isupper() else 60 if c in ".,;:'()-/" else 100 for c in word)
+
+
+def column_widths(texts: list[list[str]], total: int) -> list[int]:
+    """The widths of a table's columns (twips, adding up to ``total``) for the cells' ``texts``."""
+    columns = max((len(row) for row in texts), default=1)
+    if columns * MIN_COLUMN >= total:  # too many columns for any to be wider than the least
+        return [max(total // columns, 1)] * columns
+    floor = [MIN_COLUMN] * columns
+    numeric = [False] * columns
+    volume = [1] * columns
+    for index, row in enumerate(texts):
+        for c, text in enumerate(row):
+            for word in text.split():
+                need = _width(word) + CELL_PADDING
+                if need > floor[c]:  # a heading's word holds like a number: it labels the column
+                    floor[c], numeric[c] = need, index == 0 or any(ch.isdigit() for ch in word)
+            volume[c] = max(volume[c], min(len(text), MAX_TEXT))
+    over = sum(floor) - total
+    if over > 0:  # the word columns give way first, down to MIN_COLUMN
+        give = [floor[c] - MIN_COLUMN if not numeric[c] else 0 for c in range(columns)]
+        if sum(give) < over:
+            give = [f - MIN_COLUMN for f in floor]
+        room = sum(give) or 1
+        floor = [floor[c] - min(give[c], over * give[c] // room + 1) for c in range(columns)]
+    spare = max(total - sum(floor), 0)
+    share = sum(volume)
+    widths = [floor[c] + spare * volume[c] // share for c in range(columns)]
+    widths[-1] += total - sum(widths)
+    return widths
 
 
 def contents_bookmark(heading_bookmark: str) -> str:

@@ -144,20 +144,19 @@ def paragraph(style: str, content: str, *, num: tuple[int, int] | None = None) -
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{numpr}</w:pPr>{content}</w:p>'
 
 
-def table(style: str, cell_style: str, rows: list[list[str]], *, indent: int, width: int) -> str:
-    """A table whose first row is a repeating header; ``rows`` holds each cell's run XML."""
-    columns = len(rows[0])
-    col = max(width // columns, 400)
-    grid = "".join(f'<w:gridCol w:w="{col}"/>' for _ in range(columns))
+def table(style: str, cell_style: str, rows: list[list[str]], *, indent: int, widths: list[int]) -> str:
+    """A table whose first row is a repeating header; ``rows`` holds each cell's run XML and
+    ``widths`` each column's width in twentieths of a point."""
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     body = []
     for index, row in enumerate(rows):
         trpr = "<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if index == 0 else "<w:trPr><w:cantSplit/></w:trPr>"
         cells = "".join(
-            f'<w:tc><w:tcPr><w:tcW w:w="{col}" w:type="dxa"/></w:tcPr>{paragraph(cell_style, content)}</w:tc>' for content in row
+            f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{paragraph(cell_style, content)}</w:tc>' for w, content in zip(widths, row, strict=False)
         )
         body.append(f"<w:tr>{trpr}{cells}</w:tr>")
     return (
-        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{col * columns}" w:type="dxa"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
         f'<w:tblInd w:w="{indent}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"

@@ -19,11 +19,10 @@ from clausewright.assembly.model import (
     Agreement,
     Paragraph,
     Placeholder,
-    Ref,
     Section,
     TermDef,
-    TermUse,
     Text,
+    plain_text_of,
 )
 from clausewright.findings import Finding, kind, make
 from clausewright.inputs.agreement_types import TYPE_PARAMETER
@@ -86,23 +85,6 @@ def paragraphs(agreement: Agreement) -> Iterator[tuple[Section, Paragraph]]:
     for section in agreement.sections():
         for p in section.paragraphs:
             yield section, p
-
-
-def plain_text_of(items) -> str:
-    """What a reader sees of some inline pieces."""
-    out = []
-    for item in items:
-        if isinstance(item, Text):
-            out.append(item.text)
-        elif isinstance(item, TermUse):
-            out.append(item.display)
-        elif isinstance(item, TermDef):
-            out.append(f"“{item.term}”")
-        elif isinstance(item, Ref):
-            out.append(item.text)
-        elif isinstance(item, Placeholder):
-            out.append(f"[{item.text}]")
-    return "".join(out)
 
 
 def plain_text(paragraph: Paragraph) -> str:

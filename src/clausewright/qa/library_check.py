@@ -702,8 +702,8 @@ def summarise(library: Library, outcomes: list[Outcome]) -> list[Finding]:
 
 
 def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, *, jobs: int | None = None, update_versions: bool = False) -> Report:
-    """``update_versions`` first records, in versions.lock, the clause versions not recorded yet
-    (``stats["recorded"]`` lists them)."""
+    """``update_versions`` records, in versions.lock, the clause versions not recorded yet, when
+    the check finds no error (``stats["recorded"]`` lists them; None when errors stopped it)."""
     library_dir = Path(library_dir) if library_dir else resources.library_dir()
     jurisdictions_dir = Path(jurisdictions_dir) if jurisdictions_dir else resources.jurisdictions_dir()
     try:
@@ -711,14 +711,10 @@ def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None
         jurisdictions = load_jurisdictions(jurisdictions_dir)
         library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
         lock = versions.load(library_dir)
-        recorded = versions.record(library, lock) if update_versions else []
     except ClausewrightError as exc:
         return Report(str(library_dir), [make(LOAD, str(exc))], {})
     findings, stats = static_checks(library, jurisdictions)
     findings += broken_profiles(jurisdictions)
-    findings += library_versions.check(library, lock)
-    if update_versions:
-        stats["recorded"] = recorded
     combos = combinations(library, jurisdictions)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if any(f.id == SYNTAX for f in findings):
@@ -734,6 +730,17 @@ def check(library_dir: Path | None = None, jurisdictions_dir: Path | None = None
                            f"plus {len(combos) - grid} option variants: {len(outcomes)} assembled, {failed} with problems")
         stats["combinations"] = len(outcomes)
         stats["failed"] = failed
+    if update_versions:
+        # A version is recorded only for a text that passes: a clause fixed after a failed
+        # check keeps the version it was given, instead of needing another bump.
+        if any(f.severity == "error" for f in findings):
+            stats["recorded"] = None
+        else:
+            try:
+                stats["recorded"] = versions.record(library, lock)
+            except ClausewrightError as exc:
+                findings.append(make(LOAD, str(exc)))
+    findings += library_versions.check(library, lock)
     return Report(f"{library.id} {library.version} ({library_dir})", sort(findings), stats)
 
 
@@ -742,7 +749,9 @@ def format_text(report: Report) -> str:
 
     lines = [f"Library {report.library}"]
     s = report.stats
-    if "recorded" in s:
+    if "recorded" in s and s["recorded"] is None:
+        lines.append("  versions.lock: nothing recorded, since the check found errors; fix them and run it again")
+    elif "recorded" in s:
         lines.append(f"  versions.lock: recorded {len(s['recorded'])} clause version(s)" + (f": {', '.join(s['recorded'])}" if s["recorded"] else ""))
     if "clauses" in s:
         lines.append(f"  fragments: {s['clauses']} clauses, {s['sources']} fragments and expressions compiled")
