@@ -240,6 +240,10 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             if d.when:
                 check_reads(reads_of(f"the condition of the definition {d.term!r}", expression_reads, d.when, where, clause.id),
                             f"{where} (definition {d.term!r}, when)", clause.id)
+        for floor in clause.floors:
+            if floor.when:
+                check_reads(reads_of(f"the condition of floor {floor.id!r}", expression_reads, floor.when, where, clause.id),
+                            f"{where} (floor {floor.id!r}, when)", clause.id)
         for pid in clause.uses:
             if pid not in schema and not any(p.startswith(pid + ".") for p in schema.ids()):
                 out.append(make(USES, f"'uses' names {pid}, which the schema does not declare", clause=clause.id, source=where, subject=pid))
