@@ -92,7 +92,7 @@ def test_counsel_notes_are_comments_on_their_clause(bundled_sources, tmp_path):
     info = reader.read((tmp_path / "vn.docx").read_bytes())
     titles = {s.clause_id: s.paragraphs[0] for s in result.composition.agreement.sections()}
     checked = 0
-    applying = {(n.profile.id, n.id) for n in applicable_notes(result.deal, bundled_sources.jurisdictions, set(titles))}
+    applying = {(n.profile.id, n.id) for n in applicable_notes(result.deal, bundled_sources.jurisdictions, set(titles), bundled_sources.library.type_of(result.deal))}
     refs = numbers(result.composition.agreement)
     for pid in ("vietnam", "singapore"):
         profile = bundled_sources.jurisdictions.profiles[pid]

@@ -135,8 +135,9 @@ def test_a_renamed_term_keeps_its_plural_and_article_and_a_reference_points_at_t
 
 def test_library_check_flags_a_type_fact_no_clause_reads_and_one_no_type_gives(tmp_path):
     shutil.copytree(ROOT / "clause_library", tmp_path / "library")
-    _edit(tmp_path / "library" / "clauses" / "general.clause", "agreement_type.drafting.get('supplies')", "agreement_type.drafting.get('suplies')")
-    _edit(tmp_path / "library" / "types" / "nnn.yaml", "\norder: 20\n", "\norder: 20\ndrafting: {notarised: true}\n")
+    _edit(tmp_path / "library" / "clauses" / "general.clause", "{% set supplies = agreement_type.drafting.get('supplies') %}",
+          "{% set supplies = agreement_type.drafting.get('suplies') %}")
+    _edit(tmp_path / "library" / "types" / "nnn.yaml", "\n  disclosure: one_way", "\n  notarised: true\n  disclosure: one_way")
     messages = _fact_findings(tmp_path / "library")
     assert any("reads agreement_type.drafting.suplies, a fact no agreement type gives; did you mean supplies?" in m for m in messages), messages
     assert any("agreement type nnn gives drafting.notarised, which no clause or condition reads" in m for m in messages), messages

@@ -51,7 +51,7 @@ def applicable_notes(sources, deal):
     """The notes a draft should carry: the profile holds one of the note's roles in the deal, the
     note's clause is in the agreement and its `when` is true (what the engine is to do)."""
     sections, _ = _agreement(sources, deal)
-    ctx = base_context(deal, sources.jurisdictions)
+    ctx = base_context(deal, sources.jurisdictions, sources.library.type_of(deal))
     ctx["included"] = lambda cid: cid in sections
     out = set()
     for pid, note in _notes(sources):
@@ -92,7 +92,7 @@ def test_every_note_has_valid_roles_and_a_when_that_compiles(bundled_sources):
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.yaml")))
 def test_note_conditions_evaluate_on_every_sample(bundled_sources, sample):
     deal = _deal(bundled_sources, sample=sample)
-    ctx = base_context(deal, bundled_sources.jurisdictions)
+    ctx = base_context(deal, bundled_sources.jurisdictions, bundled_sources.library.type_of(deal))
     ctx["included"] = lambda cid: True
     library = bundled_sources.library
     kind = library.type_of(deal)

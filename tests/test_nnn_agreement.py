@@ -18,8 +18,9 @@ from clausewright.ooxml import reader
 pytestmark = pytest.mark.timeout(300)
 
 SAMPLE = SAMPLES / "shenzhen-nnn.yaml"
-NNN_CLAUSES = ["parties", "nnn-recitals", "nnn-definitions", "nnn-non-use", "nnn-non-disclosure", "nnn-non-circumvention", "nnn-damages",
-               "nnn-return", "nnn-term", "nnn-law-disputes", "nnn-general", "nnn-schedule-disclosures"]
+# its own clauses, and the definitions, confidentiality core, law, disputes and boilerplate every type shares
+NNN_CLAUSES = ["parties", "nnn-recitals", "definitions", "nnn-non-use", "confidentiality", "nnn-non-circumvention", "nnn-damages",
+               "nnn-return", "nnn-term", "governing-law", "dispute-resolution", "general", "nnn-schedule-disclosures"]
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +46,17 @@ def test_the_shenzhen_sample_is_a_sound_nnn_agreement(sample):
     assert drafted == NNN_CLAUSES
     assert sorted(k.removeprefix("clausewright.clause.") for k in info.properties if k.startswith("clausewright.clause.")) == sorted(NNN_CLAUSES)
     headings = [p.text for p in info.paragraphs if p.style == "Heading1"]
-    assert headings == ["Definitions and interpretation", "Non-use", "Non-disclosure", "Non-circumvention", "Remedies and agreed damages",
-                        "Return of materials", "Term", "Governing law and disputes", "General"]
+    assert headings == ["Definitions and interpretation", "Non-use", "Confidentiality", "Non-circumvention", "Remedies and agreed damages",
+                        "Return of materials", "Term", "Governing law", "Dispute resolution", "General"]
     text = info.text()
     assert "This Non-Use, Non-Disclosure and Non-Circumvention Agreement (this “Agreement”) is dated 1 December 2026" in text
     assert "深圳恒达精密压铸有限公司" in text and "Unified Social Credit Code 91440300MA5XXXXX1Q" in text
     # the supplier's law and courts, the court of its domicile, and the Chinese text prevails
     assert "are governed by the laws of the People’s Republic of China" in text
-    assert "the competent people’s courts of the People’s Republic of China, and in the first instance by the court with jurisdiction at the place where the Supplier is domiciled, to whose exclusive jurisdiction" in text
+    assert ("submits to the exclusive jurisdiction of the competent people’s courts of the People’s Republic of China, and in the first instance of "
+            "the court with jurisdiction at the place where the Supplier is domiciled, to settle any Dispute.") in text
     assert "This Agreement is made in English and in Chinese, and both texts are signed. If they differ, the Chinese text prevails." in text
-    assert "shall affix its company seal next to the signature" in text
+    assert "shall affix its company seal next to its signature" in text
     # agreed damages graded in three tiers, worded for a law under which a court may adjust them
     assert "tier 1: CNY 500,000.00 (five hundred thousand Chinese yuan)" in text and "tier 2: CNY 125,000.00" in text
     assert "agreed under PRC law (a pre-estimate of damages within the meaning of Article 585 of the Civil Code)" in text and "may adjust an agreed amount" in text
@@ -81,11 +83,11 @@ def test_check_passes_the_sample_and_explain_names_the_type(tmp_path):
 def test_the_suppliers_own_law_and_courts_by_default_and_arbitration_when_chosen(bundled_sources):
     text = _body(bundled_sources)
     assert "governed by the laws of the Socialist Republic of Vietnam" in text
-    assert "in the first instance by the court with jurisdiction at the place where the Supplier is domiciled" in text
-    assert "This Agreement is made in English only" in text
+    assert "in the first instance of the court with jurisdiction at the place where the Supplier is domiciled" in text
+    assert "This Agreement is made in English. Any translation is for convenience only" in text
     text = _body(bundled_sources, "disputes.method=arbitration")
     assert "finally resolved by arbitration administered by the Singapore International Arbitration Centre" in text
-    assert "The seat of the arbitration is" in text and "domiciled" not in text
+    assert "the seat, or legal place, of the arbitration is" in text and "domiciled" not in text
 
 
 @pytest.mark.parametrize("law, wording", [
@@ -103,12 +105,12 @@ def test_agreed_damages_follow_the_governing_laws_test(bundled_sources, law, wor
 
 def test_positions_shape_duration_and_non_circumvention(bundled_sources):
     buyer = _body(bundled_sources, "positions.overall=buyer")
-    assert "continue after the Term ends, without limit of time" in buyer
+    assert "continues after this Agreement ends, without limit of time" in buyer
     assert "or any other customer or supplier of the Buyer that the Supplier learns of" in buyer
     supplier = _body(bundled_sources, "positions.overall=supplier", "non_circumvention.years=4")
     assert "During the Term and for one (1) year after it ends" in supplier
     assert "During the Term and for four (4) years after it ends, the Supplier shall not make" in supplier
-    assert "each Trade Secret stays protected for as long as it remains secret" in supplier
+    assert "Trade Secrets stay protected under this clause for as long as they remain Trade Secrets" in supplier
 
 
 def test_rule_checks_and_the_penalty_cap_reach_the_nnn(bundled_sources):
@@ -119,7 +121,7 @@ def test_rule_checks_and_the_penalty_cap_reach_the_nnn(bundled_sources):
     assert penalty.clause == "nnn-damages" and "8%" in penalty.message
     india = pipeline.generate(SAMPLE, None, sources=bundled_sources, overrides=["supplier.country=india", "agreement.translation="], page_numbers=False)
     stamp = next(f for f in india.findings if f.id == "stamp-duty")
-    assert "allocates the duty and the time for stamping" in stamp.message and stamp.clause == "nnn-general"
+    assert "allocates the duty and the time for stamping" in stamp.message and stamp.clause == "local-law"
 
 
 def test_key_terms_of_the_nnn_are_its_own(tmp_path):

@@ -104,7 +104,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     if strict and errors:
         raise AssemblyError([f.message for f in errors], findings)
     # the counsel notes that apply: attached as comments, and read by the memo and the checks
-    notes = applicable_notes(deal, jurisdictions, {s.clause_id for s in agreement.sections() if s.paragraphs})
+    notes = applicable_notes(deal, jurisdictions, {s.clause_id for s in agreement.sections() if s.paragraphs}, kind)
     if comments:
         _attach_notes(agreement, notes)
         if deal.get("agreement.position_notes"):

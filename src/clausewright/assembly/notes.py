@@ -9,7 +9,8 @@ all of these hold:
   reach a Singapore-law draft just because the supplier is Vietnamese;
 - its clause is in the draft;
 - its ``when`` condition, if any, is true: a Jinja expression over the same names as a clause's
-  ``when`` (``deal``, ``law``, ``seat``, ``institution``, ``included('remedies')``, ...).
+  ``when`` (``deal``, ``law``, ``seat``, ``institution``, ``included('remedies')``, the facts of
+  the agreement type drafted as ``agreement_type.drafting``, ...).
 
 The Word comments (``compose.py``), ``explain`` and the drafting memo all take their notes from
 here, so they cannot disagree.
@@ -27,6 +28,7 @@ from jinja2 import UndefinedError
 from clausewright import jinja
 from clausewright.assembly.context import base_context
 from clausewright.errors import LibraryError
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
 from clausewright.roles import DEFAULT_NOTE_ROLES, NOTE_ROLES
@@ -81,15 +83,16 @@ def candidate_notes(deal: Deal, jurisdictions: Jurisdictions) -> list[Note]:
     return out
 
 
-def condition(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str]) -> Callable[[Note], bool]:
-    """Whether a note's ``when`` holds in this deal (the context is built on first use)."""
+def condition(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str], kind: AgreementType) -> Callable[[Note], bool]:
+    """Whether a note's ``when`` holds in this deal, for a draft of type ``kind`` (the context is
+    built on first use)."""
     context: dict[str, Any] = {}
 
     def holds(note: Note) -> bool:
         if note.when is None:
             return True
         if not context:
-            context.update(base_context(deal, jurisdictions), included=lambda cid: cid in clause_ids)
+            context.update(base_context(deal, jurisdictions, kind), included=lambda cid: cid in clause_ids)
         try:
             return bool(jinja.evaluate(note.when, context))
         except (UndefinedError, jinja.FragmentError) as exc:  # a name or expression the profile got wrong
@@ -108,9 +111,9 @@ def refers_to(note: Note) -> list[str]:
     return _REF.findall(str(note.data.get("text", "")))
 
 
-def applicable_notes(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str]) -> list[Note]:
-    """The notes that reach a draft holding the clauses ``clause_ids``."""
-    holds = condition(deal, jurisdictions, clause_ids)
+def applicable_notes(deal: Deal, jurisdictions: Jurisdictions, clause_ids: set[str], kind: AgreementType) -> list[Note]:
+    """The notes that reach a draft of type ``kind`` holding the clauses ``clause_ids``."""
+    holds = condition(deal, jurisdictions, clause_ids, kind)
     return [note for note in candidate_notes(deal, jurisdictions) if note.clause in clause_ids and holds(note)]
 
 

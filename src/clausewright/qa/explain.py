@@ -227,7 +227,7 @@ class _Explainer:
         """The notes of the profiles in play (by their roles) that concern this clause; attached
         when the clause is in the draft and the note's condition holds."""
         present = {s.clause_id for s in self.composition.agreement.sections()} if self.composition else set()
-        holds = condition(self.deal, self.jurisdictions, present)
+        holds = condition(self.deal, self.jurisdictions, present, self.library.type_of(self.deal))
         return [
             Note(n.profile.id, n.id, " ".join(str(n.data.get("text", "")).split()), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify,
                  included and holds(n))

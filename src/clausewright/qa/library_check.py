@@ -15,7 +15,9 @@
 5. Drafting and declarations (``library_drafting``): defined terms written without markup, in
    every combination; ``uses:`` lists against what each clause reads; ``bulk: row`` on the
    parameters that vary by supplier.
-6. Versions (``library_versions``): no clause file changed under a version ``versions.lock``
+6. Shared clauses stay shared (``library_sharing``): a term defined by one clause, no article
+   drafted once per type.
+7. Versions (``library_versions``): no clause file changed under a version ``versions.lock``
    records with another text.
 
 Problems are findings (``library-*`` ids, docs/qa.md); any error or warning makes the check fail.
@@ -50,7 +52,7 @@ from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import ONE_CHOICE_TYPES, Invalid
-from clausewright.qa import library_drafting, library_versions, rules
+from clausewright.qa import library_drafting, library_sharing, library_versions, rules
 from clausewright.qa import notes as note_checks
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
 from clausewright.roles import PROFILE_ROLES
@@ -240,6 +242,10 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             if d.when:
                 check_reads(reads_of(f"the condition of the definition {d.term!r}", expression_reads, d.when, where, clause.id),
                             f"{where} (definition {d.term!r}, when)", clause.id)
+        for floor in clause.floors:
+            if floor.when:
+                check_reads(reads_of(f"the condition of floor {floor.id!r}", expression_reads, floor.when, where, clause.id),
+                            f"{where} (floor {floor.id!r}, when)", clause.id)
         for pid in clause.uses:
             if pid not in schema and not any(p.startswith(pid + ".") for p in schema.ids()):
                 out.append(make(USES, f"'uses' names {pid}, which the schema does not declare", clause=clause.id, source=where, subject=pid))
@@ -269,6 +275,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
     out += _examples(schema)
     out += library_drafting.bulk_findings(schema)
     out += library_drafting.straight_quotes_in_wording(library.wording, str(library.directory / "library.yaml"))
+    out += library_sharing.findings(library)
     out += profile_checks(library, jurisdictions)
     stats = {"clauses": len(library.clauses), "parameters": len(declared), "sources": sources, "unused": len(unused), "profiles": len(jurisdictions.profiles)}
     return out, stats
