@@ -91,7 +91,7 @@ def test_tooling_clause_and_schedule_assemble_cleanly_in_every_position(tooling_
         assert "over 200,000 parts" in schedule and "0.1825 per part" in schedule, schedule
         assert "over 24 months" in schedule and "500.00 per month" in schedule, schedule
         assert "[" not in schedule.split("Replacement value", 1)[1], "a complete register needs no placeholder"
-        assert "Tooling price USD 4,800.00" in schedule and "(rated life 500,000 shots)" in schedule, schedule
+        assert "USD 4,800.00 (tooling price)" in schedule and "(rated life 500,000 shots)" in schedule, schedule
 
 
 OWNERS = {  # the register's owner of each item, as clause tooling.ownership gives it at each position
