@@ -356,3 +356,15 @@ def test_no_remedies_note_contradicts_the_draft(remedies_drafts, law):
             for note in notes:
                 assert note["text"].split(":")[0] in printed or not section.paragraphs[0].comments, note["id"]
                 assert NOTE_CHECKS[note["id"]](text), (law, position, basis, note["id"])
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_the_relationship_clause_admits_the_agency_the_tooling_clause_creates(tooling_drafts, position):
+    """At the buyer position the Supplier acquires Tooling as the Buyer's agent; the boilerplate
+    that says nothing creates an agency must then make that exception (and only then)."""
+    for law in LAWS:
+        anchors = _anchors(tooling_drafts[law, position])
+        agent = "as agent for the Buyer" in plain_text(anchors["tooling.ownership"])
+        relationship = plain_text(anchors["general.relationship"])
+        assert agent is (position == "buyer"), (law, position)
+        assert ("acquires Tooling as the Buyer’s agent, as clause" in relationship) is agent, (law, position, relationship)
