@@ -172,3 +172,15 @@ def test_a_party_is_described_with_the_article_its_legal_form_takes(entity, expe
     text = " ".join(library_matrix.agreement_text(comp).split())
     assert f", {expected} incorporated in" in text
     assert "an Indonesian translation" in text and "a Indonesian" not in text
+
+
+def test_a_third_party_claim_is_not_called_a_claim_under_a_warranty():
+    """A third party's infringement claim is not made 'under' the Supplier's warranty to the Buyer:
+    the paragraph on infringing products describes the claim and points to the warranty."""
+    for law, supplier, position, variant in library_matrix.sampled_combinations():
+        _, comp = library_matrix.composition(law, supplier, position, variant)
+        for p in comp.agreement.paragraphs():
+            if p.anchor != "warranties-indemnity.infringing-products":
+                continue
+            text = library_matrix.paragraph_text(p)
+            assert "a claim under clause" not in text and "If a third party claims" in text, text
