@@ -186,6 +186,18 @@ def test_common_law_terms_of_art_are_kept_out_of_civil_law_drafts(tmp_path):
     assert all("vietnam" in f.message.lower() for f in found)  # Singapore (common law) is not reported
 
 
+def test_terms_a_profile_calls_foreign_to_its_law_are_kept_out_of_its_drafts(tmp_path):
+    """A profile lists the terms of art of another system its law does not use
+    (governing_law.foreign_terms: English terms under New York law); a draft under that law that
+    prints one is reported, and a draft under another law is not."""
+    copy = mini_copy(tmp_path)
+    copy.edit("jurisdictions/profiles/singapore.yaml", "short: Singapore law}", "short: Singapore law, foreign_terms: [special damage]}")
+    copy.append("library/clauses/confidentiality.clause", "+ The Buyer need not prove special damage.\n")
+    found = [f for f in _check(copy).findings if f.id == "library-term-of-art"]
+    assert found and all("'special damage', a term of art of another legal system, under Singapore law" in f.message for f in found)
+    assert not any("vietnam" in f.message.lower() for f in found)
+
+
 def test_a_note_that_calls_for_a_clause_must_say_where_it_is(tmp_path):
     copy = mini_copy(tmp_path)
     copy.append("jurisdictions/profiles/vietnam.yaml", "  - {id: vn-add, clause: confidentiality, roles: [supplier_country], "

@@ -72,7 +72,7 @@ PROFILE = kind("library-profile", "error", "a profile lacks data that the engine
 NOTE_MISFIT = kind("library-note-misfit", "error", "a counsel note reaches a draft it does not fit (another seat, a law not in play, an absent clause or agreed sums) in some combination", "library")
 NOTE_CALLS = kind("library-note-calls-for-clause", "warning", "a counsel note asks for a clause to be added but neither names the clause that drafts it (<<id>>) nor says the draft has none", "library")
 NOTE_ROLES = kind("library-note-roles", "warning", "a counsel note does not say under which roles of its profile it applies (roles:)", "library")
-TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (library.yaml common_law_terms) appears in a draft governed by a civil-law system", "library")
+TERM_OF_ART = kind("library-term-of-art", "error", "a term of art of another legal system appears in a draft: a common-law term (library.yaml common_law_terms) under a civil-law system, or a term the governing law's profile lists as foreign to it (governing_law.foreign_terms)", "library")
 POSITION_CONFLICT = kind("library-position-conflict", "error", "another clause takes back what a topic's position grants (declared in grants:) in some combination of topic positions", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
 FACT = kind("library-unknown-fact", "warning", "a clause reads a profile's or an agreement type's fact (drafting.<fact>) that none gives, or one gives a fact that no clause reads", "library")
@@ -657,16 +657,24 @@ def position_conflicts(library: Library, composition: Any) -> list[tuple[str, st
 
 
 def terms_of_art(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
-    """Common-law terms of art in a draft whose governing law is of the civil-law family."""
+    """Terms of art of another legal system in a draft: the common-law terms (library.yaml
+    ``common_law_terms``) under a law of the civil-law family, and the terms a law's profile
+    names as foreign to it (``governing_law.foreign_terms``, e.g. English terms under New York law)."""
     law = jurisdictions.profiles.get(deal.get("law.governing_law") or "")
-    if law is None or (law.data.get("governing_law") or {}).get("system") != "civil" or not library.common_law_terms:
+    if law is None:
+        return []
+    governing = law.data.get("governing_law") or {}
+    civil = governing.get("system") == "civil"
+    terms = [(t, "a common-law term of art", " (civil law)") for t in library.common_law_terms if civil]
+    terms += [(str(t), "a term of art of another legal system", "") for t in governing.get("foreign_terms") or []]
+    if not terms:
         return []
     out: list[tuple[str, str, str | None]] = []
     for section in composition.agreement.sections():
         text = " ".join(re.sub(r"\{#[^}]*\}|<<[^>]*>>", " ", section.rendered).split()).casefold()  # words, not anchors
-        for term in library.common_law_terms:
+        for term, what, where in terms:
             if term.casefold() in text:
-                out.append((TERM_OF_ART, f"clause {section.clause_id} says {term!r}, a common-law term of art, under {law.name} law (civil law)", section.clause_id))
+                out.append((TERM_OF_ART, f"clause {section.clause_id} says {term!r}, {what}, under {law.name} law{where}", section.clause_id))
     return out
 
 
