@@ -36,7 +36,7 @@ from clausewright.findings import Finding, make
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
-from clausewright.inputs.library import Clause, Library
+from clausewright.inputs.library import Clause, Library, NoteArrangement
 from clausewright.roles import ROLES
 
 
@@ -71,6 +71,7 @@ class Composition:
     findings: list[Finding] = field(default_factory=list)
     subjects: dict[str, str] = field(default_factory=dict)  # the library's ``subjects``: where rule checks look
     notes: list[Note] = field(default_factory=list)  # the counsel notes that apply to this draft (assembly/notes.py)
+    note_arrangements: list[NoteArrangement] = field(default_factory=list)  # what a note may speak of only where its clause drafts it
     type_id: str = ""  # the agreement type drafted (library types/*.yaml)
 
 
@@ -109,7 +110,8 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
         _attach_notes(agreement, notes)
         if deal.get("agreement.position_notes"):
             _attach_position_notes(agreement, library, context)
-    return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects_for(kind), notes=notes, type_id=kind.id)
+    return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects_for(kind), notes=notes,
+                       note_arrangements=library.note_arrangements, type_id=kind.id)
 
 
 def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:

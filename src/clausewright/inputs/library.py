@@ -50,6 +50,18 @@ class Grant:
     forbids: re.Pattern[str]  # what must not appear anywhere in the agreement's rendered text
 
 
+@dataclass(frozen=True)
+class NoteArrangement:
+    """What a counsel note may speak of only where the clause it sits on drafts it (library.yaml
+    ``note_arrangements``): a note whose words match ``note`` on a clause whose text in the draft does
+    not match ``draft`` misdescribes that draft."""
+
+    id: str
+    what: str  # the arrangement, in a lawyer's words
+    note: re.Pattern[str]  # finds it in a note's words
+    draft: re.Pattern[str]  # finds it in the text of the clause the note is on
+
+
 @dataclass
 class Clause:
     id: str
@@ -86,6 +98,7 @@ class Library:
     subjects: dict[str, str] = field(default_factory=dict)  # library.yaml ``subjects``: where rule checks look
     common_law_terms: list[str] = field(default_factory=list)  # terms of art civil-law drafts must not use
     review_floors: dict[str, str] = field(default_factory=dict)  # library.yaml ``review_floors``: clause id -> the protection it carries
+    note_arrangements: list[NoteArrangement] = field(default_factory=list)  # library.yaml ``note_arrangements``
     terms: list[TermSpec] = field(default_factory=list)  # terms.yaml: the key terms reported (docs/terms.md)
     types: dict[str, AgreementType] = field(default_factory=dict)  # the documents it drafts, default first (types/*.yaml)
 
@@ -148,6 +161,7 @@ def load_library(directory: Path) -> Library:
         subjects=_texts(meta, meta_path, "subjects"),
         review_floors=_texts(meta, meta_path, "review_floors"),
         common_law_terms=[str(t) for t in meta.get("common_law_terms") or []],
+        note_arrangements=_note_arrangements(meta.get("note_arrangements"), str(meta_path)),
         terms=load_terms(directory, schema, set(clauses)),
         types=types,
     )
@@ -310,6 +324,18 @@ def _grants(raw: Any, where: str) -> list[Grant]:
 def _floors(raw: Any, where: str) -> list[Floor]:
     declared = _declarations(raw, where, "floors", ("id", "rule", "requires"), "requires")
     return [Floor(str(item["id"]), _rule(item), pattern, _expr(item.get("when"))) for item, pattern in declared]
+
+
+def _note_arrangements(raw: Any, where: str) -> list[NoteArrangement]:
+    declared = _declarations(raw, where, "note_arrangements", ("id", "what", "note", "draft"), "note")
+    out = []
+    for i, (item, note) in enumerate(declared):
+        try:
+            draft = re.compile(str(item["draft"]))
+        except re.error as exc:
+            raise LibraryError(where, f"note_arrangements[{i}] ({item['id']}): draft is not a valid regular expression: {exc}") from None
+        out.append(NoteArrangement(str(item["id"]), " ".join(str(item["what"]).split()), note, draft))
+    return out
 
 
 def _expr(value: Any) -> str | None:

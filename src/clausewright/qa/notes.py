@@ -4,8 +4,9 @@ The engine attaches a note only where its profile holds one of the note's roles,
 the draft and its condition holds (``assembly/notes.py``). This check reads what each attached
 note says, so a note whose wording outruns its conditions is caught too: a note that names a
 seat other than the draft's, a law that is none of the laws in play, a clause the draft does not
-contain, or agreed sums in a draft that has none. ``check`` reports it for one deal; ``library
-check`` over the whole law x country x position matrix.
+contain, agreed sums in a draft that has none, or an arrangement (a grant-back, say) that the
+clause it sits on does not make in this draft (library.yaml ``note_arrangements``). ``check``
+reports it for one deal; ``library check`` over the whole law x country x position matrix.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ import re
 from functools import lru_cache
 
 from clausewright.assembly.compose import Composition
+from clausewright.assembly.model import Agreement
 from clausewright.assembly.notes import Note, refers_to
 from clausewright.findings import Finding, kind, make
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
+from clausewright.qa.drafting import plain_text_of
 from clausewright.roles import PROFILE_ROLES
 
-NOTE_MISFIT = kind("note-does-not-fit", "warning", "a counsel note attached to the draft speaks of a seat, law, clause or agreed sums that the draft does not have", "drafting")
+NOTE_MISFIT = kind("note-does-not-fit", "warning", "a counsel note attached to the draft speaks of a seat, law, clause, agreed sums or an arrangement that the draft does not have", "drafting")
 
 _CLAUSE = re.compile(r"\b[Cc]lauses? ([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z]{4,})\b")
 _AGREED_SUMS = re.compile(r"\b(?:penalt(?:y|ies)|agreed sums?|liquidated damages|Vertragsstrafe)\b", re.I)
@@ -41,7 +44,15 @@ def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) 
             out.append(_finding(note, problem))
         if agreed_sums and agreed_sums not in anchors and _AGREED_SUMS.search(text) and note.clause == agreed_sums.split(".")[0]:
             out.append(_finding(note, "speaks of agreed sums or a penalty, but this draft has no agreed-sums provision"))
+        for arrangement in composition.note_arrangements:
+            if arrangement.note.search(text) and not arrangement.draft.search(_clause_text(agreement, note.clause)):
+                out.append(_finding(note, f"speaks of {arrangement.what}, which clause {note.clause} of this draft does not make"))
     return out
+
+
+def _clause_text(agreement: Agreement, clause_id: str) -> str:
+    """What a reader sees of one clause of the draft, its paragraphs as one text."""
+    return " ".join(plain_text_of(p.all_inlines()) for s in agreement.sections() if s.clause_id == clause_id for p in s.paragraphs)
 
 
 def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set, seat: str | None, present: set[str], known: set[str], anchors: set[str]) -> list[str]:
