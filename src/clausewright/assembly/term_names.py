@@ -57,12 +57,18 @@ def rename(text: str, names: Mapping[str, str], plurals: Mapping[str, str] | Non
 
 def in_words(text: str, names: Mapping[str, str], plurals: Mapping[str, str] | None = None) -> str:
     """Plain ``text`` (a label, not markup) with each whole word or phrase that names a renamed
-    term, or its plural, in the type's name ("Buyer's name" reads "Customer's name")."""
+    term, or its plural, in the type's name ("Buyer's name" reads "Customer's name"); words that
+    open the text start with a capital ("Initial Term (years)" can read "Initial period (years)")."""
     words = {**(plurals or {}), **names}
     if not words:
         return text
     pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
-    return pattern.sub(lambda m: words[m.group(1)], text)
+
+    def replace(match: re.Match[str]) -> str:
+        new = words[match.group(1)]
+        return new[:1].upper() + new[1:] if match.start() == 0 else new
+
+    return pattern.sub(replace, text)
 
 
 def renamed(term: str, names: Mapping[str, str]) -> str:

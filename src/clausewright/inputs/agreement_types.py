@@ -5,7 +5,8 @@ parameter sections and parameters it asks, the defaults it gives shared paramete
 wording and rule-check subjects where it differs from ``library.yaml``, the facts about the deal
 it drafts that shared clauses read to choose their wording (``drafting:``, as a profile's), and
 its own names for the defined terms and the cross-references of shared clauses (``terms:`` and
-``references:``, assembly/term_names.py). Clauses say which types
+``references:``, assembly/term_names.py), and the words its key terms use for what it does not
+define (``key_term_words:``, docs/terms.md). Clauses say which types
 use them (their ``types:`` header); a deal chooses its type with ``agreement.type``. A library
 without a ``types`` folder drafts one document, a type made from ``library.yaml``.
 """
@@ -25,7 +26,7 @@ FOLDER = "types"
 TYPE_PARAMETER = "agreement.type"  # the parameter that chooses the type
 ALL = "all"  # a clause's ``types: all``: every type of the library
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "references", "drafting", "in_pack"}
+_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "references", "drafting", "in_pack", "key_term_words"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class AgreementType:
     references: dict[str, str] = field(default_factory=dict)  # a shared clause's reference target -> this type's
     drafting: dict[str, Any] = field(default_factory=dict)  # facts shared clauses read (agreement_type.drafting.<fact>)
     in_pack: dict[str, Any] = field(default_factory=dict)  # answers it gives the other documents of a pack that ask them
+    key_term_words: dict[str, str] = field(default_factory=dict)  # a term the key terms name that this type does not define -> its words
 
     def asks_parameter(self, pid: str) -> bool:
         return self.asks is None or pid in self.asks or pid == TYPE_PARAMETER
@@ -98,6 +100,7 @@ def _read(path: Path, schema: Schema) -> AgreementType:
         references=_texts(raw, "references", where),
         drafting=_facts(raw.get("drafting"), where),
         in_pack=_defaults(raw.get("in_pack"), schema, where, key="in_pack"),
+        key_term_words=_texts(raw, "key_term_words", where),
     )
 
 

@@ -52,6 +52,7 @@ from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import ONE_CHOICE_TYPES, Invalid
 from clausewright.qa import library_drafting, library_versions, rules
 from clausewright.qa import notes as note_checks
+from clausewright.qa import terms as key_terms
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
 from clausewright.roles import PROFILE_ROLES
 
@@ -74,6 +75,7 @@ TERM_OF_ART = kind("library-term-of-art", "error", "a common-law term of art (li
 POSITION_CONFLICT = kind("library-position-conflict", "error", "another clause takes back what a topic's position grants (declared in grants:) in some combination of topic positions", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
 FACT = kind("library-unknown-fact", "warning", "a clause reads a profile's or an agreement type's fact (drafting.<fact>) that none gives, or one gives a fact that no clause reads", "library")
+KEY_TERM = kind("library-key-term-undefined", "error", "a key term's label, or the library's wording of its value, names a defined term that the draft it describes does not define", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
@@ -590,6 +592,7 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
     outcome.findings += position_conflicts(library, composition)
     outcome.findings += library_drafting.unmarked_terms(composition, deal, jurisdictions)
     outcome.findings += [(NOTE_MISFIT, f.message, f.clause) for f in note_checks.misfits(composition, deal, jurisdictions)]
+    outcome.findings += undefined_in_key_terms(library, jurisdictions, deal, composition)
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
     return outcome
@@ -602,6 +605,26 @@ def _selected(library: Library, deal: Any, jurisdictions: Jurisdictions) -> list
         return [d.clause_id for d in select(library, base_context(deal, jurisdictions, library.type_of(deal)), deal) if d.included]
     except ClausewrightError:
         return []
+
+
+_VOCABULARY: dict[int, frozenset[str]] = {}  # id(library) -> the terms its drafts can define
+
+
+def undefined_in_key_terms(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
+    """Each key term whose label, or whose value in the library's words, names a defined term this
+    draft does not define (docs/terms.md): a services draft's key terms never speak of an
+    Initial Term its term clause does not have."""
+    if not library.terms:
+        return []
+    vocabulary = _VOCABULARY.setdefault(id(library), key_terms.defined_terms(library))
+    try:
+        found = key_terms.key_terms(library, deal, jurisdictions, composition)
+    except LibraryError as exc:
+        return [(RENDER, str(exc), None)]
+    return [(KEY_TERM, f"key term {term.spec.id}: its {where} ({term.label if where == 'label' else term.value!r}) names {name!r}, "
+             f"which the {library.type_of(deal).id} draft does not define; give the type its own words for it (key_term_words:) or reword terms.yaml",
+             (key_terms.source_clause(term.spec, library.type_of(deal)) or "").split(".")[0] or None)
+            for term, where, name in key_terms.undefined_terms(found, composition.agreement, library.type_of(deal), vocabulary)]
 
 
 def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
