@@ -26,7 +26,9 @@ from jinja2 import UndefinedError
 
 from clausewright import jinja
 from clausewright.assembly.context import base_context
+from clausewright.assembly.term_names import party_words
 from clausewright.errors import LibraryError
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
 from clausewright.roles import DEFAULT_NOTE_ROLES, NOTE_ROLES
@@ -58,6 +60,12 @@ class Note:
     def when(self) -> str | None:
         when = self.data.get("when")
         return str(when) if when is not None else None
+
+    def text(self, kind: AgreementType) -> str:
+        """The note's words as a draft of type ``kind`` reads them: a note is written, as a shared
+        clause is, in the default type's names for the parties (the buyer), and a services
+        draft reads the customer."""
+        return party_words(" ".join(str(self.data.get("text", "")).split()), kind.renamed_parties)
 
 
 def profiles_in_play(deal: Deal, jurisdictions: Jurisdictions) -> list[tuple[Profile, frozenset[str]]]:
@@ -125,18 +133,20 @@ def malformed_references(text: str) -> list[str]:
     return [m.group(0) for m in _ANY_REF.finditer(text) if not _REF.fullmatch(m.group(0))]
 
 
-def note_body(note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:
-    """The note's own words; ``<<clause-id>>`` and ``<<clause-id.anchor>>`` become the clause
-    numbers of this draft (``numbers``: anchor -> number)."""
-    return " ".join(_REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), str(note["text"]).strip()).split())
+def note_body(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None) -> str:
+    """The note's own words, as a draft of type ``kind`` reads them; ``<<clause-id>>`` and
+    ``<<clause-id.anchor>>`` become the clause numbers of this draft (``numbers``: anchor -> number)."""
+    return _REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), note.text(kind))
 
 
-def note_text(profile_name: str, note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:
-    """The note as the lawyer reads it, with its source, review date and verify flag."""
-    text = f"[{profile_name}] {note_body(note, numbers)}"
-    if note.get("citation"):
-        text += f" Source: {note['citation']}."
-    text += f" Last reviewed {note['last_reviewed']}."
-    if note.get("verify"):
+def note_text(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None, *, source: str | None = None) -> str:
+    """The note as the lawyer reads it, with its source (``source``, else its profile's name),
+    review date and verify flag."""
+    data = note.data
+    text = f"[{source or note.profile.name}] {note_body(note, kind, numbers)}"
+    if data.get("citation"):
+        text += f" Source: {data['citation']}."
+    text += f" Last reviewed {data['last_reviewed']}."
+    if data.get("verify"):
         text += " VERIFY with local counsel before relying on this."
     return text

@@ -25,6 +25,7 @@ from clausewright.inputs.schema import Parameter, Schema
 FOLDER = "types"
 TYPE_PARAMETER = "agreement.type"  # the parameter that chooses the type
 ALL = "all"  # a clause's ``types: all``: every type of the library
+PARTIES = ("Buyer", "Supplier")  # the deal's parties (buyer.*, supplier.*), as the default type's clauses name them
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "references", "drafting", "in_pack", "key_term_words"}
 
@@ -58,6 +59,16 @@ class AgreementType:
         """What this type calls a defined term of the shared clauses (the services type's
         Buyer is the Customer)."""
         return self.terms.get(term, term)
+
+    def party(self, role: str) -> str:
+        """How a message names a party of this type in running text: ``party("buyer")`` is
+        "customer" in a services agreement, "buyer" in the others."""
+        return self.name_of(role.capitalize()).lower()
+
+    @property
+    def renamed_parties(self) -> dict[str, str]:
+        """The parties this type calls otherwise than the default type (services: Buyer -> Customer)."""
+        return {p: self.terms[p] for p in PARTIES if p in self.terms}
 
 
 def load_types(directory: Path, schema: Schema, *, title: str, library_id: str) -> dict[str, AgreementType]:

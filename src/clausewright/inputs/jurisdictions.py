@@ -23,6 +23,16 @@ PROFILE_KEYS = (
     "penalty", "non_compete", "arbitration", "courts", "formalities", "defaults", "notes",
 )
 DEFAULT_KEYS = ("governing_law", "institution", "seat", "language", "arbitrators")
+OTHER_TYPES = "default"  # in a text given per agreement type: the text for the types it does not name
+
+
+def for_type(text: Any, type_id: str) -> str:
+    """A profile's text as a draft of type ``type_id`` reads it: the text itself, or, where the
+    profile says per type what differs (``{supply: ..., services: ..., default: ...}``), the
+    text for that type (else the default; none: empty)."""
+    if isinstance(text, dict):
+        text = text.get(type_id, text.get(OTHER_TYPES))
+    return " ".join(str(text or "").split())
 
 
 @dataclass(frozen=True)
