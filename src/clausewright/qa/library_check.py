@@ -532,6 +532,10 @@ def _type_combinations(library: Library, jurisdictions: Jurisdictions, kind: Agr
             continue
         for value in param.choice_map():
             out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((param.id, value),), type=type_id))
+    # every profile once as the buyer's country (the grid varies the law and the supplier's): what a
+    # clause or note draws from the buyer's country (its data-transfer rules, say) is rendered too
+    if "buyer.country" in schema and kind.asks_parameter("buyer.country"):
+        out += [Combination(example_law, example_supplier, "balanced", "all-on", (("buyer.country", buyer),), type=type_id) for buyer in laws]
     # every pair of the type's negotiated topics at every pair of different positions: a position
     # one topic grants must survive whatever position another topic is drafted at
     topics = [t for t in library.topics(kind) if f"positions.{t}" in schema and kind.asks_parameter(f"positions.{t}")]
