@@ -11,6 +11,10 @@ all of these hold:
 - its ``when`` condition, if any, is true: a Jinja expression over the same names as a clause's
   ``when`` (``deal``, ``law``, ``seat``, ``institution``, ``included('remedies')``, ...).
 
+A note may also say which paragraph of its clause it speaks of (``paragraph: local-law.cn-nnn``);
+its condition must then keep it to the drafts that have that paragraph, which ``check`` and
+``library check`` verify (``qa/notes.py``).
+
 The Word comments (``compose.py``), ``explain`` and the drafting memo all take their notes from
 here, so they cannot disagree.
 """
@@ -55,6 +59,12 @@ class Note:
     @property
     def roles(self) -> tuple[str, ...]:
         return tuple(self.data.get("roles") or DEFAULT_NOTE_ROLES)
+
+    @property
+    def paragraph(self) -> str | None:
+        """The paragraph of its clause the note speaks of (``clause-id.anchor``), if it says."""
+        paragraph = self.data.get("paragraph")
+        return str(paragraph) if paragraph is not None else None
 
     @property
     def when(self) -> str | None:
