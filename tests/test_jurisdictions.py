@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLES
 
 from clausewright import pipeline, resources
-from clausewright.assembly.notes import applicable_notes, note_text, numbers
+from clausewright.assembly.notes import Note, applicable_notes, note_text, numbers
 from clausewright.inputs.deal import read_deal_file
 from clausewright.ooxml import reader
 
@@ -100,7 +100,7 @@ def test_counsel_notes_are_comments_on_their_clause(bundled_sources, tmp_path):
             if note["clause"] not in titles:
                 continue
             # the note as printed: its <<clause>> references become this draft's numbers
-            expected = " ".join(note_text(profile.name, note, refs).split(" Source:")[0].split())
+            expected = " ".join(note_text(Note(profile, note, frozenset()), result.composition.kind, refs).split(" Source:")[0].split())
             everywhere = [" ".join(t.split()) for t in info.comments.values()]
             if (pid, note["id"]) not in applying:  # its roles or condition keep it out of this draft
                 assert not any(t.startswith(expected) for t in everywhere), note["id"]
@@ -110,7 +110,7 @@ def test_counsel_notes_are_comments_on_their_clause(bundled_sources, tmp_path):
             assert anchored, note["id"]
             texts = [info.comments[c] for c in anchored[0].comments]
             # the note as printed: its <<clause>> references become this draft's numbers
-            expected = " ".join(note_text(profile.name, note, refs).split(" Source:")[0].split())
+            expected = " ".join(note_text(Note(profile, note, frozenset()), result.composition.kind, refs).split(" Source:")[0].split())
             mine = [t for t in texts if " ".join(t.split()).startswith(expected)]
             assert len(mine) == 1, note["id"]
             assert ("VERIFY with local counsel" in mine[0]) == bool(note.get("verify")), note["id"]

@@ -87,3 +87,38 @@ def test_memo_names_no_agreed_damages_when_the_draft_has_none(bundled_sources, t
     paragraphs = " ".join(p.text for p in document.paragraphs)
     assert "agreed damages" not in cells.lower() and "Agreed Sums" not in cells
     assert "penalty" not in paragraphs.lower() or "no agreed" in paragraphs.lower()
+
+
+def test_a_note_reaches_only_drafts_that_have_the_paragraph_it_speaks_of(tmp_path):
+    """The China note that asks for the NNN form to be prepared speaks of the paragraph that asks
+    for the NNN agreement to be signed (``paragraph: local-law.cn-nnn``); a condition that let it
+    reach a supply agreement whose NNN agreement is already signed is reported by library check."""
+    from clausewright.inputs.jurisdictions import load_jurisdictions
+    from clausewright.inputs.library import load_library
+
+    def misfits(jurisdictions_dir):
+        library = load_library(resources.library_dir())
+        jurisdictions = load_jurisdictions(jurisdictions_dir)
+        library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
+        combination = library_check.Combination("singapore", "china", "balanced", "all-on", (("local.cn_nnn_signed", True),), type="supply")
+        return [m for fid, m, _ in library_check.run_combination(library, jurisdictions, combination).findings if fid == library_check.NOTE_MISFIT]
+
+    assert misfits(resources.jurisdictions_dir()) == []
+    jur = tmp_path / "jurisdictions"
+    shutil.copytree(resources.jurisdictions_dir(), jur)
+    china = jur / "profiles" / "china.yaml"
+    text = china.read_text(encoding="utf-8")
+    old = 'when: "deal.local.cn_nnn is defined and deal.local.cn_nnn and not deal.local.cn_nnn_signed"'
+    assert old in text
+    china.write_text(text.replace(old, 'when: "deal.local.cn_nnn is defined and deal.local.cn_nnn"'), encoding="utf-8")
+    found = misfits(jur)
+    assert any("cn-nnn-form" in m and "speaks of paragraph local-law.cn-nnn" in m for m in found), found
+
+
+def test_a_notes_paragraph_is_one_of_its_own_clause(tmp_path):
+    from clausewright.inputs.jurisdictions import load_jurisdictions
+
+    note = ("  - id: xx-wrong-paragraph\n    clause: general\n    paragraph: remedies.agreed-sums\n    roles: [supplier_country]\n"
+            "    text: Speaks of another clause's paragraph.\n    last_reviewed: 2026-12-01\n")
+    broken = load_jurisdictions(_with_note(tmp_path, "vietnam", note)).broken
+    assert "paragraph must name the paragraph of its clause" in str(broken["vietnam"]), broken

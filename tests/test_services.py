@@ -177,3 +177,48 @@ def test_the_uncertain_points_of_the_facts_reach_the_lawyer_flagged(bundled_sour
         assert expected in flagged, expected
     india = next(n for n in profiles["india"].data["notes"] if n["id"] == "in-services-copyright")["text"]
     assert "s 57" in india and "untested" in india and "s 19(5)-(6)" in india
+
+
+def _data_clause(bundled_sources, *sets):
+    """The services-data clause of the sample with ``sets``: its anchors, its text and the counsel
+    notes on it as the draft prints them."""
+    from clausewright.assembly.notes import note_text, numbers
+    from clausewright.qa.drafting import section_text
+
+    raw = pipeline.read_answers(SAMPLE, list(sets))
+    deal = pipeline.validate_deal(raw, bundled_sources, source=str(SAMPLE))
+    composition = pipeline.assemble(deal, bundled_sources, strict=False)
+    section = next(s for s in composition.agreement.sections() if s.clause_id == "services-data")
+    refs = numbers(composition.agreement)
+    notes = {n.id: note_text(n, composition.kind, refs) for n in composition.notes if n.clause == "services-data"}
+    return {p.anchor for p in section.paragraphs if p.anchor}, " ".join(section_text(section).split()), notes, refs
+
+
+def test_a_uk_customers_transfers_have_their_safeguard_and_the_note_says_what_is_left(bundled_sources):
+    anchors, text, notes, refs = _data_clause(bundled_sources)  # UK customer, Indian supplier
+    assert "services-data.uk-transfers" in anchors
+    assert "Transfers from the United Kingdom" in text and "the International Data Transfer Agreement issued by the Information Commissioner" in text
+    assert "not be materially lower" in text
+    note = notes["ew-services-transfers"]
+    assert f"Clause {refs['services-data.uk-transfers']} requires the IDTA or the UK Addendum" in note
+    assert "(from 5 February 2026, verify)" in note and "VERIFY with local counsel" in note
+    _, addendum, _, _ = _data_clause(bundled_sources, "services.uk_transfer_tool=addendum")
+    assert "as amended for such transfers by the International Data Transfer Addendum issued by the Information Commissioner" in addendum
+    # a supplier in the United Kingdom too: no transfer, so neither the paragraph nor the note
+    anchors, text, notes, _ = _data_clause(bundled_sources, "supplier.country=england-wales")
+    assert "services-data.uk-transfers" not in anchors and "ew-services-transfers" not in notes
+
+
+@pytest.mark.parametrize(("customer", "anchor", "law"), [("china", "services-data.china", "Personal Information Protection Law"),
+                                                         ("vietnam", "services-data.vietnam", "the Law on Personal Data Protection requires for cross-border transfers")])
+def test_a_customer_whose_law_controls_transfers_abroad_has_that_paragraph(bundled_sources, customer, anchor, law):
+    anchors, text, _, _ = _data_clause(bundled_sources, f"buyer.country={customer}")
+    assert anchor in anchors and "services-data.uk-transfers" not in anchors
+    assert law in text
+
+
+def test_an_eu_customer_and_an_eu_supplier_make_no_transfer(bundled_sources):
+    anchors, _, _, _ = _data_clause(bundled_sources, "buyer.country=germany")
+    assert "services-data.gdpr" in anchors
+    anchors, _, _, _ = _data_clause(bundled_sources, "buyer.country=germany", "supplier.country=germany")
+    assert "services-data.gdpr" not in anchors

@@ -72,7 +72,12 @@ class Composition:
     subjects: dict[str, str] = field(default_factory=dict)  # the library's ``subjects``: where rule checks look
     notes: list[Note] = field(default_factory=list)  # the counsel notes that apply to this draft (assembly/notes.py)
     note_arrangements: list[NoteArrangement] = field(default_factory=list)  # what a note may speak of only where its clause drafts it
-    type_id: str = ""  # the agreement type drafted (library types/*.yaml)
+    kind: AgreementType | None = None  # the agreement type drafted (library types/*.yaml)
+
+    @property
+    def type_id(self) -> str:
+        """The id of the agreement type drafted."""
+        return self.kind.id if self.kind is not None else ""
 
 
 def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comments: bool = True, strict: bool = True) -> Composition:
@@ -107,11 +112,11 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     # the counsel notes that apply: attached as comments, and read by the memo and the checks
     notes = applicable_notes(deal, jurisdictions, {s.clause_id for s in agreement.sections() if s.paragraphs}, kind)
     if comments:
-        _attach_notes(agreement, notes)
+        _attach_notes(agreement, notes, kind)
         if deal.get("agreement.position_notes"):
             _attach_position_notes(agreement, library, context)
     return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects_for(kind), notes=notes,
-                       note_arrangements=library.note_arrangements, type_id=kind.id)
+                       note_arrangements=library.note_arrangements, kind=kind)
 
 
 def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:
@@ -446,12 +451,11 @@ def _where_ref(library: Library, section: Section, paragraph: Paragraph, ref: Re
 # --- counsel notes ----------------------------------------------------------------------------
 
 
-def _attach_notes(agreement: Agreement, notes: list[Note]) -> None:
+def _attach_notes(agreement: Agreement, notes: list[Note], kind: AgreementType) -> None:
     headings = {s.clause_id: s.paragraphs[0] for s in agreement.sections() if s.paragraphs}
     refs = numbers(agreement)
     for note in notes:
-        profile = note.profile
-        headings[note.clause].comments.append(Comment(text=note_text(profile.name, note.data, refs)))
+        headings[note.clause].comments.append(Comment(text=note_text(note, kind, refs)))
 
 
 def position_note(clause: Clause, position: str, context: dict[str, Any]) -> str:

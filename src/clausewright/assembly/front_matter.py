@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 
+from clausewright.assembly.term_names import profile_words
 from clausewright.formatting import DEFAULT_LOCALE
 from clausewright.formatting import date as format_date
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
-from clausewright.inputs.jurisdictions import Jurisdictions
+from clausewright.inputs.jurisdictions import Jurisdictions, Profile
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,35 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
                 stamp_note=str(stamp.get("instruction") or ""),
             )
         )
+    return out
+
+
+@dataclass(frozen=True)
+class Formality:
+    """What a party's country says about signing, stamping, legalising or the language of this draft."""
+
+    role: str  # buyer | supplier
+    profile: Profile
+    what: str  # Seal | Stamp duty | Legalisation | Language
+    text: str  # as a draft of this type reads it
+    verify: bool
+
+
+FORMALITIES = (("seal", "Seal"), ("stamp_duty", "Stamp duty"), ("legalisation", "Legalisation"), ("language", "Language"))
+
+
+def formalities(deal: Deal, jurisdictions: Jurisdictions, kind: AgreementType) -> list[Formality]:
+    """Each party's country's notes on the formalities (``formalities.<key>.note``), in the words
+    of a draft of type ``kind``: the note for its type where the profile gives one per type."""
+    out = []
+    for role in ("buyer", "supplier"):
+        profile = jurisdictions.profiles.get(deal.get(f"{role}.country") or "")
+        entries = (profile.data.get("formalities") or {}) if profile else {}
+        for key, what in FORMALITIES:
+            entry = entries.get(key) or {}
+            text = profile_words(entry.get("note"), kind)
+            if profile is not None and text:
+                out.append(Formality(role, profile, what, text, bool(entry.get("verify"))))
     return out
 
 

@@ -12,6 +12,10 @@ all of these hold:
   ``when`` (``deal``, ``law``, ``seat``, ``institution``, ``included('remedies')``, the facts of
   the agreement type drafted as ``agreement_type.drafting``, ...).
 
+A note may also say which paragraph of its clause it speaks of (``paragraph: local-law.cn-nnn``);
+its condition must then keep it to the drafts that have that paragraph, which ``check`` and
+``library check`` verify (``qa/notes.py``).
+
 The Word comments (``compose.py``), ``explain`` and the drafting memo all take their notes from
 here, so they cannot disagree.
 """
@@ -27,6 +31,7 @@ from jinja2 import UndefinedError
 
 from clausewright import jinja
 from clausewright.assembly.context import base_context
+from clausewright.assembly.term_names import party_words
 from clausewright.errors import LibraryError
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
@@ -57,9 +62,21 @@ class Note:
         return tuple(self.data.get("roles") or DEFAULT_NOTE_ROLES)
 
     @property
+    def paragraph(self) -> str | None:
+        """The paragraph of its clause the note speaks of (``clause-id.anchor``), if it says."""
+        paragraph = self.data.get("paragraph")
+        return str(paragraph) if paragraph is not None else None
+
+    @property
     def when(self) -> str | None:
         when = self.data.get("when")
         return str(when) if when is not None else None
+
+    def text(self, kind: AgreementType) -> str:
+        """The note's words as a draft of type ``kind`` reads them: a note is written, as a shared
+        clause is, in the default type's names for the parties (the buyer), and a services
+        draft reads the customer."""
+        return party_words(" ".join(str(self.data.get("text", "")).split()), kind.renamed_parties)
 
 
 def profiles_in_play(deal: Deal, jurisdictions: Jurisdictions) -> list[tuple[Profile, frozenset[str]]]:
@@ -128,18 +145,20 @@ def malformed_references(text: str) -> list[str]:
     return [m.group(0) for m in _ANY_REF.finditer(text) if not _REF.fullmatch(m.group(0))]
 
 
-def note_body(note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:
-    """The note's own words; ``<<clause-id>>`` and ``<<clause-id.anchor>>`` become the clause
-    numbers of this draft (``numbers``: anchor -> number)."""
-    return " ".join(_REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), str(note["text"]).strip()).split())
+def note_body(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None) -> str:
+    """The note's own words, as a draft of type ``kind`` reads them; ``<<clause-id>>`` and
+    ``<<clause-id.anchor>>`` become the clause numbers of this draft (``numbers``: anchor -> number)."""
+    return _REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), note.text(kind))
 
 
-def note_text(profile_name: str, note: dict[str, Any], numbers: dict[str, str] | None = None) -> str:
-    """The note as the lawyer reads it, with its source, review date and verify flag."""
-    text = f"[{profile_name}] {note_body(note, numbers)}"
-    if note.get("citation"):
-        text += f" Source: {note['citation']}."
-    text += f" Last reviewed {note['last_reviewed']}."
-    if note.get("verify"):
+def note_text(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None, *, source: str | None = None) -> str:
+    """The note as the lawyer reads it, with its source (``source``, else its profile's name),
+    review date and verify flag."""
+    data = note.data
+    text = f"[{source or note.profile.name}] {note_body(note, kind, numbers)}"
+    if data.get("citation"):
+        text += f" Source: {data['citation']}."
+    text += f" Last reviewed {data['last_reviewed']}."
+    if data.get("verify"):
         text += " VERIFY with local counsel before relying on this."
     return text

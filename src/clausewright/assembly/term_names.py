@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from clausewright import formatting
+from clausewright.inputs.agreement_types import AgreementType
+from clausewright.inputs.jurisdictions import for_type
 
 _USE = r"(?:\b(?P<article>[Aa]n?) )?\[\[(?P<term>{names})(?P<tail>\|[^\]]*)?\]\]"
 _DEFINE = r'""(?P<define>{names})""'
@@ -57,12 +59,41 @@ def rename(text: str, names: Mapping[str, str], plurals: Mapping[str, str] | Non
 
 def in_words(text: str, names: Mapping[str, str], plurals: Mapping[str, str] | None = None) -> str:
     """Plain ``text`` (a label, not markup) with each whole word or phrase that names a renamed
-    term, or its plural, in the type's name ("Buyer's name" reads "Customer's name")."""
+    term, or its plural, in the type's name ("Buyer's name" reads "Customer's name"); words that
+    open the text start with a capital ("Initial Term (years)" can read "Initial period (years)")."""
     words = {**(plurals or {}), **names}
     if not words:
         return text
     pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
-    return pattern.sub(lambda m: words[m.group(1)], text)
+
+    def replace(match: re.Match[str]) -> str:
+        new = words[match.group(1)]
+        return new[:1].upper() + new[1:] if match.start() == 0 else new
+
+    return pattern.sub(replace, text)
+
+
+def party_words(text: str, parties: Mapping[str, str]) -> str:
+    """Prose written in the default type's words (a rule check's message, a counsel note) with
+    each party ``parties`` renames in the type's name, capitalised or not as written ("the
+    buyer’s main protection" reads "the customer’s main protection"); a parameter id
+    (``buyer.country``, ``buyer_country``) stays as it is."""
+    if not parties:
+        return text
+    cased = {**{old.lower(): new.lower() for old, new in parties.items()}, **parties}
+    words = {**cased, **{old + "s": new + "s" for old, new in cased.items()}}
+    return _party_pattern(tuple(words)).sub(lambda m: words[m.group(1)], text)
+
+
+def profile_words(text: object, kind: AgreementType) -> str:
+    """A profile's text (a counsel note, a formality) as a draft of type ``kind`` reads it: its
+    text for that type (a profile may say per type what differs) in that type's party names."""
+    return party_words(for_type(text, kind.id), kind.renamed_parties)
+
+
+@lru_cache(maxsize=16)
+def _party_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")(?!\w|\.\w)")
 
 
 def renamed(term: str, names: Mapping[str, str]) -> str:

@@ -117,9 +117,9 @@ def explain(deal, overrides, fmt, library_dir, jurisdictions_dir, template):
         explained = explanations.explain(lib, answers, sources.jurisdictions, composition)
         if fmt == "json":
             out.append(explanations.to_json(explained, deal=str(deal), library=f"{lib.id} {lib.version}", type=lib.type_of(answers).id,
-                                            choices=explanations.summary(answers, sources.jurisdictions)))
+                                            choices=explanations.summary(answers, sources.jurisdictions, lib.type_of(answers))))
         else:
-            header = [f"{lib.type_of(answers).title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions)]
+            header = [f"{lib.type_of(answers).title} (library {lib.id} {lib.version}) for {deal}", *explanations.summary(answers, sources.jurisdictions, lib.type_of(answers))]
             out.append(explanations.format_text(explained, header))
     if fmt == "json" and len(out) > 1:  # a pack: a list, one explanation per document
         click.echo("[\n" + ",\n".join(out) + "\n]")

@@ -5,7 +5,8 @@ parameter sections and parameters it asks, the defaults it gives shared paramete
 wording and rule-check subjects where it differs from ``library.yaml``, the facts about the deal
 it drafts that shared clauses read to choose their wording (``drafting:``, as a profile's), and
 its own names for the defined terms and the cross-references of shared clauses (``terms:`` and
-``references:``, assembly/term_names.py). Clauses say which types
+``references:``, assembly/term_names.py), and the words its key terms use for what it does not
+define (``key_term_words:``, docs/terms.md). Clauses say which types
 use them (their ``types:`` header); a deal chooses its type with ``agreement.type``. A library
 without a ``types`` folder drafts one document, a type made from ``library.yaml``.
 """
@@ -24,8 +25,9 @@ from clausewright.inputs.schema import Parameter, Schema
 FOLDER = "types"
 TYPE_PARAMETER = "agreement.type"  # the parameter that chooses the type
 ALL = "all"  # a clause's ``types: all``: every type of the library
+PARTIES = ("Buyer", "Supplier")  # the deal's parties (buyer.*, supplier.*), as the default type's clauses name them
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "references", "drafting", "in_pack"}
+_KEYS = {"id", "title", "label", "help", "order", "asks", "defaults", "wording", "subjects", "terms", "references", "drafting", "in_pack", "key_term_words"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class AgreementType:
     references: dict[str, str] = field(default_factory=dict)  # a shared clause's reference target -> this type's
     drafting: dict[str, Any] = field(default_factory=dict)  # facts shared clauses read (agreement_type.drafting.<fact>)
     in_pack: dict[str, Any] = field(default_factory=dict)  # answers it gives the other documents of a pack that ask them
+    key_term_words: dict[str, str] = field(default_factory=dict)  # a term the key terms name that this type does not define -> its words
 
     def asks_parameter(self, pid: str) -> bool:
         return self.asks is None or pid in self.asks or pid == TYPE_PARAMETER
@@ -56,6 +59,16 @@ class AgreementType:
         """What this type calls a defined term of the shared clauses (the services type's
         Buyer is the Customer)."""
         return self.terms.get(term, term)
+
+    def party(self, role: str) -> str:
+        """How a message names a party of this type in running text: ``party("buyer")`` is
+        "customer" in a services agreement, "buyer" in the others."""
+        return self.name_of(role.capitalize()).lower()
+
+    @property
+    def renamed_parties(self) -> dict[str, str]:
+        """The parties this type calls otherwise than the default type (services: Buyer -> Customer)."""
+        return {p: self.terms[p] for p in PARTIES if p in self.terms}
 
 
 def load_types(directory: Path, schema: Schema, *, title: str, library_id: str) -> dict[str, AgreementType]:
@@ -98,6 +111,7 @@ def _read(path: Path, schema: Schema) -> AgreementType:
         references=_texts(raw, "references", where),
         drafting=_facts(raw.get("drafting"), where),
         in_pack=_defaults(raw.get("in_pack"), schema, where, key="in_pack"),
+        key_term_words=_texts(raw, "key_term_words", where),
     )
 
 

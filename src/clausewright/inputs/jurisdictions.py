@@ -23,6 +23,16 @@ PROFILE_KEYS = (
     "penalty", "non_compete", "arbitration", "courts", "formalities", "defaults", "notes",
 )
 DEFAULT_KEYS = ("governing_law", "institution", "seat", "language", "arbitrators")
+OTHER_TYPES = "default"  # in a text given per agreement type: the text for the types it does not name
+
+
+def for_type(text: Any, type_id: str) -> str:
+    """A profile's text as a draft of type ``type_id`` reads it: the text itself, or, where the
+    profile says per type what differs (``{supply: ..., services: ..., default: ...}``), the
+    text for that type (else the default; none: empty)."""
+    if isinstance(text, dict):
+        text = text.get(type_id, text.get(OTHER_TYPES))
+    return " ".join(str(text or "").split())
 
 
 @dataclass(frozen=True)
@@ -158,8 +168,15 @@ def _mapping(path: Path) -> dict[str, dict[str, Any]]:
     return {str(k): v for k, v in data.items()}
 
 
+_PARAGRAPH = re.compile(r"[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9-]*")
+
+
 def _check_note_applies(note: dict[str, Any], where: str) -> None:
-    """A note's ``roles`` name roles that carry notes; its ``when`` compiles."""
+    """A note's ``roles`` name roles that carry notes; its ``when`` compiles; its ``paragraph``, if
+    any, is a paragraph of its own clause."""
+    paragraph = note.get("paragraph")
+    if paragraph is not None and (not isinstance(paragraph, str) or not _PARAGRAPH.fullmatch(paragraph) or paragraph.split(".")[0] != str(note.get("clause"))):
+        raise LibraryError(where, f"paragraph must name the paragraph of its clause that the note speaks of, as {note.get('clause')}.<anchor> (got {paragraph!r})")
     roles = note.get("roles")
     if roles is not None:
         known = [role.id for role in NOTE_ROLES]

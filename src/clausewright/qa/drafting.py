@@ -9,7 +9,7 @@ that differ from the deal, and answers that were given but do not apply.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -25,7 +25,7 @@ from clausewright.assembly.model import (
     plain_text_of,
 )
 from clausewright.findings import Finding, kind, make
-from clausewright.inputs.agreement_types import TYPE_PARAMETER
+from clausewright.inputs.agreement_types import TYPE_PARAMETER, AgreementType
 from clausewright.roles import PROFILE_ROLES
 
 TERM_NOT_MARKED = kind("term-not-marked-up", "warning", "a defined term appears as plain capitalised text, without [[ ]] markup", "drafting")
@@ -39,41 +39,43 @@ ANSWER_IGNORED = kind("answer-ignored", "info", "the deal answers a question who
 ANSWER_NOT_ASKED = kind("answer-not-asked", "info", "the deal answers a question its type of agreement does not ask, so the answer is not used", "deal")
 
 
-def check(agreement: Agreement, deal: Any, jurisdictions: Any = None) -> list[Finding]:
+def check(agreement: Agreement, deal: Any, jurisdictions: Any = None, agreement_type: AgreementType | None = None) -> list[Finding]:
     """Every drafting check that reads the assembled text. Text that comes from the deal or from
     the profiles and catalogues in play (a statute's name, a seat) is data, not drafting: a piece
     of text the parser marked as a literal value and that is such data is left alone by the term,
-    currency and party-name checks (a computed value, such as a formatted amount, is checked)."""
+    currency and party-name checks (a computed value, such as a formatted amount, is checked).
+    Messages name the parties as an agreement of type ``agreement_type`` does (the customer)."""
+    said = agreement_type.party if agreement_type is not None else str
     data = literal_texts(deal, jurisdictions)
     out: list[Finding] = []
     out += unmarked_terms(agreement, data)
     out += placeholders(agreement, final=deal.get("agreement.draft", True) is False)
     texts = [(section, drafting_text(p, data)) for section, p in paragraphs(agreement)]
     out += currencies(texts, deal.get("commercial.currency"))
-    out += party_names(agreement, deal, texts)
-    out += signatories(deal)
+    out += party_names(agreement, deal, texts, said)
+    out += signatories(deal, said)
     out += [make(ANSWER_IGNORED, f"{pid} is given but does not apply to this deal (its condition is false)", subject=pid) for pid in deal.ignored]
     kind = deal.get(TYPE_PARAMETER)
     out += [make(ANSWER_NOT_ASKED, f"{pid} is given but an agreement of type {kind} does not ask it", subject=pid) for pid in deal.not_asked]
     return out
 
 
-def signatories(deal: Any) -> list[Finding]:
+def signatories(deal: Any, said: Callable[[str], str] = str) -> list[Finding]:
     """A signatory called "Legal Representative" who signs in another capacity, or whose title
-    differs from the title the notices give the same person."""
+    differs from the title the notices give the same person (``said``: how a message names a party)."""
     out = []
     for role in ("buyer", "supplier"):
         name = str(deal.get(f"{role}.signatory.name") or "").strip()
         title = str(deal.get(f"{role}.signatory.title") or "").strip()
         authority = deal.get(f"{role}.signatory.authority")
         if "legal representative" in title.casefold() and authority and authority != "legal_representative":
-            out.append(make(SIGNATORY, f"the {role}'s signatory is titled {title!r} but signs as {authority.replace('_', ' ')}; a title states a position, "
+            out.append(make(SIGNATORY, f"the {said(role)}'s signatory is titled {title!r} but signs as {authority.replace('_', ' ')}; a title states a position, "
                             f"the capacity is {role}.signatory.authority", subject=f"{role}.signatory.title"))
         attention = str(deal.get(f"{role}.notices.attention") or "")
         if name and title and name.casefold() in attention.casefold():
             rest = attention[attention.casefold().index(name.casefold()) + len(name):].strip(" ,;-–()")
             if rest and rest.casefold() != title.casefold() and title.casefold() not in rest.casefold() and rest.casefold() not in title.casefold():
-                out.append(make(SIGNATORY, f"{name} signs for the {role} as {title!r}, but the notices call the same person {rest!r}; use one title",
+                out.append(make(SIGNATORY, f"{name} signs for the {said(role)} as {title!r}, but the notices call the same person {rest!r}; use one title",
                                 subject=f"{role}.signatory.title"))
     return out
 
@@ -410,18 +412,18 @@ def may_hold(text_folded: str, stem: str) -> bool:
     return not stem.isascii() or stem.lower() in text_folded
 
 
-def party_names(agreement: Agreement, deal: Any, texts: list[tuple[Section, str]]) -> list[Finding]:
+def party_names(agreement: Agreement, deal: Any, texts: list[tuple[Section, str]], said: Callable[[str], str] = str) -> list[Finding]:
     out: list[Finding] = []
     names = {role: deal.get(f"{role}.name") for role in ("buyer", "supplier")}
     names = {r: n for r, n in names.items() if isinstance(n, str) and n.strip()}
     if len(names) == 2 and names["buyer"].strip().casefold() == names["supplier"].strip().casefold():
-        out.append(make(PARTY_SAME, f"the buyer and the supplier are both named {names['buyer']!r}; check buyer.name and supplier.name", subject="buyer.name"))
+        out.append(make(PARTY_SAME, f"the {said('buyer')} and the {said('supplier')} are both named {names['buyer']!r}; check buyer.name and supplier.name", subject="buyer.name"))
     party_blocks = [s for s in agreement.front if s.style == "parties"]
     block_text = "\n".join(section_text(s) for s in party_blocks)
     folded: list[tuple[Section, str, str]] | None = None
     for role, name in names.items():
         if party_blocks and name not in block_text:
-            out.append(make(PARTY_NAME, f"the {role}'s name {name!r} (from {role}.name) does not appear in the parties block", clause=party_blocks[0].clause_id, subject=f"{role}.name"))
+            out.append(make(PARTY_NAME, f"the {said(role)}'s name {name!r} (from {role}.name) does not appear in the parties block", clause=party_blocks[0].clause_id, subject=f"{role}.name"))
         stem = name_stem(name)
         if stem == name:
             continue
@@ -440,7 +442,7 @@ def party_names(agreement: Agreement, deal: Any, texts: list[tuple[Section, str]
                 variants.setdefault(section.clause_id, set()).add(shown)
         for cid, forms in sorted(variants.items()):
             out.append(
-                make(PARTY_NAME, f"the {role} is written as {', '.join(repr(s) for s in sorted(forms))}, but {role}.name is {name!r}", clause=cid, subject=f"{role}.name")
+                make(PARTY_NAME, f"the {said(role)} is written as {', '.join(repr(s) for s in sorted(forms))}, but {role}.name is {name!r}", clause=cid, subject=f"{role}.name")
             )
     return out
 

@@ -20,6 +20,8 @@ from clausewright import formatting, jinja
 from clausewright.assembly.compose import Composition, select
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.notes import candidate_notes, condition
+from clausewright.assembly.term_names import party_words
+from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.inputs.library import Clause, Library
@@ -102,7 +104,8 @@ def _parameter(path: tuple[str, ...], library: Library) -> str | None:
 class _Explainer:
     def __init__(self, library: Library, deal: Deal, jurisdictions: Jurisdictions, composition: Composition | None):
         self.library, self.deal, self.jurisdictions = library, deal, jurisdictions
-        self.context = base_context(deal, jurisdictions, library.type_of(deal))
+        self.kind = library.type_of(deal)
+        self.context = base_context(deal, jurisdictions, self.kind)
         self.decisions = {d.clause_id: d for d in (composition.decisions if composition else select(library, self.context, deal))}
         included = {cid for cid, d in self.decisions.items() if d.included}
         self.context["included"] = lambda cid: cid in included
@@ -134,12 +137,13 @@ class _Explainer:
     def source_of(self, name: str) -> str:
         role = BY_NAME[name]
         key = self.deal.get(role.parameter)
+        label = party_words(role.label, self.kind.renamed_parties)  # the customer's country profile
         if role.catalogue != "profiles":
-            return f"{role.label} {key}" if key else f"no {name} ({role.parameter} not set)"
+            return f"{label} {key}" if key else f"no {name} ({role.parameter} not set)"
         profile = self.jurisdictions.profiles.get(key) if isinstance(key, str) else None
         if profile is None:
             return f"no profile ({role.parameter} not set)"
-        return f"{role.label} {profile.id} {profile.version}"
+        return f"{label} {profile.id} {profile.version}"
 
     def value(self, read: Read, context: dict[str, Any]) -> Value:
         expression = read.dotted.replace("[]", "")
@@ -229,7 +233,7 @@ class _Explainer:
         present = {s.clause_id for s in self.composition.agreement.sections()} if self.composition else set()
         holds = condition(self.deal, self.jurisdictions, present, self.library.type_of(self.deal))
         return [
-            Note(n.profile.id, n.id, " ".join(str(n.data.get("text", "")).split()), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify,
+            Note(n.profile.id, n.id, n.text(self.kind), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify,
                  included and holds(n))
             for n in candidate_notes(self.deal, self.jurisdictions)
             if n.clause == clause_id
@@ -246,10 +250,12 @@ def explain_clause(library: Library, deal: Deal, jurisdictions: Jurisdictions, c
     return _Explainer(library, deal, jurisdictions, composition).clause(library.clause(clause_id))
 
 
-def summary(deal: Deal, jurisdictions: Jurisdictions) -> list[str]:
-    """The choices that select profiles and the forum, one line each."""
+def summary(deal: Deal, jurisdictions: Jurisdictions, kind: AgreementType) -> list[str]:
+    """The choices that select profiles and the forum, one line each, naming the parties as a
+    draft of type ``kind`` does (the customer's country)."""
     lines = []
-    for label, pid in (("supplier's country", "supplier.country"), ("buyer's country", "buyer.country"), ("governing law", "law.governing_law")):
+    for label, pid in ((f"{kind.party('supplier')}'s country", "supplier.country"), (f"{kind.party('buyer')}'s country", "buyer.country"),
+                       ("governing law", "law.governing_law")):
         key = deal.get(pid)
         p = jurisdictions.profiles.get(key) if isinstance(key, str) else None
         lines.append(f"{label}: {f'{p.id} ({p.name}, profile {p.version})' if p else 'not given'}  [{pid}]")

@@ -42,18 +42,20 @@ from clausewright import jinja, resources
 from clausewright.assembly import locate
 from clausewright.assembly.compose import compose, select
 from clausewright.assembly.context import base_context
+from clausewright.assembly.front_matter import FORMALITIES
 from clausewright.assembly.notes import malformed_references
 from clausewright.errors import ClausewrightError, InputError, LibraryError
 from clausewright.findings import Finding, counts, kind, make, sort
 from clausewright.inputs import versions
-from clausewright.inputs.agreement_types import TYPE_PARAMETER, AgreementType
+from clausewright.inputs.agreement_types import PARTIES, TYPE_PARAMETER, AgreementType
 from clausewright.inputs.deal import convert, put_dotted, validate
-from clausewright.inputs.jurisdictions import Jurisdictions, load_jurisdictions
+from clausewright.inputs.jurisdictions import OTHER_TYPES, Jurisdictions, load_jurisdictions
 from clausewright.inputs.library import POSITIONS, Library, load_library
 from clausewright.inputs.schema import Parameter, Schema
 from clausewright.inputs.types import ONE_CHOICE_TYPES, Invalid
-from clausewright.qa import library_drafting, library_sharing, library_versions, rules
+from clausewright.qa import draft_words, library_drafting, library_sharing, library_versions, rules
 from clausewright.qa import notes as note_checks
+from clausewright.qa import terms as key_terms
 from clausewright.reads import Read, expression_reads, template_reads, text_reads
 from clausewright.roles import PROFILE_ROLES
 
@@ -76,6 +78,9 @@ TERM_OF_ART = kind("library-term-of-art", "error", "a term of art of another leg
 POSITION_CONFLICT = kind("library-position-conflict", "error", "another clause takes back what a topic's position grants (declared in grants:) in some combination of topic positions", "library")
 FLOOR = kind("library-floor-breached", "error", "a clause goes below one of its declared floors (a protection no position may drop) in some combination", "library")
 FACT = kind("library-unknown-fact", "warning", "a clause reads a profile's or an agreement type's fact (drafting.<fact>) that none gives, or one gives a fact that no clause reads", "library")
+KEY_TERM = kind("library-key-term-undefined", "error", "a key term's label, or the library's wording of its value, names a defined term that the draft it describes does not define", "library")
+OTHER_AGREEMENT = kind("library-text-names-another-agreement", "error", "a profile's text (a counsel note, a formality) or a rule check's message that reaches a draft names another type of agreement, in some combination", "library")
+OTHER_PARTY_NAME = kind("library-text-names-another-party", "error", "a counsel note, a formality or a rule check's message about a draft names a party by a name the draft does not use (the buyer, in a services agreement), in some combination", "library")
 PROFILE_GAP = kind("library-profile-incomplete", "warning", "a profile, institution or seat lacks an entry the library format documents", "library")
 
 # Parameters the assembly engine reads itself (docs/library-format.md §8), besides positions.*.
@@ -368,6 +373,11 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
         party = _get(data, "arbitration.new_york_convention.party")
         if party[0] and not isinstance(party[1], bool):
             bad("arbitration.new_york_convention.party must be true or false")
+        for key, _ in FORMALITIES:
+            note = _get(data, f"formalities.{key}.note")[1]
+            if isinstance(note, dict) and OTHER_TYPES not in note and set(library.types) - set(note):
+                bad(f"formalities.{key}.note is given per type of agreement but not for {', '.join(sorted(set(library.types) - set(note)))}; "
+                    f"give their text, or a '{OTHER_TYPES}' text for the types it does not name")
         stamp = _get(data, "formalities.stamp_duty.applies")
         if stamp[0] and stamp[1] not in (True, False, None):
             bad("formalities.stamp_duty.applies must be true, false or null (unknown)")
@@ -529,6 +539,10 @@ def _type_combinations(library: Library, jurisdictions: Jurisdictions, kind: Agr
             continue
         for value in param.choice_map():
             out.append(Combination(example_law, example_supplier, "balanced", "all-on", ((param.id, value),), type=type_id))
+    # every profile once as the buyer's country (the grid varies the law and the supplier's): what a
+    # clause or note draws from the buyer's country (its data-transfer rules, say) is rendered too
+    if "buyer.country" in schema and kind.asks_parameter("buyer.country"):
+        out += [Combination(example_law, example_supplier, "balanced", "all-on", (("buyer.country", buyer),), type=type_id) for buyer in laws]
     # every pair of the type's negotiated topics at every pair of different positions: a position
     # one topic grants must survive whatever position another topic is drafted at
     topics = [t for t in library.topics(kind) if f"positions.{t}" in schema and kind.asks_parameter(f"positions.{t}")]
@@ -597,6 +611,8 @@ def run_combination(library: Library, jurisdictions: Jurisdictions, combination:
     outcome.findings += position_conflicts(library, composition)
     outcome.findings += library_drafting.unmarked_terms(composition, deal, jurisdictions)
     outcome.findings += [(NOTE_MISFIT, f.message, f.clause) for f in note_checks.misfits(composition, deal, jurisdictions)]
+    outcome.findings += undefined_in_key_terms(library, jurisdictions, deal, composition)
+    outcome.findings += foreign_words(library, jurisdictions, deal, composition)
     outcome.included = [s.clause_id for s in composition.agreement.sections()]
     outcome.definitions = [d.term for d in composition.agreement.definitions]
     return outcome
@@ -609,6 +625,38 @@ def _selected(library: Library, deal: Any, jurisdictions: Jurisdictions) -> list
         return [d.clause_id for d in select(library, base_context(deal, jurisdictions, library.type_of(deal)), deal) if d.included]
     except ClausewrightError:
         return []
+
+
+_VOCABULARY: dict[int, frozenset[str]] = {}  # id(library) -> the terms its drafts can define
+
+
+def undefined_in_key_terms(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
+    """Each key term whose label, or whose value in the library's words, names a defined term this
+    draft does not define (docs/terms.md): a services draft's key terms never speak of an
+    Initial Term its term clause does not have."""
+    if not library.terms:
+        return []
+    vocabulary = _VOCABULARY.setdefault(id(library), key_terms.defined_terms(library))
+    try:
+        found = key_terms.key_terms(library, deal, jurisdictions, composition)
+    except LibraryError as exc:
+        return [(RENDER, str(exc), None)]
+    return [(KEY_TERM, f"key term {term.spec.id}: its {where} ({term.label if where == 'label' else term.value!r}) names {name!r}, "
+             f"which the {library.type_of(deal).id} draft does not define; give the type its own words for it (key_term_words:) or reword terms.yaml",
+             (key_terms.source_clause(term.spec, library.type_of(deal)) or "").split(".")[0] or None)
+            for term, where, name in key_terms.undefined_terms(found, composition.agreement, library.type_of(deal), vocabulary)]
+
+
+def foreign_words(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:
+    """What a reader reads about the draft outside its clauses (counsel notes, formalities, rule
+    messages) that speaks of another kind of agreement, or of a party by another name."""
+    kind = library.type_of(deal)
+    texts = draft_words.texts_about(deal, jurisdictions, composition)
+    out = [(OTHER_AGREEMENT, f"{t.source} speaks of {words!r} in a {kind.id} draft: make the text neutral, or give it per type of agreement "
+            "(docs/library-format.md §6)", t.clause) for t, words in draft_words.other_agreements(texts, library, kind)]
+    out += [(OTHER_PARTY_NAME, f"{t.source} names the {word!r} in a {kind.id} draft, whose parties are the {' and the '.join(kind.name_of(p) for p in PARTIES)}", t.clause)
+            for t, word in draft_words.other_party_names(texts, kind)]
+    return out
 
 
 def floor_breaches(library: Library, jurisdictions: Jurisdictions, deal: Any, composition: Any) -> list[tuple[str, str, str | None]]:

@@ -15,8 +15,9 @@ from num2words import num2words
 from clausewright import __version__
 from clausewright.assembly.compose import position_note
 from clausewright.assembly.context import base_context
-from clausewright.assembly.front_matter import capacity
+from clausewright.assembly.front_matter import capacity, formalities
 from clausewright.assembly.notes import note_body, note_text, numbers
+from clausewright.assembly.term_names import party_words, profile_words
 from clausewright.findings import SEVERITIES, sort
 from clausewright.formatting import DEFAULT_LOCALE
 from clausewright.ooxml.memo import MemoDocument, Stationery, write
@@ -51,9 +52,9 @@ def content(result: Any, sources: Any) -> MemoDocument:
     _parties(memo, deal, sources)
     _signing(memo, deal, sources)
     _choices(memo, result, sources)
-    notes = result.composition.notes
-    _jurisdiction_notes(memo, notes, agreement)
-    _verify(memo, notes, result.findings, deal, sources, agreement)
+    notes, kind = result.composition.notes, sources.library.type_of(deal)
+    _jurisdiction_notes(memo, notes, agreement, kind)
+    _verify(memo, notes, result.findings, deal, sources, agreement, kind)
     _checks(memo, result.findings)
     return memo
 
@@ -89,7 +90,8 @@ def _parties(memo: MemoDocument, deal: Any, sources: Any) -> None:
 def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
     """How each party signs: who, in what capacity and where, and its country's formalities."""
     memo.add("heading", "Signing")
-    wording = sources.library.wording_for(sources.library.type_of(deal))
+    kind = sources.library.type_of(deal)
+    wording = sources.library.wording_for(kind)
     for role, label in zip(("buyer", "supplier"), _party_labels(sources, deal), strict=True):
         signer = deal.get(f"{role}.signatory.name") or "[signatory to be named]"
         if deal.get(f"{role}.signatory.co_signatory"):
@@ -100,13 +102,8 @@ def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
             parts.append(cap[0].lower() + cap[1:])
         parts.append(f"at {deal.get(f'{role}.signatory.place')}" if deal.get(f"{role}.signatory.place") else "place of signing to be completed")
         memo.add("bullet", "; ".join(parts) + ".")
-        profile = _profile(sources, deal.get(f"{role}.country"))
-        formalities = (profile.data.get("formalities") or {}) if profile else {}
-        for key, what in (("seal", "Seal"), ("stamp_duty", "Stamp duty"), ("legalisation", "Legalisation"), ("language", "Language")):
-            entry = formalities.get(key) or {}
-            note = _clean(entry.get("note"))
-            if note:
-                memo.add("bullet", f"{label}, {profile.name} — {what}: {note}" + (" (verify)" if entry.get("verify") else ""))
+        for formality in (f for f in formalities(deal, sources.jurisdictions, kind) if f.role == role):
+            memo.add("bullet", f"{label}, {formality.profile.name} — {formality.what}: {formality.text}" + (" (verify)" if formality.verify else ""))
 
 
 def _forum(deal: Any, sources: Any) -> str | None:
@@ -154,7 +151,8 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
         topic = f"positions.{clause.position}"
         label = schema[topic].label if topic in schema else clause.position
         own = deal.get(topic)
-        rows.append([f"{label} (clause {section.number or clause.id})", f"{section.position}" + (" (set for this topic)" if own else " (overall position)"),
+        position = party_words(section.position, kind.renamed_parties)  # a services agreement's customer position
+        rows.append([f"{label} (clause {section.number or clause.id})", position + (" (set for this topic)" if own else " (overall position)"),
                      position_note(clause, section.position, context)])
     memo.add("table", rows=rows)
     left_out = [d.clause_id for d in composition.decisions if not d.included]
@@ -162,32 +160,32 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
         memo.add("paragraph", f"Clauses left out by their conditions: {', '.join(left_out)} (run clausewright explain for the reasons).")
 
 
-def _jurisdiction_notes(memo: MemoDocument, notes: list, agreement: Any) -> None:
+def _jurisdiction_notes(memo: MemoDocument, notes: list, agreement: Any, kind: Any) -> None:
     memo.add("heading", "Jurisdiction notes")
     sections = {s.clause_id: s for s in agreement.sections()}
     refs = numbers(agreement)
     for note in notes:
         section = sections[note.clause]
         where = f"clause {section.number}" if section.number else section.clause_id
-        memo.add("bullet", note_text(f"{note.profile.name}, {where}", note.data, refs))
+        memo.add("bullet", note_text(note, kind, refs, source=f"{note.profile.name}, {where}"))
     if not notes:
         memo.add("paragraph", "No local counsel notes apply to the clauses of this draft.")
 
 
-def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources: Any, result_agreement: Any) -> None:
+def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources: Any, result_agreement: Any, kind: Any) -> None:
     memo.add("heading", "Items to verify")
     refs = numbers(result_agreement)
-    verify = [f"{note.profile.name}, clause {refs.get(note.clause, note.clause)}: {note_body(note.data, refs)}" for note in notes if note.verify]
+    verify = [f"{note.profile.name}, clause {refs.get(note.clause, note.clause)}: {note_body(note, kind, refs)}" for note in notes if note.verify]
     verify += [f"{f.id}: {f.message}" for f in sort(findings) if f.verify]
     iid = deal.get("disputes.institution")
     inst = sources.jurisdictions.institutions.get(iid, {}) if isinstance(iid, str) else {}
-    verify += [f"{iid}: {_clean(n.get('text'))}" for n in inst.get("notes") or [] if n.get("verify")]
+    verify += [f"{iid}: {profile_words(n.get('text'), kind)}" for n in inst.get("notes") or [] if n.get("verify")]
     if deal.get("disputes.method") == "courts":  # where a judgment is given, and where it must be enforced
         for pid in dict.fromkeys((deal.get("disputes.courts"), deal.get("supplier.country"))):
             profile = _profile(sources, pid)
             courts = (profile.data.get("courts") or {}) if profile else {}
             if courts.get("verify") and courts.get("note"):
-                verify.append(f"{profile.name}, courts: {_clean(courts.get('note'))}")
+                verify.append(f"{profile.name}, courts: {profile_words(courts.get('note'), kind)}")
     for item in verify:
         memo.add("bullet", item + " (verify)")
     if not verify:

@@ -4,9 +4,10 @@ The engine attaches a note only where its profile holds one of the note's roles,
 the draft and its condition holds (``assembly/notes.py``). This check reads what each attached
 note says, so a note whose wording outruns its conditions is caught too: a note that names a
 seat other than the draft's, a law that is none of the laws in play, a clause the draft does not
-contain, agreed sums in a draft that has none, or an arrangement (a grant-back, say) that the
-clause it sits on does not make in this draft (library.yaml ``note_arrangements``). ``check``
-reports it for one deal; ``library check`` over the whole law x country x position matrix.
+contain, the paragraph it says it speaks of (``paragraph:``) in a draft without it, agreed sums
+in a draft that has none, or an arrangement (a grant-back, say) that the clause it sits on does
+not make in this draft (library.yaml ``note_arrangements``). ``check`` reports it for one deal;
+``library check`` over the whole law x country x position matrix.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from clausewright.inputs.jurisdictions import Jurisdictions
 from clausewright.qa.drafting import plain_text_of
 from clausewright.roles import PROFILE_ROLES
 
-NOTE_MISFIT = kind("note-does-not-fit", "warning", "a counsel note attached to the draft speaks of a seat, law, clause, agreed sums or an arrangement that the draft does not have", "drafting")
+NOTE_MISFIT = kind("note-does-not-fit", "warning", "a counsel note attached to the draft speaks of a seat, law, clause, paragraph, agreed sums or an arrangement that the draft does not have", "drafting")
 
 _CLAUSE = re.compile(r"\b[Cc]lauses? ([a-z][a-z0-9]*(?:-[a-z0-9]+)+|[a-z]{4,})\b")
 _AGREED_SUMS = re.compile(r"\b(?:penalt(?:y|ies)|agreed sums?|liquidated damages|Vertragsstrafe)\b", re.I)
@@ -70,6 +71,8 @@ def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set,
     for target in refers_to(note):
         if target not in anchors:
             problems.append(f"refers to <<{target}>>, which is not in this draft")
+    if note.paragraph and note.paragraph not in anchors:
+        problems.append(f"speaks of paragraph {note.paragraph} (its paragraph:), which is not in this draft: its condition (when:) does not follow the paragraph's")
     return problems
 
 

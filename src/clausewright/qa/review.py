@@ -18,7 +18,7 @@ def review(composition: Composition, deal: Deal, jurisdictions: Jurisdictions, *
     """``answers`` are the answers as given (before validation), so a rule can see a request the
     schema set aside, e.g. a non-compete asked for under a law that voids it."""
     findings = list(composition.findings)
-    findings += drafting.check(composition.agreement, deal, jurisdictions)
+    findings += drafting.check(composition.agreement, deal, jurisdictions, composition.kind)
     findings += rules.check(deal, jurisdictions, composition, answers)
     findings += notes.misfits(composition, deal, jurisdictions)
     return sort(apply_allow(findings, allow))

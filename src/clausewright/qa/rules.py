@@ -21,6 +21,7 @@ from typing import Any
 from clausewright import formatting
 from clausewright.assembly.compose import Composition
 from clausewright.assembly.model import Section, TermUse
+from clausewright.assembly.term_names import profile_words
 from clausewright.findings import Finding, kind, make
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
@@ -96,6 +97,17 @@ class Facts:
     @property
     def buyer(self) -> Profile | None:
         return self.profile("buyer.country")
+
+    def party(self, role: str) -> str:
+        """How a message names a party (``buyer``, ``supplier``): as the agreement drafted does
+        ("customer" in a services agreement)."""
+        kind = self.composition.kind if self.composition is not None else None
+        return kind.party(role) if kind is not None else role
+
+    def profile_text(self, text: Any) -> str:
+        """A profile's text as the agreement drafted reads it (its type's text, its party names)."""
+        kind = self.composition.kind if self.composition is not None else None
+        return profile_words(text, kind) if kind is not None else " ".join(str(text or "").split())
 
     def subject(self, name: str) -> str:
         """Where the library keeps a subject the rules report on (library.yaml ``subjects``)."""
@@ -191,14 +203,14 @@ def _penalty_under(f: Facts, profile: Profile, *, enforcement: bool) -> list[Fin
     clause = f.where(f.subject("agreed_damages"))
     position = f.deal.get("positions.liquidated_damages") or f.deal.get("positions.overall")
     times = f.deal.get("liquidated_damages.max_repeats")
-    repeats = (f" and, in the buyer-favourable position, may fall due again{f' up to {times} times' if times else ''} for a continuing breach"
+    repeats = (f" and, in the {f.party('buyer')}-favourable position, may fall due again{f' up to {times} times' if times else ''} for a continuing breach"
                if position == "buyer" else "")
     basis = f.deal.get("liquidated_damages.basis")
     over = [(tier, f.deal.get(pid), pid) for tier, pid in _TIERS if f.deal.get(pid) is not None and Decimal(str(f.deal.get(pid))) > limit]
     if enforcement:
         if basis == "percent" and not over:
             return []
-        return [make(PENALTY_ENFORCEMENT, f"the supplier is in {profile.name}, where an award or judgment on the agreed sums would be enforced; "
+        return [make(PENALTY_ENFORCEMENT, f"the {f.party('supplier')} is in {profile.name}, where an award or judgment on the agreed sums would be enforced; "
                      f"{_law(profile)} limits a penalty to {limit_words}, and a court there may apply that limit as public policy even though "
                      f"{_law(f.law) if f.law else 'another law'} governs. Keep each tier within that limit or confirm with local counsel",
                      clause=clause, source=source, verify=True, subject="liquidated_damages.amount")]
@@ -224,7 +236,7 @@ def foreign_law(f: Facts) -> list[Finding]:
     rule = _get(supplier.data, "governing_law.foreign_law") or {}
     if rule.get("allowed") != "conditional":
         return []
-    condition = " ".join(str(rule.get("condition") or "").split())
+    condition = f.profile_text(rule.get("condition"))
     source = _cite(supplier, "governing_law.foreign_law")
     buyer = f.deal.get("buyer.country")
     if buyer == supplier.id:
@@ -232,8 +244,8 @@ def foreign_law(f: Facts) -> list[Finding]:
                      f"govern only a contract with a foreign element. {condition} Contract through a foreign entity, or choose {_law(supplier)}",
                      clause=f.where(f.subject("governing_law")), source=source, verify=_verify(rule.get("verify")), subject="law.governing_law")]
     if not buyer:
-        return [make(FOREIGN_UNCONFIRMED, f"{_law(law)} is chosen for a supplier in {supplier.name}, where a foreign law needs a foreign element; "
-                     "confirm that the buyer is a foreign entity (buyer.country is not given)", clause=f.where(f.subject("governing_law")), source=source,
+        return [make(FOREIGN_UNCONFIRMED, f"{_law(law)} is chosen for a {f.party('supplier')} in {supplier.name}, where a foreign law needs a foreign element; "
+                     f"confirm that the {f.party('buyer')} is a foreign entity (buyer.country is not given)", clause=f.where(f.subject("governing_law")), source=source,
                      verify=_verify(rule.get("verify")), subject="buyer.country")]
     return []
 
@@ -249,7 +261,7 @@ def non_compete(f: Facts) -> list[Finding]:
             continue
         seen.add(profile.id)
         nc = profile.data.get("non_compete") or {}
-        which = "governing law" if role == "law.governing_law" else "supplier's law"
+        which = "governing law" if role == "law.governing_law" else f"{f.party('supplier')}'s law"
         source = _cite(profile, "non_compete")
         in_text = [a for a in f.anchors() if a == f.subject("non_compete")]
         if in_text:
@@ -289,13 +301,13 @@ def arbitration_language(f: Facts) -> list[Finding]:
 def stamp_duty(f: Facts) -> list[Finding]:
     out: list[Finding] = []
     seen: set[str] = set()
-    for role, who in (("supplier.country", "the supplier's country"), ("buyer.country", "the buyer's country"), ("law.governing_law", "the governing law")):
+    for role, who in (("supplier.country", f"the {f.party('supplier')}'s country"), ("buyer.country", f"the {f.party('buyer')}'s country"), ("law.governing_law", "the governing law")):
         profile = f.profile(role)
         if profile is None or profile.id in seen:
             continue
         seen.add(profile.id)
         duty = _get(profile.data, "formalities.stamp_duty") or {}
-        note = " ".join(str(duty.get("note") or "").split())
+        note = f.profile_text(duty.get("note"))
         source = f"{profile.id} profile {profile.version}, formalities.stamp_duty"
         drafted = f.number(f.subject("stamp_duty_clause")) if _drafts_stamping_for(f, profile) else None
         if duty.get("applies") is True:
@@ -333,8 +345,8 @@ def technology_export(f: Facts) -> list[Finding]:
     drafted = f.number(f.subject("transfer_condition_anchor"))
     done = (f"; clause {drafted} makes the transfer of such items conditional on that approval and says who applies, by when and what applies "
             "meanwhile: check the deadlines and the interim licence against current rules") if drafted else "; the agreement does not draft that condition"
-    condition = " ".join(str(ec.get("transfer_condition") or "the assignment is a technology export that may need an approval before it takes effect").split())
-    return [make(TECHNOLOGY_EXPORT, f"the supplier is in {supplier.name} and the agreement assigns the {f.subject('foreground_ip_term')} to the buyer; {condition}{done}",
+    condition = f.profile_text(ec.get("transfer_condition") or "the assignment is a technology export that may need an approval before it takes effect")
+    return [make(TECHNOLOGY_EXPORT, f"the {f.party('supplier')} is in {supplier.name} and the agreement assigns the {f.subject('foreground_ip_term')} to the {f.party('buyer')}; {condition}{done}",
                  clause=f.where(f.subject("foreground_ip")), source=source, verify=_verify(ec.get("verify"), note and note.get("verify")), subject=supplier.id)]
 
 
@@ -345,13 +357,13 @@ def seat_convention(f: Facts) -> list[Finding]:
     seat = f.jurisdictions.seats.get(sid) if isinstance(sid, str) else None
     if not seat or seat.get("new_york_convention") is not False:
         return []
-    note = " ".join(str(seat.get("note") or "").split())
+    note = f.profile_text(seat.get("note"))
     extra = ""
     supplier = f.supplier
     if supplier is not None:
         reservations = _get(supplier.data, "arbitration.new_york_convention.reservations") or []
         if "reciprocity" in reservations:
-            extra = f" {supplier.name} applies the Convention only to awards made in another Contracting State, so an award made there may not be enforceable against the supplier's assets."
+            extra = f" {supplier.name} applies the Convention only to awards made in another Contracting State, so an award made there may not be enforceable against the {f.party('supplier')}'s assets."
     return [make(SEAT_NYC, f"the seat {seat.get('name', sid)} is in a state that is not party to the New York Convention ({seat.get('state', sid)}). "
                  f"{note or extra.strip()} Choose a seat in a Convention state (e.g. Singapore, Hong Kong, London)".replace("  ", " "),
                  clause=f.where(f.subject("disputes")), source=f"seats.yaml {sid}.new_york_convention", verify=_verify(seat.get("verify")), subject=sid)]
@@ -402,7 +414,7 @@ def tooling(f: Facts) -> list[Finding]:
                 missing.append("amortisation quantity or period")
             if missing:
                 out.append(make(TOOLING_AMORTISATION, f"tooling {tag} is amortised into the prices but the register gives no {' and no '.join(missing)}, so its "
-                                "unrecovered balance, the buyer's title date and the exit payment cannot be worked out", clause=clause,
+                                f"unrecovered balance, the {f.party('buyer')}'s title date and the exit payment cannot be worked out", clause=clause,
                                 source="tooling register", subject=f"tooling.register.{n}"))
     return out
 
@@ -445,7 +457,7 @@ def judgment_enforcement(f: Facts) -> list[Finding]:
     court_profile = f.jurisdictions.profiles.get(courts)
     where = court_profile.name if court_profile else courts
     return [make(JUDGMENT_ENFORCEMENT, f"the courts of {where} are chosen, but a judgment of those courts cannot be registered for execution in "
-                 f"{f.supplier.name}, where the supplier and its assets are: it would have to be sued on afresh there. Choose arbitration seated in a "
+                 f"{f.supplier.name}, where the {f.party('supplier')} and its assets are: it would have to be sued on afresh there. Choose arbitration seated in a "
                  "New York Convention state, or the courts of a territory whose judgments are registrable",
                  clause=f.where(f.subject("disputes")), source=_cite(f.supplier, "courts.foreign_judgments"), verify=_verify(_get(f.supplier.data, "courts.verify"), True),
                  subject="disputes.courts")]
@@ -461,7 +473,7 @@ def non_compete_territory(f: Facts) -> list[Finding]:
         return []
     profile = restricted[0]
     return [make(NON_COMPETE_TERRITORY, f"the post-term non-compete names no territory; under {_law(profile)} a restraint is enforced only as far as it "
-                 "is reasonable, and one without a territory is at risk. Limit it to the countries where the buyer sells the products",
+                 f"is reasonable, and one without a territory is at risk. Limit it to the countries where the {f.party('buyer')} sells the products",
                  clause=f.where(f.subject("non_circumvention")), source=_cite(profile, "non_compete"), verify=_verify(_get(profile.data, "non_compete.verify")),
                  subject="non_compete.applies")]
 
@@ -478,8 +490,9 @@ def standard_terms(f: Facts) -> list[Finding]:
     out = []
     days, limit = f.deal.get("commercial.payment_days"), control.get("payment_days_max")
     if isinstance(days, int) and isinstance(limit, int) and days > limit:
-        out.append(make(STANDARD_TERMS, f"the buyer pays {days} days after invoice; in the buyer's standard terms under {_law(law)} a payment term of more than "
-                        f"{limit} days is presumed unreasonable, and more than 60 days needs express agreement that is not grossly unfair to the supplier",
+        buyer, supplier = f.party("buyer"), f.party("supplier")
+        out.append(make(STANDARD_TERMS, f"the {buyer} pays {days} days after invoice; in the {buyer}'s standard terms under {_law(law)} a payment term of more than "
+                        f"{limit} days is presumed unreasonable, and more than 60 days needs express agreement that is not grossly unfair to the {supplier}",
                         clause=f.where(f.subject("payment")), source=source, verify=verify, subject="commercial.payment_days"))
     if f.deal.get("liquidated_damages.applies") and not f.deal.get("agreement.confirm_negotiation"):
         out.append(make(STANDARD_TERMS, f"agreed sums under {_law(law)} in terms that are not confirmed as individually negotiated are reviewed as standard "

@@ -25,7 +25,7 @@ from clausewright import formatting, jinja
 from clausewright.assembly import term_names
 from clausewright.assembly.compose import Composition
 from clausewright.assembly.context import base_context, position_for
-from clausewright.assembly.model import Agreement
+from clausewright.assembly.model import Agreement, TermDef
 from clausewright.assembly.notes import numbers
 from clausewright.errors import LibraryError
 from clausewright.inputs.agreement_types import AgreementType
@@ -58,17 +58,23 @@ def key_terms(library: Library, deal: Deal, jurisdictions: Jurisdictions, compos
     kind = library.type_of(deal)
     out = []
     for spec in library.terms:
-        source = _source_clause(spec, kind)
+        source = source_clause(spec, kind)
         applies = _of_type(spec, source, kind, library)
         raw = _evaluate(spec, context, where) if applies else None
         computed[spec.id] = raw
         value = _converted(spec, raw, currency, where)
         clause = numbered.get(source) if source and value not in (None, []) else None
-        out.append(Term(spec, value, clause, term_names.in_words(spec.label, kind.terms, kind.plurals), applies))
+        out.append(Term(spec, value, clause, label(spec, kind), applies))
     return out
 
 
-def _source_clause(spec: TermSpec, kind: AgreementType) -> str | None:
+def label(spec: TermSpec, kind: AgreementType) -> str:
+    """What a term is, in the words of the agreement drafted: its names for the shared terms
+    (the Customer's name) and its words for what it does not define (``key_term_words``)."""
+    return term_names.in_words(spec.label, {**kind.key_term_words, **kind.terms}, kind.plurals)
+
+
+def source_clause(spec: TermSpec, kind: AgreementType) -> str | None:
     """The clause (or clause-id.anchor) a term comes from in agreements of type ``kind``: the one
     ``terms.yaml`` names, or the type's own clause that plays its part (its ``references:``)."""
     return None if spec.clause is None else kind.references.get(spec.clause, spec.clause)
@@ -87,6 +93,46 @@ def clause_numbers(agreement: Agreement) -> dict[str, str]:
     """Clause id or clause-id.anchor -> the number a reader of this draft sees; the front matter
     (the parties block) has no number, so it is given by its title."""
     return {**{s.clause_id: s.title for s in agreement.front}, **numbers(agreement)}
+
+
+# --- the draft's own words ---------------------------------------------------------------------
+
+_DEFINED_IN_PLACE = re.compile(r'""(.+?)""')
+
+
+def defined_terms(library: Library) -> frozenset[str]:
+    """Every term a draft of the library can define, in each type's names, with its plural: the
+    words a key term must not use unless its draft defines them."""
+    names: set[str] = set()
+    for clause in library.clauses.values():
+        names |= {d.term for d in clause.defines} | set(_DEFINED_IN_PLACE.findall(clause.body))
+    for kind in library.types.values():
+        names |= set(kind.terms.values())
+    return frozenset(names | {n + "s" for n in names} | {p for kind in library.types.values() for p in kind.plurals.values()})
+
+
+def undefined_terms(terms: Iterable[Term], agreement: Agreement, kind: AgreementType, vocabulary: frozenset[str]) -> list[tuple[Term, str, str]]:
+    """Each defined term (of ``vocabulary``) that the label of a key term with a value, or the
+    library's wording of that value (a ``text`` term), names although the draft (of type ``kind``)
+    does not define it: (term, "label" or "value", the name). An empty term is not one of the
+    draft's terms, so its words are not checked."""
+    defined = {d.term for d in agreement.definitions}
+    defined |= {i.term for p in agreement.paragraphs() for i in p.all_inlines() if isinstance(i, TermDef)}
+    plurals = {kind.terms.get(old[:-1]): new for old, new in kind.plurals.items()}
+    defined |= {n + "s" for n in defined} | {plurals[n] for n in defined if n in plurals}
+    if not vocabulary - defined:
+        return []
+    names = re.compile(r"\b(" + "|".join(re.escape(n) for n in sorted(vocabulary | defined, key=len, reverse=True)) + r")\b")  # the longest name first
+    out = []
+    for term in terms:
+        if term.value in (None, []):
+            continue
+        worded = [("label", term.label)]
+        if term.spec.text is not None:
+            worded += [("value", v) for v in (term.value if isinstance(term.value, list) else [term.value])]
+        for where, text in worded:
+            out += [(term, where, name) for name in dict.fromkeys(names.findall(text)) if name not in defined]
+    return out
 
 
 # --- values -------------------------------------------------------------------------------------
