@@ -192,7 +192,8 @@ class _Explainer:
                 out.position_from = "the default position"
             out.drafting_note = clause.positions.get(out.position or "")
         for d in clause.defines:
-            entry: dict[str, Any] = {"term": d.term, "when": d.when}
+            # the term as this type names it (a services draft's "Customer", or "Customer Contact")
+            entry: dict[str, Any] = {"term": party_words(self.kind.name_of(d.term), self.kind.renamed_parties), "when": d.when}
             if d.when:
                 try:
                     entry["applies"] = bool(jinja.evaluate(d.when, ctx))
