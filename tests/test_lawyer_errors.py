@@ -61,6 +61,18 @@ def test_a_mistyped_parameter_is_reported_at_its_file_line_as_library_check_word
     assert [(f.source, f.message) for f in findings if f.id == library_check.UNDECLARED] == [(f"{audit}:{line}", said)]
 
 
+def test_an_optional_parameter_read_as_if_always_answered_says_how_to_read_it(copy):
+    """A clause that reads an optional parameter the deal leaves unanswered is told that, and how
+    to read it, not that the schema lacks it (which would send the lawyer looking for a typo)."""
+    clause = copy / "library" / "clauses" / "dispute-resolution.clause"
+    line = _edit_line(clause, "{% if deal.disputes.get('process_agent') %}", "{% if deal.disputes.process_agent %}")
+    result = _generate(copy, "--set", "disputes.method=courts", "--set", "disputes.courts=singapore")
+    assert result.exit_code == 4
+    said = ("reads deal.disputes.process_agent, which this deal does not answer (it is optional, or its condition is false); "
+            "read it as deal.disputes.get('process_agent'), or test `deal.disputes.process_agent is defined` first")
+    assert f"clause dispute-resolution ({clause}, line {line}): {said}" in _error(result)
+
+
 def test_a_mistyped_profile_entry_or_name_gets_the_nearest(copy):
     law = copy / "library" / "clauses" / "governing-law.clause"
     line = _edit_line(law, "{{ law.governing_law.name }}", "{{ law.governing_law.nam }}")

@@ -132,7 +132,13 @@ def explain_undefined(reason: str, source: str, line: int | None, context: Mappi
             continue
         path = read.path[: read.path.index(missing) + 1]
         if read.root == "deal":
-            return undeclared(".".join(path), schema)
+            dotted = ".".join(path)
+            if dotted in schema:  # declared, but this deal has no value for it
+                parent, _, leaf = dotted.rpartition(".")
+                how = f"deal.{parent}.get('{leaf}')" if parent else f"deal.get('{leaf}')"
+                return (f"reads deal.{dotted}, which this deal does not answer (it is optional, or its condition is false); "
+                        f"read it as {how}, or test `deal.{dotted} is defined` first")
+            return undeclared(dotted, schema)
         node: Any = context.get(read.root)
         for part in path[:-1]:
             node = node.get(part) if isinstance(node, Mapping) else None

@@ -44,7 +44,7 @@ TOOLING_AMORTISATION = kind("tooling-amortisation-missing", "warning", "tooling 
 INCOTERM_VESSEL = kind("incoterm-vessel-only", "warning", "FOB, FAS, CFR or CIF chosen for containerised goods; those rules are meant for goods loaded directly on board a vessel", "rule")
 SERVICES = kind("services-not-goods", "error", "the deal is for services, but this agreement is for the manufacture and sale of goods", "rule")
 DELIVERY_NOT_PHYSICAL = kind("delivery-place-not-physical", "warning", "the named place of an Incoterms rule is a server, e-mail or online location, not a physical place", "rule")
-JUDGMENT_ENFORCEMENT = kind("judgment-not-registrable", "warning", "courts are chosen whose judgments cannot be registered where the supplier is (India: only judgments of notified reciprocating territories)", "rule")
+JUDGMENT_ENFORCEMENT = kind("judgment-not-registrable", "warning", "courts are chosen whose judgments cannot be registered where the supplier is (India: only judgments of notified reciprocating territories; Mexico: recognition proceedings first; Thailand: sued on afresh)", "rule")
 NON_COMPETE_TERRITORY = kind("non-compete-no-territory", "warning", "a post-term non-compete with no territory under a law that tests restraints for reasonableness", "rule")
 STANDARD_TERMS = kind("standard-terms", "warning", "a term that the governing law's standard-terms control is likely to strike down unless individually negotiated (Germany: payment term, agreed sums)", "rule")
 SEAT_NYC = kind("seat-not-new-york-convention", "warning", "the arbitration seat is in a state that is not party to the New York Convention", "rule")
@@ -447,7 +447,8 @@ def goods_terms(f: Facts) -> list[Finding]:
 
 def judgment_enforcement(f: Facts) -> list[Finding]:
     """Courts-only disputes: can a judgment of the chosen courts be registered where the supplier
-    and its assets are? Read from the supplier's profile (``courts.foreign_judgments``)."""
+    and its assets are? Read from the supplier's profile (``courts.foreign_judgments``: the
+    courts whose judgments are, and what a judgment of any other court needs, ``otherwise``)."""
     if f.deal.get("disputes.method") != "courts" or f.supplier is None:
         return []
     rule = _get(f.supplier.data, "courts.foreign_judgments")
@@ -456,8 +457,9 @@ def judgment_enforcement(f: Facts) -> list[Finding]:
         return []
     court_profile = f.jurisdictions.profiles.get(courts)
     where = court_profile.name if court_profile else courts
+    instead = str(rule.get("otherwise") or "it would have to be sued on afresh there")
     return [make(JUDGMENT_ENFORCEMENT, f"the courts of {where} are chosen, but a judgment of those courts cannot be registered for execution in "
-                 f"{f.supplier.name}, where the {f.party('supplier')} and its assets are: it would have to be sued on afresh there. Choose arbitration seated in a "
+                 f"{f.supplier.name}, where the {f.party('supplier')} and its assets are: {instead}. Choose arbitration seated in a "
                  "New York Convention state, or the courts of a territory whose judgments are registrable",
                  clause=f.where(f.subject("disputes")), source=_cite(f.supplier, "courts.foreign_judgments"), verify=_verify(_get(f.supplier.data, "courts.verify"), True),
                  subject="disputes.courts")]
