@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
+from conftest import ROOT
 from qa_helpers import mini_copy, tooling_optional
 
 from clausewright import pipeline
@@ -110,3 +111,15 @@ def test_explain_runs_on_every_bundled_sample():
         result = CliRunner().invoke(cli, ["explain", str(sample)])
         assert result.exit_code == 0, f"{sample.name}: {result.output}"
         assert "internal error" not in result.output
+
+
+def test_explain_prints_no_template_code_for_any_sample():
+    """What explain prints is rendered for the deal (a position's drafting note that tests the
+    deal included), never the library's template code."""
+    samples = sorted((ROOT / "samples").glob("*.yaml"))
+    assert len(samples) >= 10
+    for sample in samples:
+        result = CliRunner().invoke(cli, ["explain", str(sample)])
+        assert result.exit_code == 0, (sample.name, result.output[-500:])
+        leaked = [line for line in result.output.splitlines() if "{%" in line or "{{" in line]
+        assert not leaked, (sample.name, leaked)

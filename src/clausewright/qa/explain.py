@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Undefined, UndefinedError
 
 from clausewright import formatting, jinja
-from clausewright.assembly.compose import Composition, select
+from clausewright.assembly.compose import Composition, position_note, select
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.notes import candidate_notes, condition
 from clausewright.assembly.term_names import party_words
@@ -190,7 +190,7 @@ class _Explainer:
                 out.position_from = "positions.overall" + (" (default)" if "positions.overall" in self.deal.defaulted else "")
             else:
                 out.position_from = "the default position"
-            out.drafting_note = clause.positions.get(out.position or "")
+            out.drafting_note = position_note(clause, out.position or "", ctx)  # rendered for this deal, as the comment is
         for d in clause.defines:
             # the term as this type names it (a services draft's "Customer", or "Customer Contact")
             entry: dict[str, Any] = {"term": party_words(self.kind.name_of(d.term), self.kind.renamed_parties), "when": d.when}
