@@ -368,3 +368,20 @@ def test_the_relationship_clause_admits_the_agency_the_tooling_clause_creates(to
         relationship = plain_text(anchors["general.relationship"])
         assert agent is (position == "buyer"), (law, position)
         assert ("acquires Tooling as the Buyer’s agent, as clause" in relationship) is agent, (law, position, relationship)
+
+
+def test_tooling_entering_under_a_temporary_import_programme_is_kept_in_good_standing(bundled_sources):
+    """Where the supplier's country imports tooling duty-suspended under a programme its profile
+    names (Mexico: IMMEX), the tooling clause makes the supplier keep that status and bear what
+    its lapse costs; the counsel note speaks of that paragraph. Elsewhere the paragraph is absent."""
+    for country, profile in sorted(bundled_sources.jurisdictions.profiles.items()):
+        raw = _raw()
+        raw["supplier"]["country"] = country
+        composition = _assemble(bundled_sources, raw)
+        anchors = _anchors(composition)
+        programme = profile.data.get("drafting", {}).get("temporary_import_programme")
+        assert ("tooling.temporary-import" in anchors) is bool(programme), country
+        if programme:
+            text = _text(_section(composition, "tooling"))
+            assert f"under {programme}" in plain_text(anchors["tooling.temporary-import"]) and "pay any duty, tax (including value added tax)" in text
+            assert any(n.id == "mx-tooling" and "tooling.temporary-import" in str(n.data.get("text")) for n in composition.notes)
