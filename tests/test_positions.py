@@ -42,3 +42,23 @@ def test_drafting_notes_are_comments_only_when_asked(bundled_sources):
     assert any(c.startswith("Negotiated topic confidentiality_duration, drafted at the balanced position: " + note) for c in comments)
     # the agreement's own text is the same: notes are comments, not clauses
     assert info.text() == plain.text()
+
+
+def test_the_supplier_position_keeps_title_until_payment_and_limits_the_buyers_set_off(bundled_sources):
+    """A supplier-favourable draft is one throughout: the supplier keeps title to the Products
+    until they are paid for (a simple retention of title, with use and resale in the ordinary
+    course allowed), and the buyer sets off only undisputed or decided claims; at the other
+    positions title passes on delivery and any retention of title is excluded."""
+    from clausewright.qa.drafting import plain_text
+
+    for overall in ("buyer", "balanced", "supplier"):
+        raw = pipeline.read_answers(SAMPLES / "vietnam-supplier.yaml", [f"positions.overall={overall}"])
+        deal = pipeline.validate_deal(raw, bundled_sources)
+        anchors = {p.anchor: plain_text(p) for p in pipeline.assemble(deal, bundled_sources, strict=False).agreement.paragraphs() if p.anchor}
+        title, set_off = anchors["delivery.title"], anchors["price-payment.set-off"]
+        if overall == "supplier":
+            assert "when the Prices for them have been paid in full" in title and "resell them in the ordinary course" in title
+            assert set_off.endswith("under this Agreement that is undisputed or has been finally decided by a court or arbitral tribunal.")
+        else:
+            assert "on the earlier of their delivery and their payment" in title and "Any retention of title" in title
+            assert set_off.endswith("any amount the Supplier owes it under this Agreement.")
