@@ -42,3 +42,16 @@ def test_the_remedies_paragraph_follows_the_legal_system_of_the_governing_law(bu
         else:
             assert "damages alone may not be an adequate remedy" in text, (pid, text)
     assert seen == {"civil", "common"}
+
+
+def test_the_contra_proferentem_exclusion_yields_where_standard_terms_are_controlled(bundled_sources):
+    """Where the law controls standard business terms (German law: an ambiguity in them is read
+    against the party that proposed them, and that cannot be excluded), the interpretation clause
+    excludes the rule only as far as the law allows."""
+    raw = yaml.safe_load((ROOT / "samples" / SAMPLES["supply"]).read_text(encoding="utf-8"))
+    for pid, profile in sorted(bundled_sources.jurisdictions.profiles.items()):
+        deal = pipeline.validate_deal({**copy.deepcopy(raw), "law": {"governing_law": pid}}, bundled_sources)
+        text = "\n".join(plain_text(p) for p in pipeline.assemble(deal, bundled_sources, strict=False).agreement.paragraphs())
+        line = next(t for t in text.splitlines() if "no rule of interpretation applies" in t)
+        controlled = bool((profile.data["governing_law"].get("standard_terms") or {}).get("control"))
+        assert line.startswith("to the extent the law allows") is controlled, (pid, line)
