@@ -38,9 +38,13 @@ class Parts:
 
 # The runs of a paragraph, remembered by what they print: most paragraphs are the same in every
 # agreement a library drafts (bulk runs), so their XML is made once. Kept per ``Languages`` (the
-# master template's script fonts), which the runs depend on; emptied when it grows too large.
+# master template's script fonts), which the runs depend on. Only runs met a second time are kept
+# (a paragraph with one supplier's name in it never comes again), so the memory stays flat over a
+# run; it is emptied if it ever grows too large.
 _RUNS: WeakKeyDictionary[Languages, dict[tuple, str]] = WeakKeyDictionary()
+_SEEN: WeakKeyDictionary[Languages, set[int]] = WeakKeyDictionary()  # hashes of runs met once
 MAX_REMEMBERED_RUNS = 20_000
+MAX_SEEN_ONCE = 8_192
 
 
 def _printed(items: list[Inline]) -> tuple | None:
@@ -71,6 +75,7 @@ class _Writer:
         self.with_comments = comments
         self.comments: list[str] = []
         self.remembered = _RUNS.setdefault(languages, {})
+        self.seen_once = _SEEN.setdefault(languages, set())
 
     def inlines(self, items: list[Inline]) -> str:
         """The runs of some inline pieces (made once for the same pieces, see ``_RUNS``)."""
@@ -78,10 +83,18 @@ class _Writer:
         if key is None:
             return self._inlines(items)
         runs = self.remembered.get(key)
-        if runs is None:
+        if runs is not None:
+            return runs
+        runs = self._inlines(items)
+        digest = hash(key)
+        if digest in self.seen_once:  # met before: keep it
             if len(self.remembered) >= MAX_REMEMBERED_RUNS:
                 self.remembered.clear()
-            runs = self.remembered[key] = self._inlines(items)
+            self.remembered[key] = runs
+        else:
+            if len(self.seen_once) >= MAX_SEEN_ONCE:
+                self.seen_once.clear()
+            self.seen_once.add(digest)
         return runs
 
     def _inlines(self, items: list[Inline]) -> str:
