@@ -39,7 +39,7 @@ def test_parties_block_names_the_local_name_and_the_kind_of_identifier(bundled_s
     ("thai-die-caster.yaml", ["Authorised directors signing jointly, as named in the company affidavit", "Rayong, Thailand", "Pimchanok Srisuk",
                               "Affix the company seal here if the company affidavit requires it", "Affix the company’s registered seal (jitsuin) here"]),
     ("bengaluru-engineering.yaml", ["Authorised by a resolution of the board of directors dated 18 November 2026 (certified copy to be delivered at signing)"]),
-    ("mexico-maquiladora.yaml", ["Attorney under a power of attorney dated March 14, 2025 (certified copy to be delivered at signing)"]),
+    ("mexico-maquiladora.yaml", ["Attorney-in-fact (apoderado) under public deed no. ________ dated March 14, 2025, granted before notary public no."]),
 ])
 def test_signature_blocks_carry_capacity_place_and_seal(bundled_sources, sample, expected):
     blocks = _signature_blocks(_generate(bundled_sources, sample).docx)
@@ -87,3 +87,22 @@ def test_bulk_spreadsheet_has_the_new_columns(bundled_sources):
     columns = {c.name for c in Layout(bundled_sources.schema).template_columns()}
     for pid in ("supplier.local_name", "supplier.registration_type", "supplier.signatory.authority", "supplier.signatory.authority_date", "supplier.signatory.place"):
         assert pid in columns, pid
+
+
+def test_a_country_states_an_attorneys_capacity_in_its_own_form(bundled_sources):
+    """A Mexican supplier's attorney signs under a notarial deed: the signature block and the memo
+    state the capacity in the Mexico profile's words, with the date of the power; a signatory of
+    a country without such words keeps the library's wording."""
+    from clausewright.assembly.front_matter import capacity, signature_blocks
+
+    raw = pipeline.read_answers(SAMPLES / "mexico-maquiladora.yaml")
+    deal = pipeline.validate_deal(raw, bundled_sources)
+    assert deal.get("supplier.signatory.authority") == "power_of_attorney"
+    wording = bundled_sources.library.wording_for(bundled_sources.library.type_of(deal))
+    supplier = signature_blocks(deal, bundled_sources.jurisdictions, wording)[1]
+    assert supplier.capacity.startswith("Attorney-in-fact (apoderado) under public deed no.") and "Public Registry of Commerce" in supplier.capacity
+    assert "dated March 14, 2025" in supplier.capacity or "14 March 2025" in supplier.capacity
+    assert capacity(deal, "supplier", wording).startswith("Attorney under a power of attorney dated")  # without the profiles: the library's words
+    other = pipeline.validate_deal(pipeline.read_answers(SAMPLES / "vietnam-supplier.yaml", ["supplier.signatory.authority=power_of_attorney"]), bundled_sources)
+    vn = signature_blocks(other, bundled_sources.jurisdictions, wording)[1]
+    assert vn.capacity.startswith("Attorney under a power of attorney dated")

@@ -89,7 +89,7 @@ def signature_blocks(deal: Deal, jurisdictions: Jurisdictions, wording: dict[str
                 seal=_asks(seal),
                 seal_label=str(seal.get("label") or (wording["seal_required"] if seal.get("required") else wording["seal_label"])),
                 seal_note=str(seal.get("instruction") or wording["seal_instruction"]),
-                capacity=capacity(deal, role, wording),
+                capacity=capacity(deal, role, wording, jurisdictions),
                 place=str(deal.get(f"{role}.signatory.place") or ""),
                 co_name=str(deal.get(f"{role}.signatory.co_signatory") or ""),
                 witness=_asks(formalities.get("witness")),
@@ -138,13 +138,17 @@ def _asks(formality) -> bool:
     return isinstance(formality, dict) and bool(formality.get("required") or formality.get("customary"))
 
 
-def capacity(deal: Deal, role: str, wording: dict[str, str]) -> str:
-    """The capacity in which the party's signatory signs, in the library's wording."""
+def capacity(deal: Deal, role: str, wording: dict[str, str], jurisdictions: Jurisdictions | None = None) -> str:
+    """The capacity in which the party's signatory signs: in its country's own words where its
+    profile gives them (``formalities.capacity.<authority>``: a Mexican attorney's notarial
+    deed), else in the library's wording."""
     authority = deal.get(f"{role}.signatory.authority")
-    if not authority or f"capacity_{authority}" not in wording:
+    profile = jurisdictions.profiles.get(deal.get(f"{role}.country") or "") if jurisdictions is not None else None
+    own = ((profile.data.get("formalities") or {}).get("capacity") or {}).get(authority) if profile and authority else None
+    if not authority or (f"capacity_{authority}" not in wording and not own):
         return ""
     when = deal.get(f"{role}.signatory.authority_date")
-    text = wording[f"capacity_{authority}"]
+    text = str(own) if own else wording[f"capacity_{authority}"]
     if deal.get(f"{role}.signatory.co_signatory") and authority == "authorised_directors":
         text = wording.get("capacity_authorised_directors_jointly", text)
     return text.format(date=format_date(when, deal.get("agreement.locale") or DEFAULT_LOCALE) if isinstance(when, _dt.date) else "____________")

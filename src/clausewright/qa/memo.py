@@ -97,7 +97,7 @@ def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
         if deal.get(f"{role}.signatory.co_signatory"):
             signer += f" and {deal.get(f'{role}.signatory.co_signatory')}"
         parts = [f"{label} signs by {signer}"]
-        cap = capacity(deal, role, wording)
+        cap = capacity(deal, role, wording, sources.jurisdictions)
         if cap:
             parts.append(cap[0].lower() + cap[1:])
         parts.append(f"at {deal.get(f'{role}.signatory.place')}" if deal.get(f"{role}.signatory.place") else "place of signing to be completed")
