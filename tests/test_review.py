@@ -388,3 +388,16 @@ def test_the_issues_list_as_a_word_table(tmp_path):
     cap = rows[1]
     assert "100" in cap["What changed"] and cap["Suggested response"] == "reject" and "floor" in cap["Classification"]
     assert cap["Position note"] and cap["Decision"] == ""
+
+
+def test_the_sample_returned_draft_is_the_current_sample_with_its_edits():
+    """The bundled returned draft, its tracked changes rejected, reads as the Vietnam sample's
+    agreement generated from the library as it is now. When the library changes that text, make
+    the returned draft again: python scripts/make_returned_sample.py"""
+    returned = read((SAMPLES / "returned" / "vietnam-supplier-returned.docx").read_bytes())
+    ours = read(pipeline.generate(DEAL, None).docx)
+    before = [" ".join(b.original.split()) for b in returned.blocks if b.original.strip()]
+    current = {" ".join(b.text.split()) for b in ours.blocks if b.text.strip()}
+    stale = [line for line in before if line not in current]
+    assert not stale, "the sample returned draft is older than the library; run python scripts/make_returned_sample.py: " + repr(stale[:3])
+    assert returned.authors() == ["Supplier Counsel"]
