@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import UndefinedError
 
 from clausewright import jinja
-from clausewright.assembly import kinds, locate, markup, render_cache, term_names
+from clausewright.assembly import kinds, locate, markup, render_cache, spelling, term_names
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import (
     Agreement,
@@ -106,6 +106,7 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     _resolve_terms(agreement, library, findings)
     _number(agreement)
     _resolve_refs(agreement, library, findings)
+    spelling.respell(agreement, library.spelling.get(str(deal.get("agreement.locale") or ""), {}))
     errors = [f for f in findings if f.severity == "error"]
     if strict and errors:
         raise AssemblyError([f.message for f in errors], findings)

@@ -97,6 +97,7 @@ class Library:
     wording: dict[str, str] = field(default_factory=dict)  # library.yaml ``wording``: cover, header, signature blocks
     subjects: dict[str, str] = field(default_factory=dict)  # library.yaml ``subjects``: where rule checks look
     common_law_terms: list[str] = field(default_factory=list)  # terms of art civil-law drafts must not use
+    spelling: dict[str, dict[str, str]] = field(default_factory=dict)  # locale -> {British form: its form} (spelling.yaml)
     review_floors: dict[str, str] = field(default_factory=dict)  # library.yaml ``review_floors``: clause id -> the protection it carries
     note_arrangements: list[NoteArrangement] = field(default_factory=list)  # library.yaml ``note_arrangements``
     terms: list[TermSpec] = field(default_factory=list)  # terms.yaml: the key terms reported (docs/terms.md)
@@ -138,6 +139,22 @@ class Library:
         return sorted({c.position for c in self.clauses.values() if c.position and (kind is None or self.used_by(c, kind))})
 
 
+def _spelling(path: Path) -> dict[str, dict[str, str]]:
+    """The library's spelling lists by locale (``spelling.yaml``; none without the file)."""
+    if not path.exists():
+        return {}
+    data = yamlio.load_file(path) or {}
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise LibraryError(str(path), "must map each locale (en_US) to its words, British form: that locale's form")
+    out: dict[str, dict[str, str]] = {}
+    for locale, words in data.items():
+        for british, other in words.items():
+            if not isinstance(british, str) or not isinstance(other, str) or not british.strip() or not other.strip():
+                raise LibraryError(str(path), f"{locale}: {british!r}: each entry is a word and the word that replaces it")
+        out[str(locale)] = {b.strip().lower(): o.strip() for b, o in words.items()}
+    return out
+
+
 def load_library(directory: Path) -> Library:
     directory = Path(directory)
     meta_path = directory / "library.yaml"
@@ -161,6 +178,7 @@ def load_library(directory: Path) -> Library:
         subjects=_texts(meta, meta_path, "subjects"),
         review_floors=_texts(meta, meta_path, "review_floors"),
         common_law_terms=[str(t) for t in meta.get("common_law_terms") or []],
+        spelling=_spelling(directory / "spelling.yaml"),
         note_arrangements=_note_arrangements(meta.get("note_arrangements"), str(meta_path)),
         terms=load_terms(directory, schema, set(clauses)),
         types=types,

@@ -1,0 +1,80 @@
+"""A draft in a locale that spells otherwise (en_US) prints the library's own words in that
+spelling (clause_library/spelling.yaml); values from the deal or a profile stay exactly as given,
+and a British-English draft is unchanged."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from conftest import ROOT, SAMPLES
+
+from clausewright import pipeline
+from clausewright.assembly import spelling
+from clausewright.assembly.model import TermDef, TermUse, Text
+from clausewright.errors import LibraryError
+from clausewright.inputs.library import load_library
+
+
+def _composition(sources, sample: str, *overrides: str):
+    raw = pipeline.read_answers(SAMPLES / sample, list(overrides))
+    deal = pipeline.validate_deal(raw, sources)
+    return deal, pipeline.assemble(deal, sources, strict=False)
+
+
+def _library_words(composition) -> list[str]:
+    """The library's own text of a draft: its paragraphs' unmarked text, term names and titles."""
+    out = [s.title for s in composition.agreement.sections()] + [d.term for d in composition.agreement.definitions]
+    for p in composition.agreement.paragraphs():
+        for item in p.all_inlines():
+            if type(item) is Text and not item.literal:
+                out.append(item.text)
+            elif type(item) is TermUse:
+                out.append(item.display)
+            elif type(item) is TermDef:
+                out.append(item.term)
+    return out
+
+
+def test_an_american_english_draft_has_none_of_the_british_forms(bundled_sources):
+    british = bundled_sources.library.spelling["en_US"]
+    deal, composition = _composition(bundled_sources, "mexico-maquiladora.yaml")
+    assert deal.get("agreement.locale") == "en_US"
+    text = "\n".join(_library_words(composition))
+    left = sorted({w for w in british if re.search(r"\b" + re.escape(w) + r"\b", text, re.IGNORECASE)})
+    assert left == []
+    for word in ("license", "Amortized Tooling", "trademark", "labor", "authorized"):
+        assert word in text, word
+    # values from the deal and the profiles are printed as given
+    values = [i.text for p in composition.agreement.paragraphs() for i in p.all_inlines() if type(i) is Text and i.literal]
+    assert any("trade mark watch-list" in v for v in values)  # the Mexico profile's own words
+    assert deal.get("supplier.name") in "\n".join(values)
+
+
+def test_a_british_english_draft_is_unchanged(bundled_sources):
+    _, composition = _composition(bundled_sources, "vietnam-supplier.yaml")
+    text = "\n".join(_library_words(composition))
+    assert "licence" in text and "Amortised Tooling" in text and "trademark" not in text
+
+
+def test_the_same_deal_in_american_english_differs_only_in_spelling(bundled_sources):
+    british = bundled_sources.library.spelling["en_US"]
+    _, gb = _composition(bundled_sources, "vietnam-supplier.yaml")
+    _, us = _composition(bundled_sources, "vietnam-supplier.yaml", "agreement.locale=en_US")
+    change = spelling._changer(tuple(sorted(british.items())))
+    gb_words = [change(w) for w in _library_words(gb)]
+    assert gb_words == _library_words(us)
+
+
+def test_a_changed_word_keeps_its_case():
+    change = spelling._changer((("licence", "license"), ("trade mark", "trademark")))
+    assert change("Licence, licence, LICENCE and Trade Mark; a trade markup") == "License, license, LICENSE and Trademark; a trade markup"
+
+
+def test_a_spelling_list_that_is_not_word_for_word_is_refused(tmp_path):
+    library = tmp_path / "library"
+    shutil.copytree(ROOT / "clause_library", library)
+    (library / "spelling.yaml").write_text("en_US:\n  licence: [license]\n", encoding="utf-8")
+    with pytest.raises(LibraryError, match="each entry is a word and the word that replaces it"):
+        load_library(library)
