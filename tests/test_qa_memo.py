@@ -66,3 +66,35 @@ def test_no_memo_when_generation_is_refused(tmp_path):
     result = CliRunner().invoke(cli, ["generate", str(copy.deal), "-o", str(tmp_path / "a.docx"), "--memo", str(memo),
                                       "--library", str(copy.library), "--jurisdictions", str(copy.jurisdictions)])
     assert result.exit_code == 1 and "term-undefined" in result.output and not memo.exists()
+
+
+@pytest.mark.parametrize("overall", ["balanced", "supplier"])
+def test_the_memo_says_what_the_overall_position_does_in_clauses_without_a_topic(tmp_path, overall):
+    """Title and set-off follow the overall position without a negotiated topic of their own: the
+    memo's table of choices says what each does at the position set (their 'overall:' notes)."""
+    out, memo = tmp_path / "a.docx", tmp_path / "memo.docx"
+    result = CliRunner().invoke(cli, ["generate", str(SAMPLES / "vietnam-supplier.yaml"), "-o", str(out), "--memo", str(memo),
+                                      "--no-page-numbers", "--set", f"positions.overall={overall}"])
+    assert result.exit_code == 0, result.output
+    _, cells = _text(memo)
+    assert any(c.startswith("Delivery, title and risk (clause") for c in cells) and f"{overall} (overall position)" in cells
+    if overall == "supplier":
+        assert any(c.startswith("The Supplier keeps title until the Products are paid for (the Buyer may use and resell them meanwhile)") for c in cells)
+        assert any(c.startswith("The Buyer may set off only amounts that are undisputed or finally decided") for c in cells)
+    else:
+        assert any(c.startswith("Title passes on delivery or payment, whichever is earlier, and any retention of title is excluded") for c in cells)
+
+
+def test_library_check_asks_a_clause_that_follows_the_overall_position_to_say_how(tmp_path):
+    from qa_helpers import mini_copy as copy_of
+
+    from clausewright.qa import library_check
+
+    copy = copy_of(tmp_path)
+    copy.append("library/clauses/confidentiality.clause", "{% if deal.positions.overall == 'supplier' %}\n+ The Supplier may also tell its auditors.\n{% endif %}\n")
+    report = library_check.check(copy.library, copy.jurisdictions, jobs=1)
+    found = [f for f in report.findings if f.id == "library-overall-unsaid"]
+    assert found == [] or all(f.clause == "confidentiality" for f in found)  # the mini clause has a topic of its own
+    copy.append("library/clauses/law.clause", "{% if deal.positions.overall == 'supplier' %}\n+ Each Party bears its own costs.\n{% endif %}\n")
+    report = library_check.check(copy.library, copy.jurisdictions, jobs=1)
+    assert [f.clause for f in report.findings if f.id == "library-overall-unsaid"] == ["law"]

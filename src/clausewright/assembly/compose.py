@@ -459,16 +459,18 @@ def _attach_notes(agreement: Agreement, notes: list[Note], kind: AgreementType) 
         headings[note.clause].comments.append(Comment(text=note_text(note, kind, refs)))
 
 
-def position_note(clause: Clause, position: str, context: dict[str, Any]) -> str:
+def position_note(clause: Clause, position: str, context: dict[str, Any], *, overall: bool = False) -> str:
     """A position's one-line drafting note, rendered for this deal (a note may test the deal, e.g.
-    mention an agreed minimum only where the deal sets one)."""
-    note = clause.positions.get(position, "")
+    mention an agreed minimum only where the deal sets one); ``overall``: the clause's note on what
+    it does at the overall position (``overall:``), for a clause without a topic of its own."""
+    key = "overall" if overall else "positions"
+    note = (clause.overall if overall else clause.positions).get(position, "")
     if "{" not in note:
         return note
     try:
         return jinja.render_text(note, context)
     except (UndefinedError, jinja.FragmentError) as exc:
-        raise LibraryError(str(clause.path), f"positions.{position}: {exc}") from None
+        raise LibraryError(str(clause.path), f"{key}.{position}: {exc}") from None
 
 
 def _attach_position_notes(agreement: Agreement, library: Library, context: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from clausewright.inputs.terms import TermSpec, load_terms
 PARTS = ("front", "body", "schedule")
 POSITIONS = ("buyer", "balanced", "supplier")
 _CLAUSE_ID = re.compile(r"[a-z][a-z0-9-]*")
-_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "defines", "style", "toc", "floors", "position_when", "grants", "types"}
+_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "overall", "defines", "style", "toc", "floors", "position_when", "grants", "types"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class Clause:
     uses: list[str] = field(default_factory=list)
     position: str | None = None
     positions: dict[str, str] = field(default_factory=dict)
+    overall: dict[str, str] = field(default_factory=dict)  # what the clause does at each overall position, without a topic of its own
     defines: list[Definition] = field(default_factory=list)
     style: str | None = None  # front clauses: "parties" or "recitals" numbering
     toc: bool = True
@@ -267,6 +268,9 @@ def read_clause(path: Path) -> Clause:
         raise LibraryError(where, f"positions needs a note for each of {', '.join(POSITIONS)}")
     if header.get("position") and not positions:
         raise LibraryError(where, "a clause with a 'position' topic needs 'positions' notes")
+    overall = header.get("overall") or {}
+    if overall and (not isinstance(overall, dict) or set(overall) != set(POSITIONS)):
+        raise LibraryError(where, f"overall needs a note for each of {', '.join(POSITIONS)}")
     defines = []
     for term, value in (header.get("defines") or {}).items():
         if isinstance(value, dict):
@@ -288,6 +292,7 @@ def read_clause(path: Path) -> Clause:
         uses=[str(u) for u in header.get("uses") or []],
         position=header.get("position"),
         positions={str(k): str(v) for k, v in positions.items()},
+        overall={str(k): str(v) for k, v in overall.items()},
         defines=defines,
         style=header.get("style"),
         toc=bool(header.get("toc", True)),

@@ -255,6 +255,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
             if pid not in schema and not any(p.startswith(pid + ".") for p in schema.ids()):
                 out.append(make(USES, f"'uses' names {pid}, which the schema does not declare", clause=clause.id, source=where, subject=pid))
         out += library_drafting.uses_findings(clause, schema)
+        out += library_drafting.overall_findings(clause, schema)
         out += library_drafting.straight_quotes(clause)
 
     for param in schema.parameters:

@@ -29,6 +29,7 @@ from clausewright.roles import BY_NAME
 UNMARKED = kind("library-term-not-marked-up", "warning", "a defined term is written as plain text, without [[ ]] markup, in some combination", "library")
 USES_UNREAD = kind("library-uses-unread", "warning", "a clause's uses: list names a parameter the clause never reads", "library")
 USES_INCOMPLETE = kind("library-uses-incomplete", "warning", "a clause reads a parameter that its uses: list does not name", "library")
+OVERALL_UNSAID = kind("library-overall-unsaid", "warning", "a clause's wording follows the overall position without a topic of its own, but it does not say (overall:) what it does at each position, so the memo cannot tell the lawyer", "library")
 STRAIGHT_QUOTE = kind("library-straight-quote", "warning", "a clause's prose or the library's wording has a straight quote or apostrophe (' or \"); the library's text uses curly ones (’ “ ”)", "library")
 SUPPLIER_SHARED = kind("library-supplier-parameter-shared", "warning", "a parameter about the supplier lacks bulk: row, so it is not a column of the bulk spreadsheet", "library")
 
@@ -99,6 +100,20 @@ def uses_findings(clause: Clause, schema: Schema) -> list[Finding]:
             out.append(make(USES_INCOMPLETE, f"clause {clause.id} reads {pid}, which its 'uses' list does not name; add it", clause=clause.id,
                             source=str(clause.path), subject=pid))
     return out
+
+
+def overall_findings(clause: Clause, schema: Schema) -> list[Finding]:
+    """A clause whose wording reads ``positions.overall`` and no topic of its own (no ``position``,
+    no other ``positions.<topic>``) must say in ``overall:`` what it does at each position: the
+    memo lists it among the choices made, so a lawyer who sets the overall position sees every
+    clause it moves."""
+    read = parameters_read(clause_reads(clause), schema)
+    if "positions.overall" not in read or clause.position or clause.overall:
+        return []
+    if any(pid.startswith("positions.") and pid != "positions.overall" for pid in read):
+        return []  # it follows a topic whose own clause describes the positions
+    return [make(OVERALL_UNSAID, f"clause {clause.id} changes with positions.overall but has no 'overall:' notes saying what it does at "
+                 "buyer, balanced and supplier; add them (docs/library-format.md §5)", clause=clause.id, source=str(clause.path), subject=clause.id)]
 
 
 # --- bulk: row ------------------------------------------------------------------------------------

@@ -154,6 +154,12 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
         position = party_words(section.position, kind.renamed_parties)  # a services agreement's customer position
         rows.append([f"{label} (clause {section.number or clause.id})", position + (" (set for this topic)" if own else " (overall position)"),
                      position_note(clause, section.position, context)])
+    overall = str(deal.get("positions.overall") or "balanced")
+    for clause in [c for part in ("front", "body", "schedule") for c in lib.ordered(part, kind)]:
+        section = sections.get(clause.id)
+        if clause.overall and section is not None:  # wording that follows the overall position without a topic of its own
+            rows.append([f"{clause.title} (clause {section.number or clause.id})", party_words(overall, kind.renamed_parties) + " (overall position)",
+                         position_note(clause, overall, context, overall=True)])
     memo.add("table", rows=rows)
     left_out = [d.clause_id for d in composition.decisions if not d.included]
     if left_out:
