@@ -78,3 +78,12 @@ def test_a_spelling_list_that_is_not_word_for_word_is_refused(tmp_path):
     (library / "spelling.yaml").write_text("en_US:\n  licence: [license]\n", encoding="utf-8")
     with pytest.raises(LibraryError, match="each entry is a word and the word that replaces it"):
         load_library(library)
+
+
+def test_the_key_terms_worded_by_the_library_are_spelt_as_the_draft(bundled_sources):
+    british = bundled_sources.library.spelling["en_US"]
+    deal, composition = _composition(bundled_sources, "supplier-favourable.yaml")
+    assert deal.get("agreement.locale") == "en_US"
+    worded = [str(t.value) for t in pipeline.key_terms(composition, deal, bundled_sources) if t.spec.text is not None and t.value]
+    assert worded and any("Amortized Tooling" in v for v in worded)
+    assert not [v for v in worded for w in british if re.search(r"\b" + re.escape(w) + r"\b", v, re.IGNORECASE)]

@@ -34,6 +34,11 @@ def respell(agreement: Agreement, words: Mapping[str, str]) -> None:
         _inlines(d.inlines, change)
 
 
+def respell_text(text: str, words: Mapping[str, str]) -> str:
+    """One text of the library's own wording (a key term's value) in the locale's spelling."""
+    return _changer(tuple(sorted(words.items())))(text) if words and text else text
+
+
 def _inlines(items: list, change) -> None:
     for n, item in enumerate(items):
         kind = type(item)

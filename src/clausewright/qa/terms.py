@@ -27,6 +27,7 @@ from clausewright.assembly.compose import Composition
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import Agreement, TermDef
 from clausewright.assembly.notes import numbers
+from clausewright.assembly.spelling import respell_text
 from clausewright.errors import LibraryError
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
@@ -56,11 +57,14 @@ def key_terms(library: Library, deal: Deal, jurisdictions: Jurisdictions, compos
     currency = jinja.deal_currency(deal.values)
     where = str(library.directory / FILE)
     kind = library.type_of(deal)
+    words = library.spelling.get(str(deal.get("agreement.locale") or ""), {})
     out = []
     for spec in library.terms:
         source = source_clause(spec, kind)
         applies = _of_type(spec, source, kind, library)
         raw = _evaluate(spec, context, where) if applies else None
+        if spec.text is not None and words:  # the library's own wording, spelt as the draft is
+            raw = [respell_text(r, words) if isinstance(r, str) else r for r in raw] if isinstance(raw, list) else (respell_text(raw, words) if isinstance(raw, str) else raw)
         computed[spec.id] = raw
         value = _converted(spec, raw, currency, where)
         clause = numbered.get(source) if source and value not in (None, []) else None
