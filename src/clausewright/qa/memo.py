@@ -91,7 +91,7 @@ def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
     """How each party signs: who, in what capacity and where, and its country's formalities."""
     memo.add("heading", "Signing")
     kind = sources.library.type_of(deal)
-    wording = sources.library.wording_for(kind)
+    wording = sources.library.wording_for(kind, deal.get("agreement.locale"))
     for role, label in zip(("buyer", "supplier"), _party_labels(sources, deal), strict=True):
         signer = deal.get(f"{role}.signatory.name") or "[signatory to be named]"
         if deal.get(f"{role}.signatory.co_signatory"):
@@ -144,23 +144,23 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
     context = base_context(deal, sources.jurisdictions, kind)
     rows = [["Negotiated topic", "Position", "What the draft does"]]
     sections = {s.clause_id: s for s in composition.agreement.sections()}
-    for clause in [c for part in ("front", "body", "schedule") for c in lib.ordered(part, kind)]:
-        section = sections.get(clause.id)
-        if not clause.position or section is None or section.position is None:
-            continue
-        topic = f"positions.{clause.position}"
-        label = schema[topic].label if topic in schema else clause.position
-        own = deal.get(topic)
-        position = party_words(section.position, kind.renamed_parties)  # a services agreement's customer position
-        rows.append([f"{label} (clause {section.number or clause.id})", position + (" (set for this topic)" if own else " (overall position)"),
-                     position_note(clause, section.position, context)])
     overall = str(deal.get("positions.overall") or "balanced")
+    topics, followers = [], []  # negotiated topics; then wording that follows the overall position without a topic of its own
     for clause in [c for part in ("front", "body", "schedule") for c in lib.ordered(part, kind)]:
         section = sections.get(clause.id)
-        if clause.overall and section is not None:  # wording that follows the overall position without a topic of its own
-            rows.append([f"{clause.title} (clause {section.number or clause.id})", party_words(overall, kind.renamed_parties) + " (overall position)",
-                         position_note(clause, overall, context, overall=True)])
-    memo.add("table", rows=rows)
+        if section is None:
+            continue
+        where = f"(clause {section.number or clause.id})"
+        if clause.position and section.position is not None:
+            topic = f"positions.{clause.position}"
+            label = schema[topic].label if topic in schema else clause.position
+            position = party_words(section.position, kind.renamed_parties)  # a services agreement's customer position
+            topics.append([f"{label} {where}", position + (" (set for this topic)" if deal.get(topic) else " (overall position)"),
+                           position_note(clause, section.position, context)])
+        elif clause.overall:
+            followers.append([f"{clause.title} {where}", party_words(overall, kind.renamed_parties) + " (overall position)",
+                              position_note(clause, overall, context, overall=True)])
+    memo.add("table", rows=rows + topics + followers)
     left_out = [d.clause_id for d in composition.decisions if not d.included]
     if left_out:
         memo.add("paragraph", f"Clauses left out by their conditions: {', '.join(left_out)} (run clausewright explain for the reasons).")
