@@ -11,9 +11,9 @@ import pytest
 from conftest import ROOT, SAMPLES
 
 from clausewright import pipeline
-from clausewright.assembly import spelling
 from clausewright.assembly.model import TermDef, TermUse, Text
 from clausewright.errors import LibraryError
+from clausewright.formatting import respeller
 from clausewright.inputs.library import load_library
 
 
@@ -62,13 +62,13 @@ def test_the_same_deal_in_american_english_differs_only_in_spelling(bundled_sour
     british = bundled_sources.library.spelling["en_US"]
     _, gb = _composition(bundled_sources, "vietnam-supplier.yaml")
     _, us = _composition(bundled_sources, "vietnam-supplier.yaml", "agreement.locale=en_US")
-    change = spelling._changer(tuple(sorted(british.items())))
+    change = respeller(british)
     gb_words = [change(w) for w in _library_words(gb)]
     assert gb_words == _library_words(us)
 
 
 def test_a_changed_word_keeps_its_case():
-    change = spelling._changer((("licence", "license"), ("trade mark", "trademark")))
+    change = respeller({"licence": "license", "trade mark": "trademark"})
     assert change("Licence, licence, LICENCE and Trade Mark; a trade markup") == "License, license, LICENSE and Trademark; a trade markup"
 
 
@@ -87,3 +87,14 @@ def test_the_key_terms_worded_by_the_library_are_spelt_as_the_draft(bundled_sour
     worded = [str(t.value) for t in pipeline.key_terms(composition, deal, bundled_sources) if t.spec.text is not None and t.value]
     assert worded and any("Amortized Tooling" in v for v in worded)
     assert not [v for v in worded for w in british if re.search(r"\b" + re.escape(w) + r"\b", v, re.IGNORECASE)]
+
+
+def test_the_words_outside_the_clauses_are_spelt_as_the_draft(bundled_sources):
+    """The cover, signature blocks and attestation come from the library's wording: an en_US
+    draft has them in American spelling too ("duly authorized representatives")."""
+    from clausewright.ooxml import reader
+
+    docx = pipeline.draft(pipeline.read_answers(SAMPLES / "mexico-maquiladora.yaml"), bundled_sources).docx
+    text = reader.read(docx).text()
+    assert "duly authorized representatives" in text and "authorised" not in text
+    assert "Director or officer authorized to sign for the company" in text

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -107,3 +110,32 @@ def _words_lang(locale: str) -> str:
     if lang == "en":
         return "en_IN" if locale == "en_IN" else "en"
     return lang if lang in ("vi", "de", "es", "ja", "ko", "th", "fr") else "en"
+
+
+def respeller(words: Mapping[str, str]) -> Callable[[str], str]:
+    """A function that writes a text of the library in a locale's spelling: each word of
+    ``words`` ({British form: that locale's form}, clause_library/spelling.yaml) replaced, keeping
+    its case ("Licence" -> "License", "LICENCE" -> "LICENSE")."""
+    return _respeller(tuple(sorted(words.items())))
+
+
+def respelt(text: str, words: Mapping[str, str]) -> str:
+    """One text of the library's own wording in the spelling ``words`` give (unchanged without)."""
+    return respeller(words)(text) if words and text else text
+
+
+@lru_cache(maxsize=8)
+def _respeller(words: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+    table = {british.lower(): other for british, other in words}
+    if not table:
+        return lambda text: text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+    def cased(match: re.Match[str]) -> str:
+        found = match.group(0)
+        other = table[found.lower()]
+        if found.isupper() and len(found) > 1:
+            return other.upper()
+        return other[0].upper() + other[1:] if found[0].isupper() else other
+
+    return lambda text: pattern.sub(cased, text) if text else text

@@ -205,7 +205,7 @@ def build_docx(
     default the library's ``wording.author``. ``page_numbers`` lays the document out once with
     LibreOffice and writes each contents entry's page number (``ooxml/layout.py``; raises
     ``layout.LayoutError`` when it cannot); without, the contents is left for Word to number."""
-    agreement, wording = composition.agreement, sources.library.wording_for(sources.library.type_of(deal))
+    agreement, wording = composition.agreement, sources.library.wording_for(sources.library.type_of(deal), deal.get("agreement.locale"))
     when = deal.get("agreement.date")
     locale = str(deal.get("agreement.locale") or DEFAULT_LOCALE)
 

@@ -10,18 +10,17 @@ defined term is respelled the same way wherever it is used.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 from clausewright.assembly.model import Agreement, TermDef, TermUse, Text
+from clausewright.formatting import respeller
 
 
 def respell(agreement: Agreement, words: Mapping[str, str]) -> None:
     """Respell the library's text of ``agreement`` in place with ``words`` ({british: other})."""
     if not words:
         return
-    change = _changer(tuple(sorted(words.items())))
+    change = respeller(words)
     for section in agreement.sections():
         section.title = change(section.title)
         for p in section.paragraphs:
@@ -32,11 +31,6 @@ def respell(agreement: Agreement, words: Mapping[str, str]) -> None:
     for d in agreement.definitions:
         d.term = change(d.term)
         _inlines(d.inlines, change)
-
-
-def respell_text(text: str, words: Mapping[str, str]) -> str:
-    """One text of the library's own wording (a key term's value) in the locale's spelling."""
-    return _changer(tuple(sorted(words.items())))(text) if words and text else text
 
 
 def _inlines(items: list, change) -> None:
@@ -54,24 +48,3 @@ def _inlines(items: list, change) -> None:
             new = change(item.term)
             if new != item.term:
                 items[n] = TermDef(new)
-
-
-@lru_cache(maxsize=8)
-def _changer(words: tuple[tuple[str, str], ...]):
-    """A function that respells a text, keeping the case of each word it changes."""
-    table = {british.lower(): other for british, other in words}
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-
-    def cased(match: re.Match[str]) -> str:
-        found = match.group(0)
-        other = table[found.lower()]
-        if found.isupper() and len(found) > 1:
-            return other.upper()
-        if found[0].isupper():
-            return other[0].upper() + other[1:]
-        return other
-
-    def change(text: str) -> str:
-        return pattern.sub(cased, text) if text else text
-
-    return change

@@ -11,6 +11,7 @@ from typing import Any
 
 from clausewright import resources, yamlio
 from clausewright.errors import LibraryError
+from clausewright.formatting import respelt
 from clausewright.inputs import directives
 from clausewright.inputs.agreement_types import ALL, TYPE_PARAMETER, AgreementType, load_types
 from clausewright.inputs.schema import Schema, load_schema
@@ -121,9 +122,11 @@ class Library:
         """The agreement type a validated deal chooses (``agreement.type``), else the default."""
         return self.types.get(str(deal.get(TYPE_PARAMETER) or ""), self.default_type)
 
-    def wording_for(self, kind: AgreementType) -> dict[str, str]:
-        """The wording printed outside the clauses of an agreement of type ``kind``."""
-        return {**self.wording, **kind.wording}
+    def wording_for(self, kind: AgreementType, locale: str | None = None) -> dict[str, str]:
+        """The wording printed outside the clauses of an agreement of type ``kind`` (the cover,
+        the signature blocks), spelt for ``locale`` as the clauses are (spelling.yaml)."""
+        words = self.spelling.get(str(locale or ""), {})
+        return {key: respelt(text, words) for key, text in {**self.wording, **kind.wording}.items()}
 
     def subjects_for(self, kind: AgreementType) -> dict[str, str]:
         """Where the rule checks look in an agreement of type ``kind``."""

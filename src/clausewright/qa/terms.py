@@ -27,7 +27,6 @@ from clausewright.assembly.compose import Composition
 from clausewright.assembly.context import base_context, position_for
 from clausewright.assembly.model import Agreement, TermDef
 from clausewright.assembly.notes import numbers
-from clausewright.assembly.spelling import respell_text
 from clausewright.errors import LibraryError
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
@@ -64,12 +63,19 @@ def key_terms(library: Library, deal: Deal, jurisdictions: Jurisdictions, compos
         applies = _of_type(spec, source, kind, library)
         raw = _evaluate(spec, context, where) if applies else None
         if spec.text is not None and words:  # the library's own wording, spelt as the draft is
-            raw = [respell_text(r, words) if isinstance(r, str) else r for r in raw] if isinstance(raw, list) else (respell_text(raw, words) if isinstance(raw, str) else raw)
+            raw = _respelt(raw, words)
         computed[spec.id] = raw
         value = _converted(spec, raw, currency, where)
         clause = numbered.get(source) if source and value not in (None, []) else None
         out.append(Term(spec, value, clause, label(spec, kind), applies))
     return out
+
+
+def _respelt(raw: Any, words: dict[str, str]) -> Any:
+    """A term's value in the library's words (a text, or a list of texts) in the draft's spelling."""
+    if isinstance(raw, list):
+        return [_respelt(r, words) for r in raw]
+    return formatting.respelt(raw, words) if isinstance(raw, str) else raw
 
 
 def label(spec: TermSpec, kind: AgreementType) -> str:
