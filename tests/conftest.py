@@ -16,6 +16,10 @@ ROOT = HERE.parent
 MINI = HERE / "fixtures" / "mini"
 SAMPLES = ROOT / "samples"
 
+# Commands the tests start run in their own process, as on the first command of a session: no
+# resident process is left behind by the suite (tests/test_resident.py starts its own).
+os.environ["CLAUSEWRIGHT_RESIDENT"] = "0"
+
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")

@@ -60,11 +60,26 @@ class Result:
 
 
 def load_sources(library_dir: Path | None = None, jurisdictions_dir: Path | None = None, template: Path | None = None) -> Sources:
+    if _kept is not None and not (library_dir or jurisdictions_dir or template) and _kept[0] == resources.fingerprint():
+        return _kept[1]
     library = load_library(Path(library_dir) if library_dir else resources.library_dir())
     jurisdictions = load_jurisdictions(Path(jurisdictions_dir) if jurisdictions_dir else resources.jurisdictions_dir())
     library.schema.bind_catalogues(jurisdictions.catalogues(), jurisdictions.other_names())
     master = MasterTemplate(Path(template) if template else resources.master_template())
     return Sources(library=library, jurisdictions=jurisdictions, template=master)
+
+
+_kept: tuple[str, Sources] | None = None  # the bundled sources and their files' fingerprint (keep_bundled_sources)
+
+
+def keep_bundled_sources() -> Sources:
+    """Load the bundled sources, and have ``load_sources`` give these again while their files are
+    unchanged (the resident process, whose copies each run one command: resident/server.py)."""
+    global _kept
+    fingerprint = resources.fingerprint()
+    _kept = None
+    _kept = (fingerprint, load_sources())
+    return _kept[1]
 
 
 def read_answers(deal_file: Path | None, overrides: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  "each of them with its memo and answers file into the folder OUTPUT, with one manifest."),
     "jurisdictions": ("clausewright.cli.catalogue", "jurisdictions", "List and show jurisdiction profiles."),
     "library": ("clausewright.cli.qa", "library", "Tools for the people who maintain a clause library."),
+    "resident": ("clausewright.cli.resident", "resident", "The resident process that answers commands without Python's start-up."),
     "review": ("clausewright.cli.review", "review", "Review RETURNED.docx against our draft: a redline and the changes classified."),
     "serve": ("clausewright.cli.serve", "serve",
               "Interview in the browser: questions by section, review, preview with the reasons for each clause, and the Word document to download."),
