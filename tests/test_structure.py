@@ -21,7 +21,7 @@ STAGES = [
     {"qa"},
     {"pipeline", "provenance", "interview"},
     {"bulk", "wizard", "web", "pack"},
-    {"cli", "__main__"},
+    {"cli", "__main__", "resident"},
 ]
 RANK = {name: i for i, stage in enumerate(STAGES) for name in stage}
 
