@@ -89,6 +89,9 @@ def _outcome(connection: socket.socket, pid: int) -> int:
 def start(place: places.Place) -> None:
     """Start the resident process for ``place`` in the background, in a session of its own and
     with no terminal; if it cannot be started, commands simply run in their own process."""
+    import subprocess  # only here: its helper gives Python's flags (-X utf8, -I, ...) for the new process
+
+    command = [sys.executable, *subprocess._args_from_interpreter_flags(), "-m", "clausewright.resident.server"]
     try:
         pid = os.fork()
     except OSError:
@@ -105,7 +108,8 @@ def start(place: places.Place) -> None:
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):
                 os.dup2(null, fd)
-            os.execv(sys.executable, [sys.executable, "-m", "clausewright.resident.server"])
+            os.chdir("/")  # -m puts the working folder first on the import path: not the caller's
+            os.execv(sys.executable, command)
     except BaseException:
         pass
     os._exit(0)

@@ -65,12 +65,12 @@ def current() -> Place | None:
 
 
 def code_key() -> str:
-    """What a resident process must share with the command it runs: the interpreter and its
-    flags, this package's code (each module's size and time of change) and the installed
+    """What a resident process must share with the command it runs: the interpreter, its flags
+    and the folders it imports from (but the first, the script's or working folder), this package's code (each module's size and time of change) and the installed
     packages (the times of change of the site-packages folders, which an install or upgrade
     touches). Anything else differs, and a new resident process is started."""
     digest = sha256()
-    for fact in (__version__, sys.executable, sys.version, repr(sys.flags), _PACKAGE):
+    for fact in (__version__, sys.executable, sys.version, repr(sys.flags), repr(sys._xoptions), repr(sys.path[1:]), _PACKAGE):
         digest.update(fact.encode("utf-8", "surrogateescape") + b"\0")
     for entry in sys.path:
         if entry.endswith(("site-packages", "dist-packages")):
