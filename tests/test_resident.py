@@ -6,6 +6,7 @@ or told to, and is replaced when its code or its sources change."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -33,6 +34,7 @@ class Resident:
         self.run_dir = Path(tempfile.mkdtemp(prefix="cw-", dir="/tmp"))
         os.chmod(self.run_dir, 0o700)
         self.cache = cache
+        self._place: places.Place | None = None
 
     def env(self, *, resident: bool = True, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k != places.SWITCH}
@@ -45,17 +47,14 @@ class Resident:
         return subprocess.run([*CLI, *args], env=env or self.env(resident=resident), cwd=cwd, input=input, capture_output=True, text=True, timeout=120, check=False)
 
     def place(self) -> places.Place:
-        saved = os.environ.get("XDG_RUNTIME_DIR")
-        os.environ["XDG_RUNTIME_DIR"] = str(self.run_dir)
-        try:
-            place = places.current()
-        finally:
-            if saved is None:
-                del os.environ["XDG_RUNTIME_DIR"]
-            else:
-                os.environ["XDG_RUNTIME_DIR"] = saved
-        assert place is not None
-        return place
+        """The place the commands use (their key depends on their import path, not this process's)."""
+        if self._place is None:
+            status = self.run("resident", "status").stdout
+            match = re.search(r"socket (\S+)\.sock\b", status)
+            assert match, status
+            folder, key = os.path.split(match.group(1))
+            self._place = places.Place(folder, key)
+        return self._place
 
     def pid(self) -> int | None:
         return places.running_pid(self.place())

@@ -91,7 +91,8 @@ def start(place: places.Place) -> None:
     with no terminal; if it cannot be started, commands simply run in their own process."""
     import subprocess  # only here: its helper gives Python's flags (-X utf8, -I, ...) for the new process
 
-    command = [sys.executable, *subprocess._args_from_interpreter_flags(), "-m", "clausewright.resident.server"]
+    flags = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]
+    command = [sys.executable, *flags, "-m", "clausewright.resident.server"]
     try:
         pid = os.fork()
     except OSError:
