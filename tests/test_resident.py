@@ -187,12 +187,16 @@ def test_idle_it_ends_and_removes_its_socket(resident):
 
 def test_stop_ends_it_and_a_killed_one_is_replaced(resident, tmp_path):
     pid = resident.start()
+    folder = Path(resident.place().folder)
+    for name in ("0123456789abcdef0123.lock", "0123456789abcdef0123.sock"):  # left by one that died, for older code
+        (folder / name).write_text("4242\n", encoding="ascii")
     os.kill(pid, signal.SIGKILL)  # leaves its socket behind
     assert wait_until(lambda: resident.pid() is None)
     assert os.path.exists(resident.place().socket)
     result = resident.run("generate", str(SAMPLES / "vietnam-supplier.yaml"), "-o", str(tmp_path / "a.docx"), "--no-page-numbers")
     assert result.returncode == 0, result.stderr  # run in its own process, and a new one started
     assert wait_until(lambda: resident.pid() not in (None, pid))
+    assert sorted(p.name for p in folder.iterdir()) == [f"{resident.place().key}.lock", f"{resident.place().key}.sock"]  # the dead one's files removed
     assert "stopped process" in resident.run("resident", "stop").stdout
     assert wait_until(lambda: resident.pid() is None)
     assert "not running" in resident.run("resident", "status").stdout

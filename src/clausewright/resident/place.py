@@ -134,6 +134,40 @@ def served(place: Place) -> tuple[int, float]:
         return 0, 0.0
 
 
+def remove_stale(place: Place) -> None:
+    """Remove the socket and lock files that resident processes which died (killed, or the
+    machine stopped) left in the folder: those whose lock nobody holds."""
+    try:
+        names = os.listdir(place.folder)
+    except OSError:
+        return
+    for name in names:
+        if name.endswith(".lock") and name != os.path.basename(place.lock):
+            other = Place(place.folder, name[: -len(".lock")])
+            if running_pid(other) is None and not _held(other):
+                for path in (other.socket, other.lock):
+                    try:
+                        os.unlink(path)
+                    except OSError:
+                        pass
+
+
+def _held(place: Place) -> bool:
+    import fcntl
+
+    try:
+        fd = os.open(place.lock, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def others(place: Place) -> list[int]:
     """The process ids of resident processes of this installation for other versions of its
     code (started before an upgrade or an edit), which no command will use again."""

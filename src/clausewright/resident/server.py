@@ -43,6 +43,7 @@ def main() -> None:
     for pid in places.others(place):
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGTERM)
+    places.remove_stale(place)
     try:
         warm()
         listener = _listen(place)
