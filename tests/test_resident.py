@@ -196,7 +196,8 @@ def test_stop_ends_it_and_a_killed_one_is_replaced(resident, tmp_path):
     result = resident.run("generate", str(SAMPLES / "vietnam-supplier.yaml"), "-o", str(tmp_path / "a.docx"), "--no-page-numbers")
     assert result.returncode == 0, result.stderr  # run in its own process, and a new one started
     assert wait_until(lambda: resident.pid() not in (None, pid))
-    assert sorted(p.name for p in folder.iterdir()) == [f"{resident.place().key}.lock", f"{resident.place().key}.sock"]  # the dead one's files removed
+    own = [f"{resident.place().key}.lock", f"{resident.place().key}.sock"]
+    assert wait_until(lambda: sorted(p.name for p in folder.iterdir()) == own)  # the dead one's files removed
     assert "stopped process" in resident.run("resident", "stop").stdout
     assert wait_until(lambda: resident.pid() is None)
     assert "not running" in resident.run("resident", "status").stdout
