@@ -115,11 +115,11 @@ def test_explain_runs_on_every_bundled_sample():
 
 def test_explain_prints_no_template_code_for_any_sample():
     """What explain prints is rendered for the deal (a position's drafting note that tests the
-    deal included), never the library's template code."""
+    deal included), never the library's template code or a note's unresolved reference."""
     samples = sorted((ROOT / "samples").glob("*.yaml"))
     assert len(samples) >= 10
     for sample in samples:
         result = CliRunner().invoke(cli, ["explain", str(sample)])
         assert result.exit_code == 0, (sample.name, result.output[-500:])
-        leaked = [line for line in result.output.splitlines() if "{%" in line or "{{" in line]
-        assert not leaked, (sample.name, leaked)
+        leaked = [line for line in result.output.splitlines() if "{%" in line or "{{" in line or "<<" in line]
+        assert not leaked, (sample.name, leaked)  # a counsel note's clause reference reads as the draft's number

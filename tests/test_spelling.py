@@ -98,3 +98,57 @@ def test_the_words_outside_the_clauses_are_spelt_as_the_draft(bundled_sources):
     text = reader.read(docx).text()
     assert "duly authorized representatives" in text and "authorised" not in text
     assert "Director or officer authorized to sign for the company" in text
+
+
+def _docx_text(data: bytes, part: str) -> str:
+    import io
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(part).decode("utf-8")
+    return " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def _british_left(text: str, british) -> list[str]:
+    """The British forms in ``text`` outside a statute's name (which keeps its own spelling)."""
+    from clausewright.formatting import _NOT_PROSE
+
+    prose = _NOT_PROSE.sub(" ", text)
+    return sorted({w for w in british if re.search(r"\b" + re.escape(w) + r"\b", prose, re.IGNORECASE)})
+
+
+def test_the_notes_memo_and_explanation_of_a_draft_are_spelt_as_the_draft(bundled_sources, tmp_path):
+    """The counsel notes and drafting notes on an en_US draft, its memo and `explain` speak as the
+    draft does ("Amortized Tooling", "license"); the same deal in en_GB keeps the British forms,
+    and a party's name is printed as typed in either."""
+    from click.testing import CliRunner
+
+    from clausewright.cli.main import cli
+
+    british = bundled_sources.library.spelling["en_US"]
+    texts = {}
+    for locale in ("en_US", "en_GB"):
+        overrides = [f"agreement.locale={locale}", "agreement.position_notes=true", "buyer.name=Licence Labour Holdings, Inc."]
+        result = pipeline.generate(SAMPLES / "mexico-maquiladora.yaml", None, overrides=overrides, sources=bundled_sources)
+        memo = pipeline.memo_of(result, bundled_sources)
+        explained = CliRunner().invoke(cli, ["explain", str(SAMPLES / "mexico-maquiladora.yaml"), *[a for o in overrides for a in ("--set", o)]])
+        assert explained.exit_code == 0, explained.output
+        texts[locale] = {"comments": _docx_text(result.docx, "word/comments.xml"), "memo": _docx_text(memo, "word/document.xml"), "explain": explained.output}
+    data = ["Licence Labour Holdings", *(str(i.get("rules", "")) for i in bundled_sources.jurisdictions.institutions.values())]  # printed as given
+    for channel, text in texts["en_US"].items():
+        for value in data:
+            text = text.replace(value, "")
+        assert _british_left(text, british) == [], channel
+        assert _british_left(texts["en_GB"][channel], british), channel  # the check can fail: the British draft's have them
+    assert "Amortized Tooling" in texts["en_US"]["memo"] and "Amortised Tooling" in texts["en_GB"]["memo"]
+    assert "Licence Labour Holdings, Inc." in texts["en_US"]["memo"]  # the party's name as typed
+
+
+def test_prose_is_respelt_but_not_statute_names_references_or_code():
+    from clausewright.formatting import respelt_prose
+
+    words = {"licence": "license", "labour": "labor", "trade mark": "trademark", "trade marks": "trademarks"}
+    text = "The licence and labour terms of <<licence-grant.scope>> follow the Trade Marks Act and the Federal Labour Law; {{ deal.licence }} [[Licence]]."
+    assert respelt_prose(text, words) == (
+        "The license and labor terms of <<licence-grant.scope>> follow the Trade Marks Act and the Federal Labour Law; {{ deal.licence }} [[Licence]]."
+    )
+    assert respelt_prose("Trade marks are registered.", words) == "Trademarks are registered."

@@ -124,6 +124,32 @@ def respelt(text: str, words: Mapping[str, str]) -> str:
     return respeller(words)(text) if words and text else text
 
 
+# What prose respelling leaves alone: template code (``{{ }}``, ``{% %}``, ``{# #}``), clause
+# references (``<<clause-id.anchor>>``), term markup (``[[Term]]``) and the name of a statute or
+# rule (a run of capitalised words ending in Act, Law, Code...: "the Trade Marks Act", "Federal
+# Labour Law"), which is a name and keeps its own spelling.
+_NOT_PROSE = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<<[^<>]*>>|\[\[[^\[\]]*\]\]"
+    r"|(?:\b[A-Z][\w’'-]*\s+)+(?:Act|Acts|Law|Laws|Code|Codes|Ordinance|Regulations?|Rules|Decree|Directions|Convention)\b",
+    re.DOTALL,
+)
+
+
+def respelt_prose(text: str, words: Mapping[str, str]) -> str:
+    """Prose of the library or a profile (a counsel note, a position's drafting note, a profile's
+    formality) in the spelling ``words`` give, leaving alone template code, clause references,
+    term markup and statute names (``_NOT_PROSE``)."""
+    if not words or not text:
+        return text
+    change = respeller(words)
+    out, at = [], 0
+    for match in _NOT_PROSE.finditer(text):
+        out += [change(text[at:match.start()]), match.group(0)]
+        at = match.end()
+    out.append(change(text[at:]))
+    return "".join(out)
+
+
 @lru_cache(maxsize=8)
 def _respeller(words: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
     table = {british.lower(): other for british, other in words}

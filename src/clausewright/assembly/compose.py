@@ -33,6 +33,7 @@ from clausewright.assembly.model import (
 from clausewright.assembly.notes import Note, applicable_notes, note_text, numbers
 from clausewright.errors import EXIT_LIBRARY, ClausewrightError, LibraryError
 from clausewright.findings import Finding, make
+from clausewright.formatting import respelt_prose
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions
@@ -73,6 +74,7 @@ class Composition:
     notes: list[Note] = field(default_factory=list)  # the counsel notes that apply to this draft (assembly/notes.py)
     note_arrangements: list[NoteArrangement] = field(default_factory=list)  # what a note may speak of only where its clause drafts it
     kind: AgreementType | None = None  # the agreement type drafted (library types/*.yaml)
+    spelling: dict[str, str] = field(default_factory=dict)  # the draft's spelling (spelling.yaml), for the notes, memo and checks
 
     @property
     def type_id(self) -> str:
@@ -106,18 +108,19 @@ def compose(library: Library, deal: Deal, jurisdictions: Jurisdictions, *, comme
     _resolve_terms(agreement, library, findings)
     _number(agreement)
     _resolve_refs(agreement, library, findings)
-    spelling.respell(agreement, library.spelling.get(str(deal.get("agreement.locale") or ""), {}))
+    words = library.spelling_of(deal)
+    spelling.respell(agreement, words)
     errors = [f for f in findings if f.severity == "error"]
     if strict and errors:
         raise AssemblyError([f.message for f in errors], findings)
     # the counsel notes that apply: attached as comments, and read by the memo and the checks
     notes = applicable_notes(deal, jurisdictions, {s.clause_id for s in agreement.sections() if s.paragraphs}, kind)
     if comments:
-        _attach_notes(agreement, notes, kind)
+        _attach_notes(agreement, notes, kind, words)
         if deal.get("agreement.position_notes"):
-            _attach_position_notes(agreement, library, context)
+            _attach_position_notes(agreement, library, context, words)
     return Composition(agreement=agreement, decisions=decisions, findings=findings, subjects=library.subjects_for(kind), notes=notes,
-                       note_arrangements=library.note_arrangements, kind=kind)
+                       note_arrangements=library.note_arrangements, kind=kind, spelling=words)
 
 
 def select(library: Library, context: dict[str, Any], deal: Deal) -> list[Decision]:
@@ -452,19 +455,20 @@ def _where_ref(library: Library, section: Section, paragraph: Paragraph, ref: Re
 # --- counsel notes ----------------------------------------------------------------------------
 
 
-def _attach_notes(agreement: Agreement, notes: list[Note], kind: AgreementType) -> None:
+def _attach_notes(agreement: Agreement, notes: list[Note], kind: AgreementType, words: dict[str, str]) -> None:
     headings = {s.clause_id: s.paragraphs[0] for s in agreement.sections() if s.paragraphs}
     refs = numbers(agreement)
     for note in notes:
-        headings[note.clause].comments.append(Comment(text=note_text(note, kind, refs)))
+        headings[note.clause].comments.append(Comment(text=note_text(note, kind, refs, spelling=words)))
 
 
-def position_note(clause: Clause, position: str, context: dict[str, Any], *, overall: bool = False) -> str:
+def position_note(clause: Clause, position: str, context: dict[str, Any], *, overall: bool = False, spelling: dict[str, str] | None = None) -> str:
     """A position's one-line drafting note, rendered for this deal (a note may test the deal, e.g.
     mention an agreed minimum only where the deal sets one); ``overall``: the clause's note on what
-    it does at the overall position (``overall:``), for a clause without a topic of its own."""
+    it does at the overall position (``overall:``), for a clause without a topic of its own;
+    ``spelling``: the draft's (its own words respelt before the deal's values are put in)."""
     key = "overall" if overall else "positions"
-    note = (clause.overall if overall else clause.positions).get(position, "")
+    note = respelt_prose((clause.overall if overall else clause.positions).get(position, ""), spelling or {})
     if "{" not in note:
         return note
     try:
@@ -473,14 +477,15 @@ def position_note(clause: Clause, position: str, context: dict[str, Any], *, ove
         raise LibraryError(str(clause.path), f"{key}.{position}: {exc}") from None
 
 
-def _attach_position_notes(agreement: Agreement, library: Library, context: dict[str, Any]) -> None:
+def _attach_position_notes(agreement: Agreement, library: Library, context: dict[str, Any], words: dict[str, str]) -> None:
     """Each negotiated clause's drafting note, as a comment for the lawyer on its heading."""
     for section in agreement.sections():
         clause = library.clauses[section.clause_id]
         if not clause.position or not section.position or not section.paragraphs:
             continue
-        others = "; ".join(f"{pos}: {position_note(clause, pos, context)}" for pos in clause.positions if pos != section.position)
-        text = f"Negotiated topic {clause.position}, drafted at the {section.position} position: {position_note(clause, section.position, context)} Other positions: {others}"
+        others = "; ".join(f"{pos}: {position_note(clause, pos, context, spelling=words)}" for pos in clause.positions if pos != section.position)
+        text = (f"Negotiated topic {clause.position}, drafted at the {section.position} position: "
+                f"{position_note(clause, section.position, context, spelling=words)} Other positions: {others}")
         section.paragraphs[0].comments.append(Comment(text=text))
 
 

@@ -11,7 +11,7 @@ import datetime as _dt
 from dataclasses import dataclass
 
 from clausewright.assembly.term_names import profile_words
-from clausewright.formatting import DEFAULT_LOCALE
+from clausewright.formatting import DEFAULT_LOCALE, respelt_prose
 from clausewright.formatting import date as format_date
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
@@ -118,18 +118,18 @@ class Formality:
 FORMALITIES = (("seal", "Seal"), ("stamp_duty", "Stamp duty"), ("legalisation", "Legalisation"), ("language", "Language"))
 
 
-def formalities(deal: Deal, jurisdictions: Jurisdictions, kind: AgreementType) -> list[Formality]:
+def formalities(deal: Deal, jurisdictions: Jurisdictions, kind: AgreementType, spelling: dict[str, str] | None = None) -> list[Formality]:
     """Each party's country's notes on the formalities (``formalities.<key>.note``), in the words
-    of a draft of type ``kind``: the note for its type where the profile gives one per type."""
+    of a draft of type ``kind`` and its ``spelling``: the note for its type where the profile gives one per type."""
     out = []
     for role in ("buyer", "supplier"):
         profile = jurisdictions.profiles.get(deal.get(f"{role}.country") or "")
         entries = (profile.data.get("formalities") or {}) if profile else {}
         for key, what in FORMALITIES:
             entry = entries.get(key) or {}
-            text = profile_words(entry.get("note"), kind)
+            text = profile_words(entry.get("note"), kind, spelling)
             if profile is not None and text:
-                out.append(Formality(role, profile, what, text, bool(entry.get("verify"))))
+                out.append(Formality(role, profile, respelt_prose(what, spelling or {}), text, bool(entry.get("verify"))))
     return out
 
 

@@ -23,7 +23,7 @@ here, so they cannot disagree.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ from clausewright import jinja
 from clausewright.assembly.context import base_context
 from clausewright.assembly.term_names import party_words
 from clausewright.errors import LibraryError
+from clausewright.formatting import respelt_prose
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
 from clausewright.inputs.jurisdictions import Jurisdictions, Profile
@@ -72,11 +73,12 @@ class Note:
         when = self.data.get("when")
         return str(when) if when is not None else None
 
-    def text(self, kind: AgreementType) -> str:
+    def text(self, kind: AgreementType, spelling: Mapping[str, str] | None = None) -> str:
         """The note's words as a draft of type ``kind`` reads them: a note is written, as a shared
         clause is, in the default type's names for the parties (the buyer), and a services
-        draft reads the customer."""
-        return party_words(" ".join(str(self.data.get("text", "")).split()), kind.renamed_parties)
+        draft reads the customer; ``spelling``: the draft's spelling (an ``en_US`` draft's
+        "license"), as its clauses are spelt."""
+        return respelt_prose(party_words(" ".join(str(self.data.get("text", "")).split()), kind.renamed_parties), spelling or {})
 
 
 def profiles_in_play(deal: Deal, jurisdictions: Jurisdictions) -> list[tuple[Profile, frozenset[str]]]:
@@ -145,17 +147,19 @@ def malformed_references(text: str) -> list[str]:
     return [m.group(0) for m in _ANY_REF.finditer(text) if not _REF.fullmatch(m.group(0))]
 
 
-def note_body(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None) -> str:
-    """The note's own words, as a draft of type ``kind`` reads them; ``<<clause-id>>`` and
-    ``<<clause-id.anchor>>`` become the clause numbers of this draft (``numbers``: anchor -> number)."""
-    return _REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), note.text(kind))
+def note_body(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None, spelling: Mapping[str, str] | None = None) -> str:
+    """The note's own words, as a draft of type ``kind`` spelt with ``spelling`` reads them;
+    ``<<clause-id>>`` and ``<<clause-id.anchor>>`` become the clause numbers of this draft
+    (``numbers``: anchor -> number)."""
+    return _REF.sub(lambda m: (numbers or {}).get(m.group(1), m.group(1)), note.text(kind, spelling))
 
 
-def note_text(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None, *, source: str | None = None) -> str:
+def note_text(note: Note, kind: AgreementType, numbers: dict[str, str] | None = None, *, source: str | None = None,
+              spelling: Mapping[str, str] | None = None) -> str:
     """The note as the lawyer reads it, with its source (``source``, else its profile's name),
     review date and verify flag."""
     data = note.data
-    text = f"[{source or note.profile.name}] {note_body(note, kind, numbers)}"
+    text = f"[{source or note.profile.name}] {note_body(note, kind, numbers, spelling)}"
     if data.get("citation"):
         text += f" Source: {data['citation']}."
     text += f" Last reviewed {data['last_reviewed']}."

@@ -85,10 +85,11 @@ def party_words(text: str, parties: Mapping[str, str]) -> str:
     return _party_pattern(tuple(words)).sub(lambda m: words[m.group(1)], text)
 
 
-def profile_words(text: object, kind: AgreementType) -> str:
+def profile_words(text: object, kind: AgreementType, spelling: Mapping[str, str] | None = None) -> str:
     """A profile's text (a counsel note, a formality) as a draft of type ``kind`` reads it: its
-    text for that type (a profile may say per type what differs) in that type's party names."""
-    return party_words(for_type(text, kind.id), kind.renamed_parties)
+    text for that type (a profile may say per type what differs) in that type's party names,
+    and in the draft's ``spelling`` (formatting.respelt_prose)."""
+    return formatting.respelt_prose(party_words(for_type(text, kind.id), kind.renamed_parties), spelling or {})
 
 
 @lru_cache(maxsize=16)

@@ -122,6 +122,11 @@ class Library:
         """The agreement type a validated deal chooses (``agreement.type``), else the default."""
         return self.types.get(str(deal.get(TYPE_PARAMETER) or ""), self.default_type)
 
+    def spelling_of(self, deal: Any) -> dict[str, str]:
+        """The spelling of a deal's draft: {British form: its locale's form} (none for a locale
+        the library spells as written)."""
+        return self.spelling.get(str(deal.get("agreement.locale") or ""), {})
+
     def wording_for(self, kind: AgreementType, locale: str | None = None) -> dict[str, str]:
         """The wording printed outside the clauses of an agreement of type ``kind`` (the cover,
         the signature blocks), spelt for ``locale`` as the clauses are (spelling.yaml)."""

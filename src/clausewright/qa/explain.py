@@ -19,7 +19,7 @@ from jinja2 import Undefined, UndefinedError
 from clausewright import formatting, jinja
 from clausewright.assembly.compose import Composition, position_note, select
 from clausewright.assembly.context import base_context, position_for
-from clausewright.assembly.notes import candidate_notes, condition
+from clausewright.assembly.notes import candidate_notes, condition, note_body, numbers
 from clausewright.assembly.term_names import party_words
 from clausewright.inputs.agreement_types import AgreementType
 from clausewright.inputs.deal import Deal
@@ -111,6 +111,8 @@ class _Explainer:
         self.context["included"] = lambda cid: cid in included
         self.sections = {s.clause_id: s for s in composition.agreement.sections()} if composition else {}
         self.composition = composition
+        self.numbers = numbers(composition.agreement) if composition else {}  # a note's clause references, as numbered in the draft
+        self.spelling = library.spelling_of(deal)
 
     def origin(self, read: Read) -> str:
         if read.root == "deal":
@@ -190,7 +192,7 @@ class _Explainer:
                 out.position_from = "positions.overall" + (" (default)" if "positions.overall" in self.deal.defaulted else "")
             else:
                 out.position_from = "the default position"
-            out.drafting_note = position_note(clause, out.position or "", ctx)  # rendered for this deal, as the comment is
+            out.drafting_note = position_note(clause, out.position or "", ctx, spelling=self.spelling)  # rendered and spelt for this deal, as the comment is
         for d in clause.defines:
             # the term as this type names it (a services draft's "Customer", or "Customer Contact")
             entry: dict[str, Any] = {"term": party_words(self.kind.name_of(d.term), self.kind.renamed_parties), "when": d.when}
@@ -234,7 +236,7 @@ class _Explainer:
         present = {s.clause_id for s in self.composition.agreement.sections()} if self.composition else set()
         holds = condition(self.deal, self.jurisdictions, present, self.library.type_of(self.deal))
         return [
-            Note(n.profile.id, n.id, n.text(self.kind), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify,
+            Note(n.profile.id, n.id, note_body(n, self.kind, self.numbers, self.spelling), n.data.get("citation"), str(n.data.get("last_reviewed")), n.verify,
                  included and holds(n))
             for n in candidate_notes(self.deal, self.jurisdictions)
             if n.clause == clause_id

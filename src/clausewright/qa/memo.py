@@ -19,7 +19,7 @@ from clausewright.assembly.front_matter import capacity, formalities
 from clausewright.assembly.notes import note_body, note_text, numbers
 from clausewright.assembly.term_names import party_words, profile_words
 from clausewright.findings import SEVERITIES, sort
-from clausewright.formatting import DEFAULT_LOCALE
+from clausewright.formatting import DEFAULT_LOCALE, respelt_prose
 from clausewright.ooxml.memo import MemoDocument, Stationery, write
 
 _SEVERITY_HEADINGS = {"error": "Errors (generation allowed with --allow)", "warning": "Warnings", "info": "Notes"}
@@ -52,9 +52,9 @@ def content(result: Any, sources: Any) -> MemoDocument:
     _parties(memo, deal, sources)
     _signing(memo, deal, sources)
     _choices(memo, result, sources)
-    notes, kind = result.composition.notes, sources.library.type_of(deal)
-    _jurisdiction_notes(memo, notes, agreement, kind)
-    _verify(memo, notes, result.findings, deal, sources, agreement, kind)
+    notes, kind, words = result.composition.notes, sources.library.type_of(deal), result.composition.spelling
+    _jurisdiction_notes(memo, notes, agreement, kind, words)
+    _verify(memo, notes, result.findings, deal, sources, agreement, kind, words)
     _checks(memo, result.findings)
     return memo
 
@@ -102,7 +102,7 @@ def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
             parts.append(cap[0].lower() + cap[1:])
         parts.append(f"at {deal.get(f'{role}.signatory.place')}" if deal.get(f"{role}.signatory.place") else "place of signing to be completed")
         memo.add("bullet", "; ".join(parts) + ".")
-        for formality in (f for f in formalities(deal, sources.jurisdictions, kind) if f.role == role):
+        for formality in (f for f in formalities(deal, sources.jurisdictions, kind, sources.library.spelling_of(deal)) if f.role == role):
             memo.add("bullet", f"{label}, {formality.profile.name} — {formality.what}: {formality.text}" + (" (verify)" if formality.verify else ""))
 
 
@@ -142,6 +142,7 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
     lib, schema = sources.library, sources.library.schema
     kind = lib.type_of(deal)
     context = base_context(deal, sources.jurisdictions, kind)
+    words = composition.spelling
     rows = [["Negotiated topic", "Position", "What the draft does"]]
     sections = {s.clause_id: s for s in composition.agreement.sections()}
     overall = str(deal.get("positions.overall") or "balanced")
@@ -153,45 +154,45 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
         where = f"(clause {section.number or clause.id})"
         if clause.position and section.position is not None:
             topic = f"positions.{clause.position}"
-            label = schema[topic].label if topic in schema else clause.position
+            label = respelt_prose(schema[topic].label, words) if topic in schema else clause.position
             position = party_words(section.position, kind.renamed_parties)  # a services agreement's customer position
             topics.append([f"{label} {where}", position + (" (set for this topic)" if deal.get(topic) else " (overall position)"),
-                           position_note(clause, section.position, context)])
+                           position_note(clause, section.position, context, spelling=words)])
         elif clause.overall:
-            followers.append([f"{clause.title} {where}", party_words(overall, kind.renamed_parties) + " (overall position)",
-                              position_note(clause, overall, context, overall=True)])
+            followers.append([f"{section.title} {where}", party_words(overall, kind.renamed_parties) + " (overall position)",
+                              position_note(clause, overall, context, overall=True, spelling=words)])
     memo.add("table", rows=rows + topics + followers)
     left_out = [d.clause_id for d in composition.decisions if not d.included]
     if left_out:
         memo.add("paragraph", f"Clauses left out by their conditions: {', '.join(left_out)} (run clausewright explain for the reasons).")
 
 
-def _jurisdiction_notes(memo: MemoDocument, notes: list, agreement: Any, kind: Any) -> None:
+def _jurisdiction_notes(memo: MemoDocument, notes: list, agreement: Any, kind: Any, words: dict[str, str]) -> None:
     memo.add("heading", "Jurisdiction notes")
     sections = {s.clause_id: s for s in agreement.sections()}
     refs = numbers(agreement)
     for note in notes:
         section = sections[note.clause]
         where = f"clause {section.number}" if section.number else section.clause_id
-        memo.add("bullet", note_text(note, kind, refs, source=f"{note.profile.name}, {where}"))
+        memo.add("bullet", note_text(note, kind, refs, source=f"{note.profile.name}, {where}", spelling=words))
     if not notes:
         memo.add("paragraph", "No local counsel notes apply to the clauses of this draft.")
 
 
-def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources: Any, result_agreement: Any, kind: Any) -> None:
+def _verify(memo: MemoDocument, notes: list, findings: list, deal: Any, sources: Any, result_agreement: Any, kind: Any, words: dict[str, str]) -> None:
     memo.add("heading", "Items to verify")
     refs = numbers(result_agreement)
-    verify = [f"{note.profile.name}, clause {refs.get(note.clause, note.clause)}: {note_body(note, kind, refs)}" for note in notes if note.verify]
+    verify = [f"{note.profile.name}, clause {refs.get(note.clause, note.clause)}: {note_body(note, kind, refs, words)}" for note in notes if note.verify]
     verify += [f"{f.id}: {f.message}" for f in sort(findings) if f.verify]
     iid = deal.get("disputes.institution")
     inst = sources.jurisdictions.institutions.get(iid, {}) if isinstance(iid, str) else {}
-    verify += [f"{iid}: {profile_words(n.get('text'), kind)}" for n in inst.get("notes") or [] if n.get("verify")]
+    verify += [f"{iid}: {profile_words(n.get('text'), kind, words)}" for n in inst.get("notes") or [] if n.get("verify")]
     if deal.get("disputes.method") == "courts":  # where a judgment is given, and where it must be enforced
         for pid in dict.fromkeys((deal.get("disputes.courts"), deal.get("supplier.country"))):
             profile = _profile(sources, pid)
             courts = (profile.data.get("courts") or {}) if profile else {}
             if courts.get("verify") and courts.get("note"):
-                verify.append(f"{profile.name}, courts: {profile_words(courts.get('note'), kind)}")
+                verify.append(f"{profile.name}, courts: {profile_words(courts.get('note'), kind, words)}")
     for item in verify:
         memo.add("bullet", item + " (verify)")
     if not verify:

@@ -107,7 +107,7 @@ class Facts:
     def profile_text(self, text: Any) -> str:
         """A profile's text as the agreement drafted reads it (its type's text, its party names)."""
         kind = self.composition.kind if self.composition is not None else None
-        return profile_words(text, kind) if kind is not None else " ".join(str(text or "").split())
+        return profile_words(text, kind, self.composition.spelling) if self.composition is not None and kind is not None else " ".join(str(text or "").split())
 
     def subject(self, name: str) -> str:
         """Where the library keeps a subject the rules report on (library.yaml ``subjects``)."""

@@ -56,7 +56,8 @@ class Deals:
         return self._texts[key].get(clause)
 
     def note(self, clause: str, position: str) -> str:
-        return position_note(self.library.clauses[clause], position, base_context(self.deal, self.jurisdictions, self.library.type_of(self.deal)))
+        return position_note(self.library.clauses[clause], position, base_context(self.deal, self.jurisdictions, self.library.type_of(self.deal)),
+                             spelling=self.library.spelling_of(self.deal))
 
 
 @dataclass
