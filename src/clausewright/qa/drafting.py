@@ -402,7 +402,9 @@ _TO_ASCII = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s"})
 
 
 def folded_for_search(text: str) -> str:
-    return text.translate(_TO_ASCII).lower()
+    if "\u0131" in text or "\u0130" in text or "\u017f" in text:  # rare: translating every text costs more than looking
+        return text.translate(_TO_ASCII).lower()
+    return text.lower()
 
 
 def may_hold(text_folded: str, stem: str) -> bool:
