@@ -204,12 +204,17 @@ def test_stop_ends_it_and_a_killed_one_is_replaced(resident, tmp_path):
 
 
 def test_ctrl_c_reaches_the_command_the_resident_process_runs(resident, tmp_path):
+    import socket
+
     resident.start()
-    process = subprocess.Popen([*CLI, "serve", "--port", "8799"], env=resident.env(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([*CLI, "serve", "--port", str(port)], env=resident.env(), cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()  # the address: the interview is up
-        assert "127.0.0.1:8799" in line
+        assert f"127.0.0.1:{port}" in line
         copies = _copies(resident)
         assert len(copies) == 1
         process.send_signal(signal.SIGINT)
