@@ -202,6 +202,7 @@ def _render_section(clause: Clause, context: dict[str, Any], deal: Deal, renders
         style=clause.style,
         position=position_for(clause.position, deal) if _topic_in_play(clause, context, deal, renders) else None,
         toc=clause.toc,
+        form=clause.form,
         rendered=text,
     )
 

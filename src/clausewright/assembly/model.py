@@ -136,6 +136,7 @@ class Section:
     style: str | None = None  # front: parties | recitals
     position: str | None = None
     toc: bool = True
+    form: bool = False  # a form completed later (clause ``form: true``): its blanks are the form's, not the agreement's
     rendered: str = ""  # the clause body as Jinja rendered it, markup still in place (floors are checked on it)
 
 

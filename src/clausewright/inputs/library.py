@@ -20,7 +20,7 @@ from clausewright.inputs.terms import TermSpec, load_terms
 PARTS = ("front", "body", "schedule")
 POSITIONS = ("buyer", "balanced", "supplier")
 _CLAUSE_ID = re.compile(r"[a-z][a-z0-9-]*")
-_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "overall", "defines", "style", "toc", "floors", "position_when", "grants", "types"}
+_HEADER_KEYS = {"id", "title", "version", "part", "order", "when", "uses", "position", "positions", "overall", "defines", "style", "toc", "form", "floors", "position_when", "grants", "types"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,7 @@ class Clause:
     defines: list[Definition] = field(default_factory=list)
     style: str | None = None  # front clauses: "parties" or "recitals" numbering
     toc: bool = True
+    form: bool = False  # a schedule that is a form, completed later (a Statement of Work): its blanks are not left to fill before signature
     body_line: int = 1  # line of the body in the file, for error messages
     floors: list[Floor] = field(default_factory=list)
     position_when: str | None = None  # when the negotiated topic is in play (e.g. only with agreed damages)
@@ -244,6 +245,14 @@ def _unconditional(clause: Clause, term: str) -> bool:
     return any(d.term == term and d.when is None for d in clause.defines) and clause.when in (None, "true", "True")
 
 
+def _flag(header: dict[str, Any], key: str, where: str) -> bool:
+    """A yes-or-no key of a clause's header (``form: true``); anything but true or false is refused."""
+    value = header.get(key, False)
+    if not isinstance(value, bool):
+        raise LibraryError(where, f"{key}: {value!r} must be true or false")
+    return value
+
+
 def read_clause(path: Path) -> Clause:
     raw = path.read_bytes()
     where = str(path)
@@ -304,6 +313,7 @@ def read_clause(path: Path) -> Clause:
         defines=defines,
         style=header.get("style"),
         toc=bool(header.get("toc", True)),
+        form=_flag(header, "form", where),
         body_line=body_line,
         floors=_floors(header.get("floors"), where),
         position_when=_expr(header.get("position_when")),

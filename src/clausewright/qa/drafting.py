@@ -260,6 +260,8 @@ def _term_finder(terms: tuple[str, ...]) -> _TermFinder:
 def placeholders(agreement: Agreement, *, final: bool = False) -> list[Finding]:
     found: dict[str, list[str]] = {}
     for section, p in paragraphs(agreement):
+        if section.form:  # a form's blanks are completed when the form is used, not before signature
+            continue
         for item in p.all_inlines():
             if isinstance(item, Placeholder):
                 found.setdefault(section.clause_id, []).append(item.text)
