@@ -152,3 +152,21 @@ def test_every_page_has_labels_a_skip_link_and_a_print_stylesheet(vietnam):
     parties = vietnam.get("/s/parties").text
     for input_id in ("in-f-buyer-name", "in-f-supplier-address"):
         assert f'for="{input_id}"' in parties
+
+
+def test_counsel_notes_beside_a_question_are_those_of_the_chosen_type_in_its_words(bundled_sources, tmp_path):
+    """In a services interview, the notes beside the supplier's country are the ones a services
+    draft would carry: in the customer's words, each clause they refer to named by its title, and
+    none on a clause only the supply agreement has (non-circumvention)."""
+    import html
+    import re
+
+    browser = Browser(bundled_sources, tmp_path / "session.yaml")
+    assert browser.load("india-software-services.yaml", (SAMPLES / "india-software-services.yaml").read_bytes()).status_code == 200
+    page = html.unescape(browser.get("/s/parties").text)
+    notes = re.findall(r"Counsel note \(India[^<]*<.*?</", page, re.S)
+    text = " ".join(re.sub(r"<[^>]+>", " ", n) for n in notes)
+    assert notes and "<<" not in page and "&lt;&lt;" not in browser.get("/s/parties").text
+    assert "post-term non-circumvention" not in text  # the supply agreement's clause
+    assert "the bill of materials in clause “Open-source software”" in text  # a clause named by its title
+    assert not re.search(r"\bbuyer\b", text, re.I), text[:2000]

@@ -115,7 +115,7 @@ class _Views:
 
     async def start(self, request: Request) -> Response:
         with self.interview.lock:
-            first = [fields.build(self.answers, pid) for pid in pages.first_questions(self.answers)]
+            first = [fields.build(self.answers, pid, library=self.interview.sources.library) for pid in pages.first_questions(self.answers)]
             begun = bool(self.answers.given)
         return self.render(request, "start.html", fields=first, begun=begun, max_upload=_kb(UPLOAD_LIMIT))
 
@@ -150,7 +150,7 @@ class _Views:
         number = next((i for i, p in enumerate(nav, start=1) if p.id == section.id), 0)
         return self.render(
             request, "section.html", section=section, nav=nav, number=number,
-            fields=fields.section_fields(self.answers, section, skip=pages.FIRST, show_missing=show_missing),
+            fields=fields.section_fields(self.answers, section, skip=pages.FIRST, show_missing=show_missing, library=self.interview.sources.library),
             back=back, after=after, from_review=from_review, currency=self.answers.currency(),
         )
 
@@ -190,10 +190,10 @@ class _Views:
         trigger = request.headers.get("hx-trigger-name", "")
         typed = next((pid for pid in self.answers.schema.ids() if trigger == pid or trigger.startswith(pid + ".")), "")
         with self.interview.lock:
-            before = {f.pid: f for f in fields.section_fields(self.answers, section, skip=pages.FIRST, show_missing=False)}
+            before = {f.pid: f for f in fields.section_fields(self.answers, section, skip=pages.FIRST, show_missing=False, library=self.interview.sources.library)}
             fields.apply(self.answers, form, pages.section_questions(self.answers, section))
             self.interview.save()
-            after = fields.section_fields(self.answers, section, skip=pages.FIRST, show_missing=False)
+            after = fields.section_fields(self.answers, section, skip=pages.FIRST, show_missing=False, library=self.interview.sources.library)
             nav = pages.sections(self.answers)
         changed = [f for f in after if f.pid != typed and before.get(f.pid) != f]
         status = next((f for f in after if f.pid == typed), None)
@@ -298,7 +298,7 @@ class _Views:
 
     def _upload_refused(self, request: Request, problems: list[str]) -> Response:
         with self.interview.lock:
-            first = [fields.build(self.answers, pid) for pid in pages.first_questions(self.answers)]
+            first = [fields.build(self.answers, pid, library=self.interview.sources.library) for pid in pages.first_questions(self.answers)]
         return self.render(request, "start.html", status=400, fields=first, begun=bool(self.answers.given), max_upload=_kb(UPLOAD_LIMIT),
                            upload_problems=problems)
 

@@ -15,7 +15,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from clausewright.assembly.notes import Note
+from clausewright.assembly.notes import Note, note_body, refers_to
+from clausewright.inputs.agreement_types import TYPE_PARAMETER
+from clausewright.inputs.library import Library
 from clausewright.inputs.schema import Parameter, Section
 from clausewright.inputs.types import is_missing
 from clausewright.interview.answers import CHOICE_TYPES, Answers, as_text
@@ -68,8 +70,8 @@ def kind_of(param: Parameter) -> str:
     return name if name in ("longtext", "bool", "multichoice", "list") else "text"
 
 
-def build(answers: Answers, pid: str, *, show_missing: bool = False) -> Field:
-    """The question ``pid`` as the answers stand."""
+def build(answers: Answers, pid: str, *, show_missing: bool = False, library: Library | None = None) -> Field:
+    """The question ``pid`` as the answers stand (``library``: for the counsel notes beside it)."""
     param = answers.param(pid)
     outcome = answers.outcome(pid)
     given = pid in answers.given
@@ -86,7 +88,7 @@ def build(answers: Answers, pid: str, *, show_missing: bool = False) -> Field:
     f.visible = outcome.applies is True
     f.from_default = not given and outcome.from_default
     f.shown_default = None if outcome.default is None or param.type.name == "list" else _text(param, outcome.default)
-    f.notes = counsel_notes(answers, pid)
+    f.notes = counsel_notes(answers, pid, library)
     if param.type.name == "list":
         records = value if isinstance(value, list) else []
         for n, record in enumerate(records, start=1):
@@ -128,11 +130,14 @@ def _records_text(param: Parameter, records: list[dict[str, Any]]) -> list[dict[
     return [{f.id: as_text(f, r[f.id]) for f in param.fields if r.get(f.id) is not None} for r in records]
 
 
-def counsel_notes(answers: Answers, pid: str) -> list[CounselNote]:
+def counsel_notes(answers: Answers, pid: str, library: Library | None = None) -> list[CounselNote]:
     """The notes of the profile this answer selects that apply under the role it gives that
     profile (the Vietnamese notes for Vietnamese law beside the governing law, not beside the
-    supplier's country), as ``assembly/notes.py`` decides for the draft."""
+    supplier's country), as ``assembly/notes.py`` decides for the draft. With ``library``, only
+    the notes on clauses the chosen type of agreement drafts, in its words (its party names and
+    spelling), each clause they refer to named by its title, as there is no draft to number yet."""
     out = []
+    kind = answers.schema.type_named(answers.value(TYPE_PARAMETER)) if library is not None else None
     for role in PROFILE_ROLES:
         if role.parameter != pid:
             continue
@@ -141,13 +146,22 @@ def counsel_notes(answers: Answers, pid: str) -> list[CounselNote]:
             continue
         for data in profile.data.get("notes") or []:
             note = Note(profile, data, frozenset({role.id}))
-            if role.id in note.roles:
-                out.append(CounselNote(profile.name, " ".join(str(data.get("text", "")).split()), str(data.get("last_reviewed", "")), note.verify, data.get("citation")))
+            if role.id not in note.roles:
+                continue
+            if library is None or kind is None:
+                text = " ".join(str(data.get("text", "")).split())
+            else:
+                clause = library.clauses.get(note.clause)
+                if clause is None or not library.used_by(clause, kind):
+                    continue  # a note on a clause this type of agreement does not draft
+                titles = {ref: f"“{library.clauses[ref.split('.')[0]].title}”" for ref in refers_to(note) if ref.split(".")[0] in library.clauses}
+                text = note_body(note, kind, titles, library.spelling.get(str(answers.value("agreement.locale") or ""), {}))
+            out.append(CounselNote(profile.name, text, str(data.get("last_reviewed", "")), note.verify, data.get("citation")))
     return out
 
 
-def section_fields(answers: Answers, section: Section, *, skip: tuple[str, ...] = (), show_missing: bool = False) -> list[Field]:
-    return [build(answers, p.id, show_missing=show_missing) for p in section.parameters if p.id not in skip]
+def section_fields(answers: Answers, section: Section, *, skip: tuple[str, ...] = (), show_missing: bool = False, library: Library | None = None) -> list[Field]:
+    return [build(answers, p.id, show_missing=show_missing, library=library) for p in section.parameters if p.id not in skip]
 
 
 # --- reading a posted page --------------------------------------------------------------------
