@@ -260,6 +260,9 @@ def _command(argv: list[str]) -> int:
         with contextlib.suppress(Exception):
             print(code, file=sys.stderr)
         code = 1
+    if "threading" in sys.modules:  # as Python ends: wait for the command's threads, then its exit functions
+        with contextlib.suppress(Exception):
+            sys.modules["threading"]._shutdown()
     with contextlib.suppress(Exception):
         atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
