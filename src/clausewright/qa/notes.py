@@ -52,7 +52,7 @@ def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) 
                 if arrangement.draft.search(whole.text):
                     out.append(_finding(note, f"says the draft lacks {arrangement.what}, which this draft makes"))
             elif arrangement.note.search(text) and not arrangement.draft.search(_clauses_text(agreement, _spoken_of(note))):
-                out.append(_finding(note, f"speaks of {arrangement.what}, which {_named(_spoken_of(note))} of this draft does not make"))
+                out.append(_finding(note, f"speaks of {arrangement.what}, which {_named(_spoken_of(note))} of this draft {'does' if len(_spoken_of(note)) == 1 else 'do'} not make"))
     return out
 
 
