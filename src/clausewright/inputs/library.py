@@ -54,13 +54,15 @@ class Grant:
 @dataclass(frozen=True)
 class NoteArrangement:
     """What a counsel note may speak of only where the clause it sits on drafts it (library.yaml
-    ``note_arrangements``): a note whose words match ``note`` on a clause whose text in the draft does
-    not match ``draft`` misdescribes that draft."""
+    ``note_arrangements``): a note whose words match ``note`` on a clause whose text in the draft (with
+    that of the clauses the note refers to) does not match ``draft`` misdescribes that draft, and so does a note whose words match ``denied``
+    (it says the draft lacks the arrangement) on a draft whose text matches ``draft`` anywhere."""
 
     id: str
     what: str  # the arrangement, in a lawyer's words
     note: re.Pattern[str]  # finds it in a note's words
     draft: re.Pattern[str]  # finds it in the text of the clause the note is on
+    denied: re.Pattern[str] | None = None  # finds a note's words saying the draft lacks it
 
 
 @dataclass
@@ -371,12 +373,20 @@ def _note_arrangements(raw: Any, where: str) -> list[NoteArrangement]:
     declared = _declarations(raw, where, "note_arrangements", ("id", "what", "note", "draft"), "note")
     out = []
     for i, (item, note) in enumerate(declared):
-        try:
-            draft = re.compile(str(item["draft"]))
-        except re.error as exc:
-            raise LibraryError(where, f"note_arrangements[{i}] ({item['id']}): draft is not a valid regular expression: {exc}") from None
-        out.append(NoteArrangement(str(item["id"]), " ".join(str(item["what"]).split()), note, draft))
+        draft, denied = (_pattern(item.get(key), where, f"note_arrangements[{i}] ({item['id']}): {key}") for key in ("draft", "denied"))
+        assert draft is not None  # a needed key
+        out.append(NoteArrangement(str(item["id"]), " ".join(str(item["what"]).split()), note, draft, denied))
     return out
+
+
+def _pattern(value: Any, where: str, what: str) -> re.Pattern[str] | None:
+    """An optional regular expression of a header list, compiled (None when not given)."""
+    if value is None:
+        return None
+    try:
+        return re.compile(str(value))
+    except re.error as exc:
+        raise LibraryError(where, f"{what} is not a valid regular expression: {exc}") from None
 
 
 def _expr(value: Any) -> str | None:

@@ -162,6 +162,9 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
             followers.append([f"{section.title} {where}", party_words(overall, kind.renamed_parties) + " (overall position)",
                               position_note(clause, overall, context, overall=True, spelling=words)])
     memo.add("table", rows=rows + topics + followers)
+    if topics or followers:
+        scope = lib.wording_for(kind, deal.get("agreement.locale"))["memo_positions_scope"]
+        memo.add("paragraph", party_words(scope, kind.renamed_parties))
     left_out = [d.clause_id for d in composition.decisions if not d.included]
     if left_out:
         memo.add("paragraph", f"Clauses left out by their conditions: {', '.join(left_out)} (run clausewright explain for the reasons).")

@@ -5,15 +5,16 @@ the draft and its condition holds (``assembly/notes.py``). This check reads what
 note says, so a note whose wording outruns its conditions is caught too: a note that names a
 seat other than the draft's, a law that is none of the laws in play, a clause the draft does not
 contain, the paragraph it says it speaks of (``paragraph:``) in a draft without it, agreed sums
-in a draft that has none, or an arrangement (a grant-back, say) that the clause it sits on does
-not make in this draft (library.yaml ``note_arrangements``). ``check`` reports it for one deal;
+in a draft that has none, an arrangement (a grant-back, say) that the clause it sits on does
+not make in this draft, or the lack of an arrangement (no clause on forced labour, say) that the
+draft does make (library.yaml ``note_arrangements``). ``check`` reports it for one deal;
 ``library check`` over the whole law x country x position matrix.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from clausewright.assembly.compose import Composition
 from clausewright.assembly.model import Agreement
@@ -38,6 +39,7 @@ def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) 
     in_play = {deal.get(role.parameter) for role in PROFILE_ROLES}
     seat = deal.get("disputes.seat") if deal.get("disputes.method", "arbitration") == "arbitration" else None
     agreed_sums = composition.subjects.get("agreed_damages_anchor")
+    whole = _DraftText(agreement)
     out = []
     for note in composition.notes:
         text = " ".join(str(note.data.get("text", "")).split())
@@ -46,14 +48,37 @@ def misfits(composition: Composition, deal: Deal, jurisdictions: Jurisdictions) 
         if agreed_sums and agreed_sums not in anchors and _AGREED_SUMS.search(text) and note.clause == agreed_sums.split(".")[0]:
             out.append(_finding(note, "speaks of agreed sums or a penalty, but this draft has no agreed-sums provision"))
         for arrangement in composition.note_arrangements:
-            if arrangement.note.search(text) and not arrangement.draft.search(_clause_text(agreement, note.clause)):
-                out.append(_finding(note, f"speaks of {arrangement.what}, which clause {note.clause} of this draft does not make"))
+            if arrangement.denied is not None and arrangement.denied.search(text):
+                if arrangement.draft.search(whole.text):
+                    out.append(_finding(note, f"says the draft lacks {arrangement.what}, which this draft makes"))
+            elif arrangement.note.search(text) and not arrangement.draft.search(_clauses_text(agreement, _spoken_of(note))):
+                out.append(_finding(note, f"speaks of {arrangement.what}, which {_named(_spoken_of(note))} of this draft {'does' if len(_spoken_of(note)) == 1 else 'do'} not make"))
     return out
 
 
-def _clause_text(agreement: Agreement, clause_id: str) -> str:
-    """What a reader sees of one clause of the draft, its paragraphs as one text."""
-    return " ".join(plain_text_of(p.all_inlines()) for s in agreement.sections() if s.clause_id == clause_id for p in s.paragraphs)
+class _DraftText:
+    """What a reader sees of the whole draft, read only when a note says the draft lacks something."""
+
+    def __init__(self, agreement: Agreement) -> None:
+        self._agreement = agreement
+
+    @cached_property
+    def text(self) -> str:
+        return " ".join(plain_text_of(p.all_inlines()) for s in self._agreement.sections() for p in s.paragraphs)
+
+
+def _spoken_of(note: Note) -> list[str]:
+    """The clauses a note speaks of: the one it sits on, then those its words refer to."""
+    return list(dict.fromkeys([note.clause, *(target.split(".")[0] for target in refers_to(note))]))
+
+
+def _named(clause_ids: list[str]) -> str:
+    return f"clause {clause_ids[0]}" if len(clause_ids) == 1 else f"clauses {', '.join(clause_ids[:-1])} and {clause_ids[-1]}"
+
+
+def _clauses_text(agreement: Agreement, clause_ids: list[str]) -> str:
+    """What a reader sees of some clauses of the draft, their paragraphs as one text."""
+    return " ".join(plain_text_of(p.all_inlines()) for s in agreement.sections() if s.clause_id in clause_ids for p in s.paragraphs)
 
 
 def _problems(text: str, note: Note, jurisdictions: Jurisdictions, in_play: set, seat: str | None, present: set[str], known: set[str], anchors: set[str]) -> list[str]:
