@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLES
 
 from clausewright import pipeline
+from clausewright.assembly.term_names import party_words
 from clausewright.cli.main import cli
 from clausewright.ooxml import reader
 from clausewright.qa import library_check
@@ -97,11 +98,11 @@ def test_diff_per_type_and_against_the_library_for_each_type_and_a_pack(tmp_path
 # --- the memo -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("deal", "title", "buyer", "own"), [  # own: the type's clauses its conditions leave out
-    (SERVICES, "Software and Engineering Services Agreement", "Customer", "services-equipment"),
-    (NNN, "Non-Use, Non-Disclosure and Non-Circumvention Agreement", "Buyer", "local-law"),  # no stamp duty for a PRC supplier
+@pytest.mark.parametrize(("deal", "kind", "title", "buyer", "own"), [  # own: the type's clauses its conditions leave out
+    (SERVICES, "services", "Software and Engineering Services Agreement", "Customer", "services-equipment"),
+    (NNN, "nnn", "Non-Use, Non-Disclosure and Non-Circumvention Agreement", "Buyer", "local-law"),  # no stamp duty for a PRC supplier
 ])
-def test_the_memo_names_the_type_its_parties_and_only_its_clauses(tmp_path, deal, title, buyer, own):
+def test_the_memo_names_the_type_its_parties_and_only_its_clauses(tmp_path, bundled_sources, deal, kind, title, buyer, own):
     memo = tmp_path / "memo.docx"
     generated(tmp_path, deal, "draft", "--memo", memo)
     text = docx_text(memo)
@@ -111,7 +112,9 @@ def test_the_memo_names_the_type_its_parties_and_only_its_clauses(tmp_path, deal
         assert "Buyer" not in text
     assert "<<" not in text and ">>" not in text  # every reference in a counsel note is a clause number
     left_out = next((line for line in text.splitlines() if line.startswith("Clauses left out")), "")
-    assert left_out == (f"Clauses left out by their conditions: {own} (run clausewright explain for the reasons)." if own else "")
+    library = bundled_sources.library
+    named = f"“{party_words(library.clauses[own].title, library.types[kind].renamed_parties)}” ({own})"  # by its title, then its id
+    assert left_out == (f"Clauses left out by their conditions: {named} (run clausewright explain for the reasons)." if own else "")
 
 
 def test_a_counsel_note_whose_reference_a_line_break_split_is_refused(tmp_path, bundled_sources):

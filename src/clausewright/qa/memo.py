@@ -165,7 +165,8 @@ def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
     if topics or followers:
         scope = lib.wording_for(kind, deal.get("agreement.locale"))["memo_positions_scope"]
         memo.add("paragraph", party_words(scope, kind.renamed_parties))
-    left_out = [d.clause_id for d in composition.decisions if not d.included]
+    left_out = [f"“{respelt_prose(party_words(lib.clauses[d.clause_id].title, kind.renamed_parties), words)}” ({d.clause_id})"
+                for d in composition.decisions if not d.included]
     if left_out:
         memo.add("paragraph", f"Clauses left out by their conditions: {', '.join(left_out)} (run clausewright explain for the reasons).")
 
