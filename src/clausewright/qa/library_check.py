@@ -259,6 +259,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         out += library_drafting.uses_findings(clause, schema)
         out += library_drafting.overall_findings(clause, schema)
         out += library_drafting.straight_quotes(clause)
+        out += library_drafting.numbers_in_words(clause)
 
     for param in schema.parameters:
         where = f"{param.source}: parameter {param.id}"
