@@ -299,7 +299,7 @@ def test_remedies_use_the_governing_laws_own_penalty_test(remedies_drafts, law):
 def test_repetitions_are_bounded(remedies_drafts, position):
     text = _text(_section(remedies_drafts["england-wales", position, "amount"], "remedies"))
     if position == "buyer":
-        assert "up to six (6) further periods" in text and "tier 1 or tier 2" in text
+        assert "up to 6 further periods" in text and "tier 1 or tier 2" in text
     else:
         assert "due once for each" in text and "again" not in text
     if position == "supplier":
@@ -323,8 +323,8 @@ NOTE_CHECKS = {
     # the draft confirms individual negotiation only when the deal says so (agreement.confirm_negotiation)
     "de-penalty-agb": lambda t: "credited against any damages" in t,
     "kr-penalty": lambda t: "pre-estimate of damages within the meaning of article 398" in t and "penalty for breach" not in t,
-    "jp-penalty": lambda t: "may adjust an agreed amount" in t,
-    "cn-penalty": lambda t: "may adjust an agreed amount" in t and "having regard to the loss" in t,
+    "jp-penalty": lambda t: "may reduce an agreed amount" in t and "raise" not in t,
+    "cn-penalty": lambda t: "may raise an agreed amount that is lower than the loss or reduce one" in t and "having regard to the loss" in t,
     "th-penalty": lambda t: "having regard to the loss" in t,
     "vn-penalty-cap": lambda t: "or, if less, 8 per cent" in t and "may claim both the penalty and that compensation" in t,
     "vn-penalty-value": lambda t: "placed during the term up to the date of the breach" in t,

@@ -98,6 +98,8 @@ _METHODS = {"items", "keys", "values", "get", "year", "month", "day", "isoformat
             "startswith", "endswith", "join", "format", "count"}
 PENALTY_REGIMES = {"capped_penalty", "reducible_penalty", "liquidated_damages", "penalty_within_principal", "reasonable_compensation", "contractual_penalty"}
 POST_TERM = {"allowed", "restricted", "void"}
+ADJUSTMENTS = {"reduce", "raise_or_reduce"}  # penalty.adjustment: what a court may do to an agreed sum under a reducible test
+COURT_SCOPES = {"system", "court"}  # courts.scope: courts.name names a court system, or one court
 # Documented profile entries (docs/library-format.md §6): missing ones make a profile incomplete.
 DOCUMENTED = (
     "adjective", "cisg", "governing_law.system", "governing_law.statutes", "governing_law.foreign_law.allowed", "trade_secrets",
@@ -257,6 +259,7 @@ def static_checks(library: Library, jurisdictions: Jurisdictions) -> tuple[list[
         out += library_drafting.uses_findings(clause, schema)
         out += library_drafting.overall_findings(clause, schema)
         out += library_drafting.straight_quotes(clause)
+        out += library_drafting.numbers_in_words(clause)
 
     for param in schema.parameters:
         where = f"{param.source}: parameter {param.id}"
@@ -368,6 +371,13 @@ def profile_checks(library: Library, jurisdictions: Jurisdictions) -> list[Findi
             bad(f"penalty.regime {regime!r} is not one of {', '.join(sorted(PENALTY_REGIMES))}")
         if regime == "capped_penalty" and not isinstance(_get(data, "penalty.cap_percent")[1], (int, float)):
             bad("penalty.cap_percent (a number) is needed for a capped_penalty regime")
+        adjustment = _get(data, "penalty.adjustment")[1]
+        if _get(data, "penalty.test")[1] == "reducible" and adjustment not in ADJUSTMENTS:
+            bad(f"penalty.adjustment ({' or '.join(sorted(ADJUSTMENTS))}: may a court only reduce an agreed sum, or also raise it?) "
+                f"is needed for a reducible test{f', not {adjustment!r}' if adjustment is not None else ''}")
+        scope = _get(data, "courts.scope")[1]
+        if scope is not None and scope not in COURT_SCOPES:
+            bad(f"courts.scope {scope!r} is not one of {', '.join(sorted(COURT_SCOPES))}")
         post = _get(data, "non_compete.post_term")[1]
         if post is not None and post not in POST_TERM:
             bad(f"non_compete.post_term {post!r} is not one of {', '.join(sorted(POST_TERM))}")

@@ -10,7 +10,10 @@
 - a straight quote or apostrophe in a clause's prose (its body and definitions, outside Jinja
   code and the ``""Term""`` markup) or in the wording printed outside the clauses
   (``library.yaml``): the library's text uses curly ones, so a draft never sets
-  one beside the other; what the user types is printed as typed.
+  one beside the other; what the user types is printed as typed;
+- a period of time written in words in a clause's prose ("ten (10) Business Days", "three months",
+  ``{{ days | words }} ({{ days }})``): the library writes digits ("10 Business Days"), so a draft
+  never sets one style beside the other.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ USES_UNREAD = kind("library-uses-unread", "warning", "a clause's uses: list name
 USES_INCOMPLETE = kind("library-uses-incomplete", "warning", "a clause reads a parameter that its uses: list does not name", "library")
 OVERALL_UNSAID = kind("library-overall-unsaid", "warning", "a clause's wording follows the overall position without a topic of its own, but it does not say (overall:) what it does at each position, so the memo cannot tell the lawyer", "library")
 STRAIGHT_QUOTE = kind("library-straight-quote", "warning", "a clause's prose or the library's wording has a straight quote or apostrophe (' or \"); the library's text uses curly ones (’ “ ”)", "library")
+NUMBER_IN_WORDS = kind("library-number-in-words", "warning", "a clause's prose writes a period of time in words, or in words and digits (“ten (10) Business Days”, “three months”); the library writes digits (“10 Business Days”)", "library")
 SUPPLIER_SHARED = kind("library-supplier-parameter-shared", "warning", "a parameter about the supplier lacks bulk: row, so it is not a column of the bulk spreadsheet", "library")
 
 
@@ -169,4 +173,31 @@ def straight_quotes(clause: Clause) -> list[Finding]:
                 use = "; ".join(f"{c} -> {_CURLY[c]}" for c in found)
                 out.append(make(STRAIGHT_QUOTE, f"{where.format(number)}: straight {' and '.join(found)} in {original.strip()[:80]!r}; use {use}",
                                 clause=clause.id, source=str(clause.path), subject=where.format(number)))
+    return out
+
+
+# --- periods of time written in words -------------------------------------------------------------
+
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+                 r"|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred")
+_UNITS = r"\[\[Business Day|Business Days?|days?|weeks?|months?|years?|hours?|minutes?"
+# a number word (or "twenty-one") before a unit of time, or before its own digits: "three months", "ten (10)"
+_IN_WORDS = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))?(?:\s+\(\d+\))?\s+(?:{_UNITS})\b|\b(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))?\s+\(\d+\)", re.I)
+_WORDS_FILTER = re.compile(r"\|\s*words\b")  # a number from the deal printed in words
+
+
+def numbers_in_words(clause: Clause) -> list[Finding]:
+    """Each place in a clause's prose (body and definitions) that writes a period of time in
+    words, or prints a deal's number in words (the ``words`` filter), naming the line."""
+    texts = [(clause.body, f"line {{}} of clause {clause.id}", clause.body_line)]
+    texts += [(d.text, f"line {{}} of the definition of {d.term!r} in clause {clause.id}", 1) for d in clause.defines]
+    out = []
+    for text, where, first in texts:
+        prose = _CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)  # code blanked out, lines kept
+        found = [(m.start(), " ".join(m.group().split())) for m in _IN_WORDS.finditer(prose)]
+        found += [(m.start(), "{{ … | words }}") for m in _WORDS_FILTER.finditer(text)]
+        for start, words in sorted(found):
+            line = where.format(first + text.count("\n", 0, start))
+            out.append(make(NUMBER_IN_WORDS, f"{line}: “{words}” writes a number in words; the library writes digits (“10 Business Days”, “3 months”)",
+                            clause=clause.id, source=str(clause.path), subject=line))
     return out

@@ -8,6 +8,7 @@ drafting and rule checks. This module decides what the memo says; ``ooxml/memo.p
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 from num2words import num2words
@@ -21,7 +22,9 @@ from clausewright.assembly.term_names import party_words, profile_words
 from clausewright.findings import SEVERITIES, sort
 from clausewright.formatting import DEFAULT_LOCALE, respelt_prose
 from clausewright.ooxml.memo import MemoDocument, Stationery, write
+from clausewright.qa.drafting import plain_text
 
+COURTS_PARAGRAPH = "dispute-resolution.courts"  # the paragraph of the draft that names the chosen courts
 _SEVERITY_HEADINGS = {"error": "Errors (generation allowed with --allow)", "warning": "Warnings", "info": "Notes"}
 
 
@@ -106,11 +109,10 @@ def _signing(memo: MemoDocument, deal: Any, sources: Any) -> None:
             memo.add("bullet", f"{label}, {formality.profile.name} — {formality.what}: {formality.text}" + (" (verify)" if formality.verify else ""))
 
 
-def _forum(deal: Any, sources: Any) -> str | None:
+def _forum(result: Any, sources: Any) -> str | None:
+    deal = result.deal
     if deal.get("disputes.method") == "courts":
-        courts = _profile(sources, deal.get("disputes.courts"))
-        exclusive = "exclusive" if deal.get("disputes.courts_exclusive") else "non-exclusive"
-        return f"Forum: {exclusive} jurisdiction of {_clean(courts.data['courts'].get('name')) if courts else deal.get('disputes.courts')}."
+        return _courts_forum(result.composition.agreement, deal, sources)
     iid = deal.get("disputes.institution")
     if not iid:
         return None
@@ -128,13 +130,26 @@ def _forum(deal: Any, sources: Any) -> str | None:
     return ", ".join(parts) + "."
 
 
+def _courts_forum(agreement: Any, deal: Any, sources: Any) -> str:
+    """The chosen courts in the draft's own words: the sentence of its courts paragraph that names
+    them, so the memo never names a court the clause does not (or leaves out one it does)."""
+    paragraph = next((p for p in agreement.paragraphs() if p.anchor == COURTS_PARAGRAPH), None)
+    if paragraph is not None:
+        sentence = next((s for s in re.split(r"(?<=\.)\s+", plain_text(paragraph)) if " jurisdiction of " in s), None)
+        if sentence:
+            return f"Forum (clause {paragraph.ref_text}): {sentence}"
+    courts = _profile(sources, deal.get("disputes.courts"))
+    exclusive = "exclusive" if deal.get("disputes.courts_exclusive") else "non-exclusive"
+    return f"Forum: {exclusive} jurisdiction of {_clean(courts.data['courts'].get('name')) if courts else deal.get('disputes.courts')}."
+
+
 def _choices(memo: MemoDocument, result: Any, sources: Any) -> None:
     deal, composition = result.deal, result.composition
     memo.add("heading", "Choices made")
     law = _profile(sources, deal.get("law.governing_law"))
     if law:
         memo.add("bullet", f"Governing law: {law.name} ({_clean(law.data['governing_law'].get('name'))}); profile {law.id} {law.version}.")
-    forum = _forum(deal, sources)
+    forum = _forum(result, sources)
     if forum:
         memo.add("bullet", forum)
     if deal.get("commercial.currency"):
