@@ -113,6 +113,17 @@ def test_positions_shape_duration_and_non_circumvention(bundled_sources):
     assert "Trade Secrets stay protected under this clause for as long as they remain Trade Secrets" in supplier
 
 
+def test_the_ban_on_the_buyers_products_lasts_as_long_as_the_design_is_protected_at_the_balanced_position(bundled_sources):
+    """As in the supply agreement: no end date at the buyer position, while the design is protected
+    at the balanced one (a ban on imitating a product whose design is free is a bare restraint)."""
+    buyer = " ".join(_body(bundled_sources, "positions.overall=buyer").split())
+    assert "Without limit of time, the Supplier shall not make, have made, sell" in buyer
+    balanced = " ".join(_body(bundled_sources, "positions.overall=balanced").split())
+    assert ("During the Term, and afterwards for as long as the design of the Product concerned remains protected by any "
+            "Intellectual Property Rights of the Buyer or as Confidential Information, the Supplier shall not make") in balanced
+    assert "Without limit of time" not in balanced
+
+
 def test_rule_checks_and_the_penalty_cap_reach_the_nnn(bundled_sources):
     result = pipeline.generate(SAMPLE, None, sources=bundled_sources, overrides=["supplier.country=vietnam", "agreement.translation="], page_numbers=False)
     found = {f.id: f for f in result.findings}
