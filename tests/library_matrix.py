@@ -77,11 +77,12 @@ def sampled_combinations() -> Iterator[tuple[str, str, str, str]]:
             yield law, supplier, position, variants[(i + k) % len(variants)]
 
 
-def rendered_clause(clause_id: str, law: str, supplier: str, position: str, variant: str = "all-on") -> str | None:
+def rendered_clause(clause_id: str, law: str, supplier: str, position: str, variant: str = "all-on",
+                    extra: dict[str, Any] | None = None) -> str | None:
     """The clause's body as rendered by Jinja (markup still in place), or None when the clause
-    is not in that agreement."""
+    is not in that agreement (``extra``: answers over the combination's, the agreement type's too)."""
     src = sources()
-    deal = deal_for(law, supplier, position, variant)
+    deal = deal_for(law, supplier, position, variant, extra)
     context = base_context(deal, src.jurisdictions, src.library.type_of(deal))
     decisions = select(src.library, context, deal)
     included = {d.clause_id for d in decisions if d.included}

@@ -86,8 +86,9 @@ def test_ip_deadlines_and_power_of_attorney(law):
     assert re.search(r"within 10 Business Days after the Buyer’s request, sign every document", text)
     assert re.search(r"within 30 days after the Buyer’s request withdraw the application", text)
     assert re.search(r"Affiliates, nominees, agents, Personnel and Approved Subcontractors, and anyone acting for any of them", text)
-    civil = library_matrix.sources().jurisdictions.profiles[law].data["governing_law"]["system"] == "civil"
-    if civil:
+    profile = library_matrix.sources().jurisdictions.profiles[law].data
+    civil = profile["governing_law"]["system"] == "civil"
+    if civil or profile["drafting"].get("power_of_attorney_deed"):  # a deed law: authorisation here, the power by deed
         assert "Authorisation. The Supplier authorises the Buyer, irrevocably" in text
         assert "irrevocably appoints the Buyer" not in text  # no common-law attorney by way of security
     else:

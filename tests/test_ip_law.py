@@ -95,7 +95,9 @@ def test_the_power_of_attorney_is_confirmed_where_the_suppliers_country_requires
             attorney = _clause(comp, "intellectual-property")["intellectual-property.attorney"]
             form = _fact(supplier, "drafting", "power_of_attorney_form")
             where = f"law={law} supplier={supplier}"
-            if form:
+            if _fact(law, "drafting", "power_of_attorney_deed"):  # the power is granted by deed, in the supplier's form too
+                assert "separate power of attorney in the terms of this clause, executed as a deed" + (f" and {form}" if form else "") in attorney, where
+            elif form:
                 confirmed = "authorisation" if civil else "appointment"
                 assert f"confirm this {confirmed} in a separate power of attorney {form}, certified, apostilled or legalised" in attorney, where
             else:

@@ -132,7 +132,7 @@ def test_stamp_duty_is_drafted_for_an_indian_supplier_and_check_points_at_that_c
 # clauses, as comments: assignment, personal data, and disguised agency work or labour dispatch
 # where the country has a rule on it.
 COUNTRY_POINTS = {
-    "india": ("Terms of the assignment under Indian law.", ["in-services-copyright", "in-services-dpdp", "in-services-labour"]),
+    "india": ("Terms of the assignment under Indian law.", ["in-services-copyright", "in-services-dpdp-abroad", "in-services-labour"]),  # a UK customer
     "vietnam": ("Assignment from Vietnam.", ["vn-services-copyright", "vn-services-technology-transfer", "vn-services-pdpl", "vn-services-labour"]),
     "china": ("Assignment from the People’s Republic of China.", ["cn-services-copyright", "cn-services-technology-export", "cn-services-pipl", "cn-services-labour"]),
     "south-korea": ("Derivative works under Korean law.", ["kr-services-copyright", "kr-services-data", "kr-services-labour", "kr-services-escrow"]),
