@@ -143,8 +143,8 @@ def test_the_key_terms_of_a_services_draft(tmp_path):
     assert shown["How the services are charged (pricing model)"].endswith("Time and materials (day rates, within any ceiling)  [4.1]")
     assert shown["Acceptance period (Business Days the Customer has to test a Deliverable)"].endswith(": 10  [3.3]")
     assert shown["Source-code escrow"].endswith(": yes  [6.4]")
-    assert shown["Date the Term starts"].endswith("[17.1]") and shown["Payment term (days after receipt of a valid invoice)"].endswith("30  [4.3]")
-    assert shown["Notice of non-renewal"].endswith("90 days before the end of the current period  [17.1]")  # as the services term clause says
+    assert shown["Date the Term starts"].endswith("[18.1]") and shown["Payment term (days after receipt of a valid invoice)"].endswith("30  [4.3]")
+    assert shown["Notice of non-renewal"].endswith("90 days before the end of the current period  [18.1]")  # as the services term clause says
 
     data = json.loads(run("terms", SERVICES, "--format", "json", "--set", "services.pricing=fixed_price", "--set", "services.escrow=no").output)
     jsonschema.validate(data, TERMS_SCHEMA)
