@@ -126,33 +126,66 @@ def _private_folder() -> str | None:
 
 def served(place: Place) -> tuple[int, float]:
     """The commands the running resident process has run, and the CPU seconds they took."""
+    record = _record(place)
     try:
-        with open(place.lock, encoding="ascii") as fh:
-            lines = fh.read().split()
-        return int(lines[1]), float(lines[2])
-    except (OSError, ValueError, IndexError):
+        return int(record[1]), float(record[2])
+    except (ValueError, IndexError):
         return 0, 0.0
+
+
+def running_pid(place: Place) -> int | None:
+    """The process id of the resident process serving ``place``, or None if none runs (its
+    lock file is locked while it runs, and holds its process id)."""
+    if not _held(place):
+        return None
+    record = _record(place)
+    return int(record[0]) if record and record[0].isdigit() else None
+
+
+def others(place: Place) -> list[int]:
+    """The process ids of resident processes of this installation for other versions of its
+    code (started before an upgrade or an edit), which no command will use again."""
+    mine = installation()
+    found = []
+    for other in _other_places(place):
+        pid, record = running_pid(other), _record(other)
+        if pid is not None and len(record) > 3 and record[3] == mine:
+            found.append(pid)
+    return found
 
 
 def remove_stale(place: Place) -> None:
     """Remove the socket and lock files that resident processes which died (killed, or the
     machine stopped) left in the folder: those whose lock nobody holds."""
+    for other in _other_places(place):
+        if not _held(other):
+            for path in (other.socket, other.lock):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
+
+
+def _other_places(place: Place) -> list[Place]:
+    """The places of the other resident processes in ``place``'s folder (one lock file each)."""
     try:
         names = os.listdir(place.folder)
     except OSError:
-        return
-    for name in names:
-        if name.endswith(".lock") and name != os.path.basename(place.lock):
-            other = Place(place.folder, name[: -len(".lock")])
-            if running_pid(other) is None and not _held(other):
-                for path in (other.socket, other.lock):
-                    try:
-                        os.unlink(path)
-                    except OSError:
-                        pass
+        return []
+    return [Place(place.folder, name[: -len(".lock")]) for name in names if name.endswith(".lock") and name != os.path.basename(place.lock)]
+
+
+def _record(place: Place) -> list[str]:
+    """The lines of a lock file (server.py ``_Record``: pid, commands, CPU seconds, installation)."""
+    try:
+        with open(place.lock, encoding="ascii", errors="replace") as fh:
+            return fh.read().split()
+    except OSError:
+        return []
 
 
 def _held(place: Place) -> bool:
+    """Whether a resident process holds the lock of ``place`` (it does for as long as it runs)."""
     import fcntl
 
     try:
@@ -166,48 +199,3 @@ def _held(place: Place) -> bool:
     finally:
         os.close(fd)
     return False
-
-
-def others(place: Place) -> list[int]:
-    """The process ids of resident processes of this installation for other versions of its
-    code (started before an upgrade or an edit), which no command will use again."""
-    found = []
-    mine = installation()
-    try:
-        names = os.listdir(place.folder)
-    except OSError:
-        return []
-    for name in names:
-        if not name.endswith(".lock") or name == os.path.basename(place.lock):
-            continue
-        other = Place(place.folder, name[: -len(".lock")])
-        pid = running_pid(other)
-        try:
-            with open(other.lock, encoding="ascii") as fh:
-                lines = fh.read().split()
-        except OSError:
-            continue
-        if pid is not None and len(lines) > 3 and lines[3] == mine:
-            found.append(pid)
-    return found
-
-
-def running_pid(place: Place) -> int | None:
-    """The process id of the resident process serving ``place``, or None if none runs (its
-    lock file is locked while it runs, and holds its process id)."""
-    import fcntl
-
-    try:
-        fd = os.open(place.lock, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except BlockingIOError:
-            first = os.read(fd, 64).decode("ascii", "replace").split("\n", 1)[0].strip()
-            return int(first) if first.isdigit() else None
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return None
-    finally:
-        os.close(fd)
